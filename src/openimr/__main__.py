@@ -1,0 +1,5 @@
+import sys
+
+from openimr.cli import main
+
+sys.exit(main())

@@ -1,0 +1,70 @@
+"""The `openimr` command line: a thin shell that wires stages together.
+
+Each concern registers its own subcommands in `openimr/<package>/commands.py` through a
+`register(subparsers)` function, so this file stays small and no concern reaches into another.
+Handlers import heavy libraries lazily to keep start-up fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from openimr import __version__
+from openimr.errors import OpenIMRError
+
+# Order here is the order of `openimr --help`.
+COMMAND_MODULES = (
+    "openimr.intake.commands",
+    "openimr.engine.commands",
+    "openimr.letters.commands",
+    "openimr.requests.commands",
+    "openimr.reviewers.commands",
+    "openimr.guidelines.commands",
+    "openimr.evaluation.commands",
+    "openimr.store.commands",
+    "openimr.api.commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="openimr",
+        description="Independent Medical Review engine for California workers' compensation.",
+    )
+    parser.add_argument("--version", action="version", version=f"openimr {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # a concern not built yet contributes no commands
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        result = args.handler(args)
+    except OpenIMRError as exc:
+        print(f"openimr: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("openimr: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return int(result or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

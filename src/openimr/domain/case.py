@@ -1,0 +1,139 @@
+"""The IMR case: who, what was injured, what was requested, what UR decided, and the record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from openimr.domain.common import Model
+from openimr.domain.request import BodyPart
+
+Priority = Literal["regular", "expedited"]
+Sex = Literal["female", "male"]
+RecordType = Literal[
+    "pr2", "progress_note", "consult", "imaging", "electrodiagnostic", "operative_report",
+    "therapy_note", "lab", "qme", "ur_letter", "imr_application", "rfa", "pharmacy", "other",
+]
+UROutcome = Literal["denied", "modified", "certified"]
+
+
+class InjuredWorker(Model):
+    age: int | None = Field(default=None, ge=14, le=110)
+    sex: Sex | None = None
+    occupation: str | None = None
+
+
+class Injury(Model):
+    date: dt.date
+    body_parts: list[BodyPart] = Field(default_factory=list)
+    mechanism: str | None = None
+
+
+class Diagnosis(Model):
+    description: str
+    icd10: str | None = None
+
+
+class Provider(Model):
+    name: str
+    specialty: str | None = None
+    group: str | None = None
+    requesting: bool = False
+
+
+class Parties(Model):
+    employer: str | None = None
+    insurer: str | None = None
+    claims_administrator: str | None = None
+    ur_organization: str | None = None
+    ur_physician: str | None = None
+    treating_providers: list[Provider] = Field(default_factory=list)
+    attorney: str | None = None
+    facility: str | None = None
+    manufacturers: list[str] = Field(default_factory=list)
+
+
+class MedicalRecord(Model):
+    id: str
+    type: RecordType
+    date: dt.date
+    author: str | None = None
+    author_specialty: str | None = None
+    text: str
+
+
+class URItemDecision(Model):
+    treatment: str
+    outcome: UROutcome = "denied"
+    guideline: str | None = None
+    authorized: str | None = None  # what UR certified when it modified the request
+
+
+class URDecision(Model):
+    date: dt.date
+    organization: str | None = None
+    physician: str | None = None
+    conditional_non_certification: bool = False
+    items: list[URItemDecision] = Field(default_factory=list)
+
+
+class DisputedItem(Model):
+    id: str
+    text: str
+    ur_guideline: str | None = None  # the guideline the claims administrator cited
+
+
+class Case(Model):
+    case_number: str = Field(pattern=r"^[A-Z]{2}\d{2}-\d{4,8}$")
+    priority: Priority = "regular"
+    application_received: dt.date
+    application_signed: bool = True
+    ur_decision_attached: bool = True
+    date_assigned: dt.date | None = None
+    records_received: dt.date | None = None
+    decision_date: dt.date | None = None
+    worker: InjuredWorker = Field(default_factory=InjuredWorker)
+    injury: Injury
+    diagnoses: list[Diagnosis] = Field(default_factory=list)
+    prior_treatments: list[str] = Field(default_factory=list)
+    parties: Parties = Field(default_factory=Parties)
+    ur_decision: URDecision
+    disputed_items: list[DisputedItem] = Field(min_length=1)
+    records: list[MedicalRecord] = Field(default_factory=list)
+    summary: str | None = None  # a narrative summary, when the case comes from a published letter
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Case:
+        injury = self.injury.date
+        checks: list[tuple[str, dt.date | None, str, dt.date | None]] = [
+            ("ur_decision.date", self.ur_decision.date, "injury.date", injury),
+            ("application_received", self.application_received, "ur_decision.date", self.ur_decision.date),
+            ("date_assigned", self.date_assigned, "application_received", self.application_received),
+            ("decision_date", self.decision_date, "date_assigned", self.date_assigned),
+            ("records_received", self.records_received, "application_received", self.application_received),
+        ]
+        for later_name, later, earlier_name, earlier in checks:
+            if later is not None and earlier is not None and later < earlier:
+                raise ValueError(
+                    f"{later_name} ({later.isoformat()}) is before {earlier_name} ({earlier.isoformat()})"
+                )
+        for record in self.records:
+            if record.date < injury and record.type not in ("other", "imaging", "qme"):
+                # a treating note about this injury cannot predate it
+                raise ValueError(
+                    f"records[{record.id}].date ({record.date.isoformat()}) is before injury.date ({injury.isoformat()})"
+                )
+        ids = [item.id for item in self.disputed_items]
+        if len(ids) != len(set(ids)):
+            raise ValueError("disputed_items: item ids must be unique")
+        rec_ids = [r.id for r in self.records]
+        if len(rec_ids) != len(set(rec_ids)):
+            raise ValueError("records: record ids must be unique")
+        return self
+
+    @property
+    def review_date(self) -> dt.date:
+        """The date the review is taken to happen: decision date, else assignment, else receipt."""
+        return self.decision_date or self.date_assigned or self.application_received

@@ -1,0 +1,83 @@
+"""The outcome: a Determination with one ItemDetermination per disputed item, and its trace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from openimr.domain.common import EvidenceSpan, Model
+from openimr.domain.guideline import SearchLevel
+from openimr.domain.request import TreatmentRequest
+from openimr.domain.reviewer import ReviewerCredentials
+
+Outcome = Literal["Upheld", "Overturned"]
+CriterionStatus = Literal["met", "not_met", "not_documented", "not_applicable"]
+
+
+class Citation(Model):
+    recommendation_id: str | None = None
+    guideline: str
+    edition: str | None = None
+    section: str | None = None
+    pages: str | None = None
+    level: SearchLevel = "mtus"
+
+    def text(self) -> str:
+        parts = [self.guideline + (f" {self.edition}" if self.edition else "")]
+        if self.section:
+            parts.append(f"Section(s): {self.section}")
+        if self.pages:
+            parts.append(f"Page(s): {self.pages}")
+        return ", ".join(parts)
+
+
+class CriterionResult(Model):
+    criterion_id: str
+    description: str
+    status: CriterionStatus
+    required: bool = True
+    explanation: str
+    evidence: list[EvidenceSpan] = Field(default_factory=list)
+
+
+class ItemDetermination(Model):
+    item_id: str
+    treatment: str
+    outcome: Outcome
+    request: TreatmentRequest
+    claims_administrator_guideline: str | None = None
+    citations: list[Citation] = Field(default_factory=list)
+    search_level: SearchLevel | None = None
+    criteria: list[CriterionResult] = Field(default_factory=list)
+    gaps: list[str] = Field(default_factory=list)  # documentation that would change the outcome
+    rationale: str
+    confidence: float = Field(ge=0, le=1)
+
+
+class Signature(Model):
+    reviewer_code: str
+    signed_at: dt.datetime
+    attestation: str
+
+
+class DocumentReviewed(Model):
+    description: str  # "PR-2 progress report, Dr. A (orthopedic surgery), 12/01/2014"
+
+
+class Determination(Model):
+    case_number: str
+    status: Literal["draft", "signed"] = "draft"
+    priority: Literal["regular", "expedited"] = "regular"
+    date_assigned: dt.date | None = None
+    date_of_injury: dt.date | None = None
+    decision_date: dt.date
+    ur_denial_date: dt.date | None = None
+    application_received: dt.date | None = None
+    reviewer: ReviewerCredentials | None = None
+    documents_reviewed: list[DocumentReviewed] = Field(default_factory=list)
+    clinical_case_summary: str
+    items: list[ItemDetermination]
+    signature: Signature | None = None
+    engine_version: str

@@ -1,0 +1,92 @@
+"""Clinical facts read from the record, each with the span that supports it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from openimr.domain.common import EvidenceSpan, Model
+
+# The fact vocabulary. Guideline criteria name these kinds; the evidence extractor produces them.
+# Add kinds here (additively) when a new criterion needs one; keep names snake_case.
+FACT_KINDS: dict[str, str] = {
+    "age": "age in years (value: int)",
+    "sex": "sex (value: 'female'|'male')",
+    "injury_date": "date of injury (value: ISO date)",
+    "chronic_pain": "pain lasting beyond 3 months / the expected healing time",
+    "diagnosis": "a diagnosis (value: text)",
+    "body_part": "an injured/treated body part (value: DESIGN body part)",
+    "prior_treatment": "a treatment already given (attributes: modality, sessions, effect)",
+    "functional_improvement": "documented objective functional improvement from a treatment",
+    "pain_relief": "documented pain relief from a treatment (attributes: percent)",
+    "pain_score": "pain rating (value: 0-10; attributes: when)",
+    "current_medication": "a medication currently taken (attributes: drug, drug_class, duration_months)",
+    "urine_drug_screen": "a urine drug screen done (attributes: consistent)",
+    "cures_check": "CURES/PDMP check documented",
+    "pain_agreement": "opioid/pain treatment agreement on file",
+    "aberrant_behavior": "aberrant drug-taking behaviour documented",
+    "side_effects": "medication side effects discussed/documented",
+    "red_flag": "red-flag condition (fracture, tumour, infection, cauda equina, progressive deficit)",
+    "neuro_deficit": "objective neurologic deficit (weakness, reflex change, dermatomal sensory loss)",
+    "radiculopathy": "radicular symptoms/signs or a radiculopathy diagnosis",
+    "spurling": "Spurling's test",
+    "straight_leg_raise": "straight-leg raise test",
+    "tinel": "Tinel's sign",
+    "phalen": "Phalen's test",
+    "reflex_change": "abnormal/diminished reflexes",
+    "weakness": "motor weakness on exam",
+    "sensory_deficit": "sensory loss on exam",
+    "numbness": "numbness/tingling/paresthesia reported",
+    "imaging_result": "imaging done (attributes: modality, body_part, finding)",
+    "electrodiagnostic_result": "EMG/NCV done (attributes: finding)",
+    "surgery": "surgery performed (attributes: procedure, date)",
+    "surgery_planned": "surgery considered/planned/patient willing to consider surgery",
+    "work_status": "work status (value: text, e.g. modified duty, TTD, full duty)",
+    "return_to_work": "returned to work",
+    "failed_conservative_care": "conservative treatment tried and failed",
+    "home_exercise_program": "home exercise program",
+    "gi_risk": "GI risk factors (age > 65, ulcer/bleed history, NSAID with steroid/anticoagulant, dyspepsia)",
+    "neuropathic_pain": "neuropathic pain",
+    "myofascial_trigger_points": "trigger points with twitch response/referred pain",
+    "depression_anxiety": "depression, anxiety or other psychological condition",
+    "insomnia": "sleep disturbance/insomnia",
+    "spasm": "muscle spasm",
+    "osteoarthritis": "osteoarthritis",
+    "muscle_atrophy": "muscle atrophy",
+    "instability": "joint instability",
+    "range_of_motion_limited": "limited range of motion",
+}
+
+
+class ClinicalFact(Model):
+    kind: str
+    value: Any = None
+    negated: bool = False  # "no documentation of functional improvement", "denies numbness"
+    historical: bool = False
+    hypothetical: bool = False
+    family: bool = False
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    span: EvidenceSpan | None = None
+
+    @property
+    def asserted(self) -> bool:
+        """Present for this patient now (not negated, hypothetical or about a relative)."""
+        return not (self.negated or self.hypothetical or self.family)
+
+
+class ClinicalFacts(Model):
+    facts: list[ClinicalFact] = Field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[ClinicalFact]:
+        return [f for f in self.facts if f.kind == kind]
+
+    def asserted(self, kind: str) -> list[ClinicalFact]:
+        return [f for f in self.facts if f.kind == kind and f.asserted]
+
+    def negated(self, kind: str) -> list[ClinicalFact]:
+        return [f for f in self.facts if f.kind == kind and f.negated]
+
+    def value(self, kind: str) -> Any:
+        found = self.asserted(kind)
+        return found[0].value if found else None

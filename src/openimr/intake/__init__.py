@@ -1,0 +1,5 @@
+"""Case files in (YAML/JSON, JSON Schema export) and eligibility screening."""
+
+from openimr.intake.load import case_json_schema, load_case, parse_case_data
+
+__all__ = ["case_json_schema", "load_case", "parse_case_data"]

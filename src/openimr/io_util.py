@@ -1,0 +1,31 @@
+"""Small shared I/O helpers: atomic file writes and JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+
+def write_atomic(path: str | Path, data: bytes | str) -> None:
+    """Write via a temp file and rename, so a crash never leaves a half-written file."""
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def to_json(obj: Any, indent: int | None = 2) -> str:
+    if isinstance(obj, BaseModel):
+        return obj.model_dump_json(indent=indent)
+    return json.dumps(obj, indent=indent, default=str, ensure_ascii=False)
