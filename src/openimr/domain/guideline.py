@@ -39,7 +39,8 @@ class Criterion(Model):
     description: str  # our own words; rendered into the trace and rationale
     check: CheckName
     params: dict[str, Any] = Field(default_factory=dict)
-    # when set, the criterion applies only if this fact kind is asserted (e.g. continuation of a drug)
+    # when set, the criterion applies only if: a fact kind is asserted ("radiculopathy"), is not
+    # ("!radiculopathy"), the treatment was used before ("continuation") or not ("initial")
     applies_if: str | None = None
     required: bool = True  # a required criterion not met/not documented leads to Upheld
     gap: str | None = None  # documentation that would satisfy it ("approvable if ...")

@@ -1,0 +1,279 @@
+"""Evaluate one guideline criterion against the parsed request and the clinical facts.
+
+Every check returns a CriterionResult: met / not met / not documented / not applicable, with the
+record spans that decided it, so the rationale can cite the evidence and never contradict the trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from openimr.domain.case import Case
+from openimr.domain.common import EvidenceSpan
+from openimr.domain.determination import CriterionResult, CriterionStatus
+from openimr.domain.facts import ClinicalFact, ClinicalFacts
+from openimr.domain.guideline import Criterion
+from openimr.domain.request import TreatmentRequest
+
+CHRONIC_AFTER_DAYS = 90  # 9792.20(b): chronic pain lasts at least three months
+
+
+def _spans(facts: list[ClinicalFact]) -> list[EvidenceSpan]:
+    return [f.span for f in facts if f.span is not None][:3]
+
+
+def _result(
+    criterion: Criterion,
+    status: CriterionStatus,
+    explanation: str,
+    evidence: list[ClinicalFact] | None = None,
+) -> CriterionResult:
+    return CriterionResult(
+        criterion_id=criterion.id,
+        description=criterion.description,
+        status=status,
+        required=criterion.required,
+        explanation=explanation,
+        evidence=_spans(evidence or []),
+    )
+
+
+def requested_sessions(request: TreatmentRequest) -> int | None:
+    """Total visits asked for: explicit, else frequency x duration."""
+    if request.sessions is not None:
+        return request.sessions
+    if request.frequency_per_week is not None and request.duration_weeks is not None:
+        return round(request.frequency_per_week * request.duration_weeks)
+    return None
+
+
+def _fmt(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def _at_most(
+    criterion: Criterion, value: float | None, limit: float, noun: str, missing_status: CriterionStatus
+) -> CriterionResult:
+    if value is None:
+        return _result(criterion, missing_status, f"The request does not state the {noun}.")
+    if value > limit:
+        return _result(
+            criterion, "not_met", f"The request is for {_fmt(value)} {noun}, more than the {_fmt(limit)} recommended."
+        )
+    return _result(criterion, "met", f"The request is for {_fmt(value)} {noun}, within the {_fmt(limit)} recommended.")
+
+
+def _sessions_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    return _at_most(c, requested_sessions(req), float(c.params["max"]), "visits", "not_documented")
+
+
+def _frequency_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    return _at_most(c, req.frequency_per_week, float(c.params["max"]), "visits per week", "not_applicable")
+
+
+def _duration_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    return _at_most(c, req.duration_weeks, float(c.params["weeks"]), "weeks", "not_applicable")
+
+
+def _quantity_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    return _at_most(c, req.quantity, float(c.params["max"]), "units", "not_applicable")
+
+
+def _matches_attributes(fact: ClinicalFact, wanted: dict) -> bool:
+    return all(str(fact.attributes.get(k, "")).lower() == str(v).lower() for k, v in wanted.items())
+
+
+def _fact_present(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    kind = c.params["kind"]
+    wanted = c.params.get("attributes") or {}
+    asserted = [f for f in facts.asserted(kind) if _matches_attributes(f, wanted)]
+    if asserted:
+        return _result(c, "met", f"Documented: {_quote(asserted[0])}", asserted)
+    negated = [f for f in facts.negated(kind) if _matches_attributes(f, wanted)]
+    if negated:
+        return _result(c, "not_met", f"The record says otherwise: {_quote(negated[0])}", negated)
+    return _result(c, "not_documented", "The records provided do not document this.")
+
+
+def _fact_absent(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    kind = c.params["kind"]
+    asserted = facts.asserted(kind)
+    if asserted:
+        return _result(c, "not_met", f"Documented: {_quote(asserted[0])}", asserted)
+    negated = facts.negated(kind)
+    if negated:
+        return _result(c, "met", f"The record excludes it: {_quote(negated[0])}", negated)
+    return _result(c, "met", "Nothing in the records provided documents it.")
+
+
+def _any_fact_present(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    kinds: list[str] = list(c.params["kinds"])
+    asserted = [f for k in kinds for f in facts.asserted(k)]
+    if asserted:
+        return _result(c, "met", f"Documented: {_quote(asserted[0])}", asserted)
+    negated = [f for k in kinds for f in facts.negated(k)]
+    if negated:
+        return _result(c, "not_met", f"The record says otherwise: {_quote(negated[0])}", negated)
+    return _result(c, "not_documented", "The records provided document none of these.")
+
+
+def _modality_terms(c: Criterion, req: TreatmentRequest) -> set[str]:
+    """Words naming the treatment whose earlier use matters: the row's modalities and the request's."""
+    named = c.params.get("modalities") or c.params.get("modality") or []
+    if isinstance(named, str):
+        named = [named]
+    terms = {str(t).lower() for t in named}
+    for value in (req.category, req.service, req.drug, req.drug_class):
+        if value:
+            terms.add(value.lower().replace("_", " "))
+    return {t for t in terms if t and t != "other"}
+
+
+def prior_use(req: TreatmentRequest, facts: ClinicalFacts, terms: set[str]) -> list[ClinicalFact]:
+    """Facts showing the requested treatment was already given (a course of it, or the same drug)."""
+    found: list[ClinicalFact] = []
+    for fact in facts.asserted("prior_treatment"):
+        modality = str(fact.attributes.get("modality", fact.value or "")).lower()
+        if modality and any(t in modality or modality in t for t in terms):
+            found.append(fact)
+    for fact in facts.asserted("current_medication"):
+        drug = str(fact.attributes.get("drug", fact.value or "")).lower()
+        klass = str(fact.attributes.get("drug_class", "")).lower()
+        if req.drug and drug and (drug in req.drug or req.drug.split("/")[0] in drug) or req.drug_class and klass and klass == req.drug_class.lower():
+            found.append(fact)
+    return found
+
+
+def _prior_trial_improvement(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    prior = prior_use(req, facts, _modality_terms(c, req))
+    if not prior:
+        return _result(c, "not_applicable", "No earlier course of this treatment is documented; this is an initial trial.")
+    improved = [f for f in prior if str(f.attributes.get("effect", "")).lower() in ("improved", "improvement", "helpful")]
+    gains = facts.asserted("functional_improvement")
+    if improved or gains:
+        chosen = improved or gains
+        return _result(c, "met", f"Documented benefit from the earlier course: {_quote(chosen[0])}", chosen)
+    failed = [f for f in prior if str(f.attributes.get("effect", "")).lower() in ("no improvement", "none", "worse", "failed")]
+    negated = facts.negated("functional_improvement")
+    if failed or negated:
+        chosen = failed or negated
+        return _result(c, "not_met", f"The earlier course did not bring objective functional improvement: {_quote(chosen[0])}", prior + chosen)
+    return _result(
+        c, "not_documented",
+        f"The treatment has been given before ({_quote(prior[0])}) but objective functional improvement from it is not documented.",
+        prior,
+    )
+
+
+def _chronic_pain(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    asserted = facts.asserted("chronic_pain")
+    if asserted:
+        return _result(c, "met", f"Chronic pain: {_quote(asserted[0])}", asserted)
+    if case is not None:
+        days = (case.review_date - case.injury.date).days
+        if days >= CHRONIC_AFTER_DAYS:
+            return _result(c, "met", f"The injury was {days // 30} months before the review, so the pain is chronic.")
+        return _result(c, "not_met", f"The injury was only {days} days before the review.")
+    return _result(c, "not_documented", "The duration of symptoms is not documented.")
+
+
+def _age(case: Case | None, facts: ClinicalFacts) -> int | None:
+    value = facts.value("age")
+    if value is not None:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            pass
+    return case.worker.age if case is not None else None
+
+
+def _age_at_least(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    age, years = _age(case, facts), int(c.params["years"])
+    if age is None:
+        return _result(c, "not_documented", "The age is not documented.")
+    return _result(c, "met" if age >= years else "not_met", f"The injured worker is {age} years old.")
+
+
+def _age_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    age, years = _age(case, facts), int(c.params["years"])
+    if age is None:
+        return _result(c, "not_documented", "The age is not documented.")
+    return _result(c, "met" if age <= years else "not_met", f"The injured worker is {age} years old.")
+
+
+def _not_recommended(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    return _result(c, "not_met", "The guideline does not recommend this treatment for this condition.")
+
+
+def _med_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    daily = c.params.get("daily_med")
+    if daily is None:
+        daily = _estimate_daily_med(req)
+    if daily is None:
+        return _result(c, "not_applicable", "The daily morphine-equivalent dose cannot be worked out from the request.")
+    limit = float(c.params["mg"])
+    status: CriterionStatus = "not_met" if daily > limit else "met"
+    word = "above" if daily > limit else "within"
+    return _result(c, status, f"About {daily:.0f} mg morphine equivalent a day, {word} the {limit:.0f} mg ceiling.")
+
+
+def _estimate_daily_med(req: TreatmentRequest) -> float | None:
+    """MED/day from one month's fill: strength of the opioid x units / 30 days x conversion factor."""
+    if req.drug_class != "opioid" or not req.strength or not req.quantity:
+        return None
+    from openimr.engine.opioids import morphine_factor, opioid_strength_mg
+
+    factor = morphine_factor(req.drug)
+    mg = opioid_strength_mg(req.strength)
+    if factor is None or mg is None:
+        return None
+    return mg * req.quantity / 30 * factor
+
+
+def _quote(fact: ClinicalFact) -> str:
+    if fact.span is not None:
+        return f'"{fact.span.text.strip()}"'
+    return str(fact.value if fact.value is not None else fact.kind.replace("_", " "))
+
+
+CHECKS: dict[str, Callable[[Criterion, TreatmentRequest, ClinicalFacts, Case | None], CriterionResult]] = {
+    "sessions_at_most": _sessions_at_most,
+    "frequency_at_most": _frequency_at_most,
+    "duration_at_most": _duration_at_most,
+    "quantity_at_most": _quantity_at_most,
+    "fact_present": _fact_present,
+    "fact_absent": _fact_absent,
+    "any_fact_present": _any_fact_present,
+    "prior_trial_improvement": _prior_trial_improvement,
+    "chronic_pain": _chronic_pain,
+    "age_at_least": _age_at_least,
+    "age_at_most": _age_at_most,
+    "not_recommended": _not_recommended,
+    "med_at_most": _med_at_most,
+}
+
+
+def applies(criterion: Criterion, request: TreatmentRequest, facts: ClinicalFacts) -> bool:
+    """`applies_if`: a fact kind that must be asserted, or "continuation"/"initial" of this treatment."""
+    cond = criterion.applies_if
+    if not cond:
+        return True
+    if cond in ("continuation", "initial"):
+        used = bool(prior_use(request, facts, _modality_terms(criterion, request)))
+        return used if cond == "continuation" else not used
+    negate = cond.startswith("!")
+    present = bool(facts.asserted(cond.lstrip("!")))
+    return not present if negate else present
+
+
+def evaluate_criterion(
+    criterion: Criterion,
+    request: TreatmentRequest,
+    facts: ClinicalFacts,
+    case: Case | None = None,
+    today: dt.date | None = None,
+) -> CriterionResult:
+    if not applies(criterion, request, facts):
+        return _result(criterion, "not_applicable", f"Applies only when: {criterion.applies_if}.")
+    return CHECKS[criterion.check](criterion, request, facts, case)

@@ -1,0 +1,98 @@
+"""Each criterion check: met, not met, not documented, not applicable, with evidence spans."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openimr.domain import ClinicalFact, ClinicalFacts, Criterion, EvidenceSpan, TreatmentRequest
+from openimr.domain.case import Case
+from openimr.engine.criteria import evaluate_criterion, requested_sessions
+
+
+def fact(kind: str, text: str, negated: bool = False, **attributes: object) -> ClinicalFact:
+    return ClinicalFact(
+        kind=kind, negated=negated, attributes=dict(attributes),
+        span=EvidenceSpan(record_id="r1", start=0, end=len(text), text=text),
+    )
+
+
+def crit(check: str, **params: object) -> Criterion:
+    return Criterion(id=f"t.{check}", description=check, check=check, params=params)
+
+
+MASSAGE = TreatmentRequest(text="Massage 2x6", category="massage", frequency_per_week=2, duration_weeks=6)
+
+
+def test_sessions_from_frequency_and_duration() -> None:
+    assert requested_sessions(MASSAGE) == 12
+    assert requested_sessions(TreatmentRequest(text="x", sessions=4)) == 4
+    assert requested_sessions(TreatmentRequest(text="x")) is None
+
+
+def test_sessions_limit_met_and_not_met() -> None:
+    over = evaluate_criterion(crit("sessions_at_most", max=6), MASSAGE, ClinicalFacts())
+    assert over.status == "not_met" and "12" in over.explanation and "6" in over.explanation
+    within = evaluate_criterion(crit("sessions_at_most", max=12), MASSAGE, ClinicalFacts())
+    assert within.status == "met"
+    unknown = evaluate_criterion(crit("sessions_at_most", max=6), TreatmentRequest(text="Massage"), ClinicalFacts())
+    assert unknown.status == "not_documented"
+
+
+def test_fact_present_uses_negation_and_cites_span() -> None:
+    c = crit("fact_present", kind="functional_improvement")
+    yes = evaluate_criterion(c, MASSAGE, ClinicalFacts(facts=[fact("functional_improvement", "walks farther")]))
+    assert yes.status == "met" and yes.evidence[0].text == "walks farther"
+    no = evaluate_criterion(
+        c, MASSAGE, ClinicalFacts(facts=[fact("functional_improvement", "no functional improvement", negated=True)])
+    )
+    assert no.status == "not_met"
+    assert evaluate_criterion(c, MASSAGE, ClinicalFacts()).status == "not_documented"
+
+
+def test_fact_absent_and_any_fact() -> None:
+    c = crit("fact_absent", kind="radiculopathy")
+    assert evaluate_criterion(c, MASSAGE, ClinicalFacts(facts=[fact("radiculopathy", "radicular pain")])).status == "not_met"
+    assert evaluate_criterion(c, MASSAGE, ClinicalFacts()).status == "met"
+    anyc = crit("any_fact_present", kinds=["red_flag", "neuro_deficit"])
+    assert evaluate_criterion(anyc, MASSAGE, ClinicalFacts(facts=[fact("neuro_deficit", "weak EHL")])).status == "met"
+    assert evaluate_criterion(anyc, MASSAGE, ClinicalFacts()).status == "not_documented"
+
+
+def test_prior_trial_improvement() -> None:
+    c = crit("prior_trial_improvement", modality="physical therapy")
+    pt = TreatmentRequest(text="PT", category="physical_medicine", service="physical therapy")
+    initial = evaluate_criterion(c, pt, ClinicalFacts())
+    assert initial.status == "not_applicable"
+    done = fact("prior_treatment", "completed 12 PT visits", modality="physical therapy", sessions=12)
+    assert evaluate_criterion(c, pt, ClinicalFacts(facts=[done])).status == "not_documented"
+    better = fact("prior_treatment", "PT helped", modality="physical therapy", effect="improved")
+    assert evaluate_criterion(c, pt, ClinicalFacts(facts=[better])).status == "met"
+    worse = fact("prior_treatment", "PT did not help", modality="physical therapy", effect="no improvement")
+    assert evaluate_criterion(c, pt, ClinicalFacts(facts=[worse])).status == "not_met"
+
+
+def test_applies_if_continuation_of_a_drug() -> None:
+    norco = TreatmentRequest(text="Norco", category="medication", drug="hydrocodone/acetaminophen", drug_class="opioid")
+    c = Criterion(
+        id="t.uds", description="drug screens", check="fact_present", params={"kind": "urine_drug_screen"},
+        applies_if="continuation",
+    )
+    assert evaluate_criterion(c, norco, ClinicalFacts()).status == "not_applicable"
+    on_norco = fact("current_medication", "on Norco since 2014", drug="hydrocodone/acetaminophen", drug_class="opioid")
+    assert evaluate_criterion(c, norco, ClinicalFacts(facts=[on_norco])).status == "not_documented"
+
+
+def test_chronic_pain_from_case_dates_and_med() -> None:
+    case = Case.model_validate({
+        "case_number": "CM15-0000001", "application_received": "2015-01-05", "injury": {"date": "2012-01-24"},
+        "ur_decision": {"date": "2014-12-19"}, "disputed_items": [{"id": "1", "text": "Massage"}],
+    })
+    assert evaluate_criterion(crit("chronic_pain"), MASSAGE, ClinicalFacts(), case).status == "met"
+    acute = case.model_copy(update={"injury": case.injury.model_copy(update={"date": dt.date(2014, 12, 1)})})
+    assert evaluate_criterion(crit("chronic_pain"), MASSAGE, ClinicalFacts(), acute).status == "not_met"
+    norco = TreatmentRequest(
+        text="Norco 10/325 #240", category="medication", drug="hydrocodone/acetaminophen",
+        drug_class="opioid", strength="10/325 mg", quantity=240,
+    )
+    assert evaluate_criterion(crit("med_at_most", mg=120), norco, ClinicalFacts()).status == "met"
+    assert evaluate_criterion(crit("med_at_most", mg=50), norco, ClinicalFacts()).status == "not_met"
