@@ -1,1 +1,6 @@
-"""openimr.engine"""
+"""Criteria evaluation, outcome, rationale and trace; the pipeline that wires the stages."""
+
+from openimr.engine.criteria import evaluate_criterion
+from openimr.engine.decide import decide_item
+
+__all__ = ["decide_item", "evaluate_criterion"]

@@ -1,0 +1,128 @@
+"""CLI: `openimr decide CASE` and `openimr sign DETERMINATION --reviewer ID`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from openimr.errors import InputError
+
+FORMATS = ("text", "html", "pdf", "json")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _emit(payload: str | bytes, output: str | None) -> None:
+    from openimr.io_util import write_atomic
+
+    if output:
+        write_atomic(output, payload)
+        print(f"wrote {output}", file=sys.stderr)
+    elif isinstance(payload, bytes):
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(payload if payload.endswith("\n") else payload + "\n")
+
+
+def _store_url(args: argparse.Namespace) -> str | None:
+    """Where decisions are recorded: --db, else $OPENIMR_DB, else the store's default file."""
+    return getattr(args, "db", None) or os.environ.get("OPENIMR_DB") or None
+
+
+def _record(action: str, args: argparse.Namespace, case, det) -> None:  # type: ignore[no-untyped-def]
+    if getattr(args, "no_store", False):
+        return
+    from openimr.store import open_store
+
+    store = open_store(_store_url(args))
+    try:
+        if action == "decide":
+            store.record_decision(case, det, actor="cli")
+        else:
+            store.record_signature(det, actor=f"reviewer:{det.signature.reviewer_code}")
+    finally:
+        close = getattr(store, "close", None)
+        if close:
+            close()
+
+
+def _decide(args: argparse.Namespace) -> int:
+    from openimr.engine.pipeline import decide_case
+    from openimr.intake import load_case
+    from openimr.letters.render import render_letter
+
+    case = load_case(args.case)
+    panel = None
+    if args.panel:
+        from openimr.reviewers import load_panel
+
+        panel = load_panel(args.panel)
+    det = decide_case(case, panel=panel, today=args.date)
+    _record("decide", args, case, det)
+    fmt = "json" if args.json else args.format
+    _emit(render_letter(det, fmt), args.output)
+    return 0
+
+
+def load_determination(path: str) -> object:
+    from pydantic import ValidationError
+
+    from openimr.domain.determination import Determination
+    from openimr.intake.load import describe_validation_error
+
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: not a determination JSON file ({exc.__class__.__name__})") from None
+    try:
+        return Determination.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(path, exc)) from None
+
+
+def _sign(args: argparse.Namespace) -> int:
+    from openimr.engine.pipeline import sign_determination
+    from openimr.letters.render import render_letter
+
+    det = load_determination(args.determination)
+    signed = sign_determination(det, args.reviewer)  # type: ignore[arg-type]
+    _record("sign", args, None, signed)
+    fmt = "json" if args.json else args.format
+    _emit(render_letter(signed, fmt), args.output)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("decide", help="run the full pipeline on a case file and print the draft letter")
+    p.add_argument("case", help="case file (YAML or JSON)")
+    p.add_argument("--panel", help="reviewer panel file (YAML or CSV); default: the sample panel")
+    p.add_argument("--format", choices=FORMATS, default="text", help="letter format (default text)")
+    p.add_argument("--json", action="store_true", help="print the Determination as JSON")
+    p.add_argument("-o", "--output", help="write to FILE instead of standard output")
+    p.add_argument("--date", type=_date, help="decision date (default: the case's, else today)")
+    p.add_argument("--db", help="store URL (default: $OPENIMR_DB or the SQLite file in the user data dir)")
+    p.add_argument("--no-store", action="store_true", help="do not record the case and draft in the store")
+    p.set_defaults(handler=_decide)
+
+    p = subparsers.add_parser("sign", help="the assigned reviewer signs a draft; the letter loses its DRAFT mark")
+    p.add_argument("determination", help="draft Determination JSON (from `decide --json`)")
+    p.add_argument("--reviewer", required=True, help="reviewer code of the signer")
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--json", action="store_true", help="print the signed Determination as JSON")
+    p.add_argument("-o", "--output", help="write to FILE instead of standard output")
+    p.add_argument("--db", help="store URL")
+    p.add_argument("--no-store", action="store_true", help="do not record the signature in the store")
+    p.set_defaults(handler=_sign)

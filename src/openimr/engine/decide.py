@@ -1,0 +1,107 @@
+"""Decide one disputed item: find the governing recommendation, check its criteria, choose the outcome.
+
+The outcome follows from the trace alone (Overturned only when every required criterion that
+applies is met), and the rationale is rendered from the same trace, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from openimr.domain.case import Case, DisputedItem
+from openimr.domain.determination import Citation, CriterionResult, ItemDetermination, Outcome
+from openimr.domain.facts import ClinicalFacts
+from openimr.domain.guideline import Criterion, Recommendation
+from openimr.domain.request import TreatmentRequest
+from openimr.engine.criteria import evaluate_criterion
+from openimr.engine.rationale import write_rationale
+
+
+def implicit_criteria(rec: Recommendation) -> list[Criterion]:
+    """Limits and status stated on the row become criteria when the row does not spell them out."""
+    have = {c.check for c in rec.criteria}
+    extra: list[Criterion] = []
+    limits = rec.limits
+
+    def add(check: str, description: str, gap: str, **params: Any) -> None:
+        if check not in have:
+            extra.append(Criterion(id=f"{rec.id}.{check}", description=description, check=check, params=params, gap=gap))
+
+    if rec.status == "not_recommended":
+        add("not_recommended", f"{rec.section}: recommended by the guideline", "evidence that the guideline's exception applies")
+    if limits.visits is not None:
+        add("sessions_at_most", f"No more than {limits.visits} visits", f"a request within {limits.visits} visits", max=limits.visits)
+    if limits.frequency_per_week is not None:
+        add("frequency_at_most", f"No more than {limits.frequency_per_week:g} visits a week",
+            "a request within the recommended frequency", max=limits.frequency_per_week)
+    if limits.duration_weeks is not None:
+        add("duration_at_most", f"No longer than {limits.duration_weeks:g} weeks",
+            "a request within the recommended duration", weeks=limits.duration_weeks)
+    if limits.morphine_equivalent_mg is not None:
+        add("med_at_most", f"Morphine-equivalent dose at most {limits.morphine_equivalent_mg:g} mg a day",
+            "a dose within the morphine-equivalent ceiling", mg=limits.morphine_equivalent_mg)
+    return extra
+
+
+def citation_for(rec: Recommendation) -> Citation:
+    return Citation(
+        recommendation_id=rec.id, guideline=rec.guideline, edition=rec.edition,
+        section=rec.section, pages=rec.pages, level=rec.level,
+    )
+
+
+def choose_outcome(results: list[CriterionResult]) -> Outcome:
+    required = [r for r in results if r.required and r.status != "not_applicable"]
+    if required and all(r.status == "met" for r in required):
+        return "Overturned"
+    return "Upheld"
+
+
+def _confidence(score: float | None, results: list[CriterionResult], outcome: Outcome) -> float:
+    if score is None:
+        return 0.3
+    base = 0.5 + 0.4 * max(0.0, min(1.0, score))
+    decided = [r for r in results if r.required and r.status in ("met", "not_met")]
+    undocumented = [r for r in results if r.required and r.status == "not_documented"]
+    if outcome == "Upheld" and not decided and undocumented:
+        base -= 0.15  # upheld only for want of documentation: the record may simply be thin
+    return round(max(0.05, min(0.99, base)), 2)
+
+
+def decide_item(
+    item: DisputedItem,
+    request: TreatmentRequest,
+    facts: ClinicalFacts,
+    case: Case | None,
+    kb: Any,
+    review_date: dt.date | None = None,
+) -> ItemDetermination:
+    found = kb.search(request, review_date=review_date, facts=facts, limit=3)
+    hits = list(getattr(found, "hits", []) or [])
+    if not hits:
+        rationale = write_rationale(request, None, [], "Upheld", [])
+        return ItemDetermination(
+            item_id=item.id, treatment=item.text, outcome="Upheld", request=request,
+            claims_administrator_guideline=item.ur_guideline, citations=[], search_level=getattr(found, "level", None),
+            criteria=[], gaps=["a guideline or peer-reviewed evidence supporting this treatment for this condition"],
+            rationale=rationale, confidence=0.3,
+        )
+    top = hits[0]
+    rec: Recommendation = top.recommendation
+    criteria = list(rec.criteria) + implicit_criteria(rec)
+    results = [evaluate_criterion(c, request, facts, case) for c in criteria]
+    outcome = choose_outcome(results)
+    by_id = {c.id: c for c in criteria}
+    gaps = [
+        by_id[r.criterion_id].gap or r.description
+        for r in results
+        if r.required and r.status in ("not_met", "not_documented")
+    ] if outcome == "Upheld" else []
+    rationale = write_rationale(request, rec, results, outcome, gaps)
+    return ItemDetermination(
+        item_id=item.id, treatment=item.text, outcome=outcome, request=request,
+        claims_administrator_guideline=item.ur_guideline, citations=[citation_for(rec)],
+        search_level=rec.level, criteria=results, gaps=gaps, rationale=rationale,
+        confidence=_confidence(getattr(top, "score", None), results, outcome),
+    )

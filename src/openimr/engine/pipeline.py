@@ -1,0 +1,120 @@
+"""The whole pipeline for one case: assign, parse, extract, search, evaluate, draft.
+
+Each stage is a plain function call; this module only wires them together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from openimr import __version__
+from openimr.domain.case import Case
+from openimr.domain.determination import Determination, ItemDetermination, Signature
+from openimr.domain.facts import ClinicalFacts
+from openimr.domain.request import TreatmentRequest
+from openimr.domain.reviewer import Reviewer, ReviewerCredentials
+from openimr.engine.decide import decide_item
+from openimr.errors import StateError
+
+ATTESTATION = (
+    "I have reviewed the complete case file and the determination above, have no affiliation with "
+    "any party to this dispute, and adopt the decisions and rationales as my own."
+)
+
+
+def parse_items(case: Case) -> list[TreatmentRequest]:
+    from openimr.requests import parse_request
+
+    return [parse_request(item.text) for item in case.disputed_items]
+
+
+def extract_facts(case: Case) -> ClinicalFacts:
+    """Facts from every medical record and, for cases read from a letter, from its summary."""
+    from openimr.evidence import extract, extract_text
+
+    facts = extract(case.records, case) if case.records else ClinicalFacts()
+    if case.summary and not any(r.id == "summary" for r in case.records):
+        facts = ClinicalFacts(facts=facts.facts + extract_text(case.summary, "summary").facts)
+    return facts
+
+
+def decide_items(case: Case, kb: Any = None, review_date: dt.date | None = None) -> list[ItemDetermination]:
+    """Every disputed item of the case, decided from its text, the facts and the knowledge base."""
+    from openimr.guidelines import load_knowledge_base
+
+    kb = kb or load_knowledge_base()
+    review_date = review_date or case.review_date
+    requests = parse_items(case)
+    facts = extract_facts(case)
+    return [
+        decide_item(item, request, facts, case, kb, review_date)
+        for item, request in zip(case.disputed_items, requests, strict=True)
+    ]
+
+
+def assign_reviewer(case: Case, panel: list[Reviewer] | None, today: dt.date) -> ReviewerCredentials | None:
+    from openimr.reviewers import assign, credentials, load_panel
+
+    panel = panel if panel is not None else load_panel()
+    assignment = assign(case, panel, parse_items(case), today=today)
+    if assignment.chosen is None:
+        return None
+    chosen = assignment.chosen
+    reviewer = getattr(chosen, "reviewer", chosen)
+    specialty = getattr(chosen, "specialty", None) or reviewer.specialties[0]
+    return credentials(reviewer, specialty)
+
+
+def decide_case(
+    case: Case,
+    panel: list[Reviewer] | None = None,
+    kb: Any = None,
+    today: dt.date | None = None,
+) -> Determination:
+    """Draft the Final Determination for a case. `today` defaults to the case's decision date."""
+    from openimr.letters.summary import documents_reviewed, summarize_case
+
+    decision_date = case.decision_date or today or dt.date.today()
+    reviewer = assign_reviewer(case, panel, decision_date)
+    items = decide_items(case, kb, review_date=decision_date)
+    return Determination(
+        case_number=case.case_number,
+        status="draft",
+        priority=case.priority,
+        date_assigned=case.date_assigned,
+        date_of_injury=case.injury.date,
+        decision_date=decision_date,
+        ur_denial_date=case.ur_decision.date,
+        application_received=case.application_received,
+        reviewer=reviewer,
+        documents_reviewed=documents_reviewed(case),
+        clinical_case_summary=case.summary or summarize_case(case, decision_date),
+        items=items,
+        engine_version=__version__,
+    )
+
+
+def sign_determination(
+    det: Determination,
+    reviewer_code: str,
+    assigned_code: str | None = None,
+    when: dt.datetime | None = None,
+) -> Determination:
+    """The assigned reviewer attests; the letter loses its DRAFT mark. Anyone else is refused."""
+    if det.status == "signed":
+        raise StateError(f"determination {det.case_number} is already signed by {det.signature.reviewer_code if det.signature else '?'}")
+    assigned = assigned_code or (det.reviewer.code if det.reviewer else None)
+    if assigned is None:
+        raise StateError(f"determination {det.case_number} has no assigned reviewer; assign one before signing")
+    if reviewer_code != assigned:
+        raise StateError(
+            f"reviewer {reviewer_code} is not the reviewer assigned to {det.case_number} ({assigned}); only the assigned reviewer may sign"
+        )
+    signed_at = when or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return det.model_copy(
+        update={
+            "status": "signed",
+            "signature": Signature(reviewer_code=reviewer_code, signed_at=signed_at, attestation=ATTESTATION),
+        }
+    )

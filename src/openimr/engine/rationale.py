@@ -1,0 +1,58 @@
+"""Render an item's decision rationale, in plain prose, from its criteria trace."""
+
+from __future__ import annotations
+
+from openimr.domain.determination import CriterionResult, Outcome
+from openimr.domain.guideline import Recommendation
+from openimr.domain.request import TreatmentRequest
+
+_STATUS_LEAD = {
+    "met": "Met",
+    "not_met": "Not met",
+    "not_documented": "Not documented",
+}
+
+
+def _describe_request(request: TreatmentRequest) -> str:
+    return request.text.strip().rstrip(".:") or "the requested treatment"
+
+
+def write_rationale(
+    request: TreatmentRequest,
+    rec: Recommendation | None,
+    results: list[CriterionResult],
+    outcome: Outcome,
+    gaps: list[str],
+) -> str:
+    subject = _describe_request(request)
+    if rec is None:
+        return (
+            f"No recommendation in the MTUS, ACOEM/ODG or other guidelines on file addresses {subject}, "
+            "and no peer-reviewed evidence of its benefit for this condition was found in the records "
+            f"provided. Medical necessity is not established, so the request for {subject} is not "
+            "medically necessary."
+        )
+    source = f"The {rec.guideline} ({rec.edition}), {rec.section}"
+    if rec.pages:
+        source += f", page(s) {rec.pages}"
+    sentences = [f"{source}: {rec.rationale.strip()}"]
+    decided = [r for r in results if r.status != "not_applicable"]
+    if decided:
+        findings = []
+        for r in decided:
+            lead = _STATUS_LEAD.get(r.status, r.status)
+            findings.append(f"{r.description} - {lead.lower()}: {r.explanation}")
+        sentences.append("In this case: " + " ".join(f.rstrip(".") + "." for f in findings))
+    if outcome == "Overturned":
+        sentences.append(
+            f"The documentation meets the guideline's criteria, so the request for {subject} is "
+            "medically necessary."
+        )
+    else:
+        if gaps:
+            sentences.append("Not established: " + "; ".join(gaps) + ".")
+        sentences.append(
+            f"Because the guideline's criteria are not met, the request for {subject} is not "
+            "medically necessary."
+        )
+    return " ".join(sentences)
