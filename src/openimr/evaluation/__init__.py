@@ -1,1 +1,1 @@
-"""openimr.evaluation"""
+"""Agreement with real decisions: re-deciding published letters, metrics, benchmarks."""

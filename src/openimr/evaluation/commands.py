@@ -1,0 +1,77 @@
+"""CLI: `openimr redecide LETTER...` and `openimr evaluate DIR`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _redecide(args: argparse.Namespace) -> int:
+    from openimr.evaluation.redecide import redecide_paths
+
+    records = redecide_paths(args.letters)
+    if args.jsonl:
+        for record in records:
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        return 0
+    collected = list(records)
+    if args.json:
+        print(json.dumps(collected[0] if len(collected) == 1 else collected, indent=2, ensure_ascii=False))
+        return 0
+    for record in collected:
+        print(record["file"])
+        for item in record["items"]:
+            print(f"  {item['treatment']}: {item['decision']}")
+            print(f"    {item['guideline'] or 'no guideline found'}")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from openimr.evaluation.evaluate import evaluate_paths
+
+    report = evaluate_paths([args.directory], progress=not args.json and sys.stderr.isatty())
+    if args.json:
+        payload = {
+            "metrics": report.metrics,
+            "confusion": report.confusion.model_dump(),
+            "disagreements": [d.model_dump() for d in report.disagreements()],
+            "skipped": report.skipped,
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return 0
+    m, c = report.metrics, report.confusion
+    print(f"letters: {m['letters']}   items: {m['items']}")
+    print("confusion (rows: reviewer, columns: openimr)")
+    print("                 Upheld  Overturned")
+    print(f"  Upheld      {c.upheld_upheld:>9}  {c.upheld_overturned:>10}")
+    print(f"  Overturned  {c.overturned_upheld:>9}  {c.overturned_overturned:>10}")
+    for key in ("accuracy", "balanced_accuracy", "kappa", "overturn_precision", "overturn_recall",
+                "macro_f1", "citation_agreement"):
+        print(f"{key:>20}: {m[key]:.3f}")
+    print(f"{'citation items':>20}: {m['citation_items']}")
+    if report.skipped:
+        print(f"skipped {len(report.skipped)} letter(s):")
+        for line in report.skipped:
+            print(f"  {line}")
+    if args.list:
+        print("disagreements:")
+        for d in report.disagreements():
+            print(f"  {d.file} | {d.treatment[:70]} | reviewer {d.truth}, openimr {d.ours} (conf {d.confidence:.2f})")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "redecide", help="re-decide letters from their header, case summary and item texts only"
+    )
+    p.add_argument("letters", nargs="+", help="letter files (PDF or text) or directories")
+    p.add_argument("--jsonl", action="store_true", help="one JSON line per letter")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    p.set_defaults(handler=_redecide)
+
+    p = subparsers.add_parser("evaluate", help="blind each letter in DIR, re-decide, compare with the reviewer")
+    p.add_argument("directory", help="folder of letters (PDF or text)")
+    p.add_argument("--json", action="store_true", help="metrics, confusion and disagreements as JSON")
+    p.add_argument("--list", action="store_true", help="list every disagreement")
+    p.set_defaults(handler=_evaluate)

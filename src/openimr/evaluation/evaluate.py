@@ -1,0 +1,107 @@
+"""`openimr evaluate DIR`: blind each letter, re-decide it, compare with the real reviewer.
+
+Citation agreement (the rule, also in the README): an item counts when the reviewer cited a
+guideline (items citing no medical evidence are left out of the denominator). We agree when our
+applied recommendation and the reviewer's citation name the same guideline document (guideline +
+edition family, as normalized by `openimr.guidelines.normalize_citation`) and one of the sections
+the reviewer cited is the section of our recommendation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from openimr.domain.determination import ItemDetermination
+from openimr.evaluation.metrics import Confusion, agreement_metrics, confusion
+from openimr.evaluation.redecide import decide_blinded_text, letter_files, letter_text
+
+
+class ItemComparison(BaseModel):
+    file: str
+    case_number: str | None
+    treatment: str
+    truth: str
+    ours: str
+    reviewer_guideline: str | None
+    our_guideline: str | None
+    citation_match: bool | None  # None when the reviewer cited no guideline
+    confidence: float
+    gaps: list[str] = Field(default_factory=list)
+
+
+class EvaluationReport(BaseModel):
+    metrics: dict[str, float | int]
+    confusion: Confusion
+    items: list[ItemComparison]
+    skipped: list[str] = Field(default_factory=list)  # letters that could not be parsed, with reason
+
+    def disagreements(self) -> list[ItemComparison]:
+        return [i for i in self.items if i.truth != i.ours]
+
+
+def citation_agrees(reviewer_text: str | None, ours: ItemDetermination) -> bool | None:
+    from openimr.guidelines import citation_matches
+
+    if not reviewer_text or "did not cite" in reviewer_text.lower():
+        return None
+    if not ours.citations:
+        return False
+    return bool(citation_matches(reviewer_text, ours.citations[0]))
+
+
+def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool = False) -> EvaluationReport:
+    from openimr.errors import OpenIMRError
+    from openimr.guidelines import load_knowledge_base
+    from openimr.letters.parse import parse_text
+
+    kb = kb or load_knowledge_base()
+    files = letter_files(paths)
+    iterator: Iterable[Path] = files
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(files, desc="evaluate", unit="letter")
+    comparisons: list[ItemComparison] = []
+    skipped: list[str] = []
+    for path in iterator:
+        try:
+            text = letter_text(path)
+            truth_letter = parse_text(text, source_name=path.name)
+            ours = decide_blinded_text(text, path.name, kb)
+        except OpenIMRError as exc:
+            skipped.append(f"{path.name}: {exc}")
+            continue
+        truth_items = [i for i in truth_letter.items if i.decision in ("Upheld", "Overturned")]
+        if len(truth_items) != len(ours):
+            skipped.append(f"{path.name}: {len(truth_items)} decided items but {len(ours)} re-decided")
+            continue
+        for truth, mine in zip(truth_items, ours, strict=True):
+            comparisons.append(
+                ItemComparison(
+                    file=path.name,
+                    case_number=truth_letter.case_number,
+                    treatment=truth.treatment,
+                    truth=truth.decision,
+                    ours=mine.outcome,
+                    reviewer_guideline=truth.maximus_guideline,
+                    our_guideline=mine.citations[0].text() if mine.citations else None,
+                    citation_match=citation_agrees(truth.maximus_guideline, mine),
+                    confidence=mine.confidence,
+                    gaps=mine.gaps,
+                )
+            )
+    metrics = agreement_metrics([c.truth for c in comparisons], [c.ours for c in comparisons])
+    cited = [c for c in comparisons if c.citation_match is not None]
+    metrics["citation_agreement"] = round(sum(c.citation_match for c in cited) / len(cited), 4) if cited else 0.0
+    metrics["citation_items"] = len(cited)
+    metrics["letters"] = len(files) - len(skipped)
+    return EvaluationReport(
+        metrics=metrics,
+        confusion=confusion([c.truth for c in comparisons], [c.ours for c in comparisons]),
+        items=comparisons,
+        skipped=skipped,
+    )
