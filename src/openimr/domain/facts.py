@@ -56,6 +56,7 @@ FACT_KINDS: dict[str, str] = {
     "muscle_atrophy": "muscle atrophy",
     "instability": "joint instability",
     "range_of_motion_limited": "limited range of motion",
+    "surgery_authorized": "the surgery this item supports is certified or found necessary in this review",
 }
 
 

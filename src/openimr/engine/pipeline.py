@@ -11,7 +11,7 @@ from typing import Any
 from openimr import __version__
 from openimr.domain.case import Case
 from openimr.domain.determination import Determination, ItemDetermination, Signature
-from openimr.domain.facts import ClinicalFacts
+from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.request import TreatmentRequest
 from openimr.domain.reviewer import Reviewer, ReviewerCredentials
 from openimr.engine.decide import decide_item
@@ -39,18 +39,33 @@ def extract_facts(case: Case) -> ClinicalFacts:
     return facts
 
 
+def _is_surgery(request: TreatmentRequest) -> bool:
+    return request.category == "surgery"
+
+
 def decide_items(case: Case, kb: Any = None, review_date: dt.date | None = None) -> list[ItemDetermination]:
-    """Every disputed item of the case, decided from its text, the facts and the knowledge base."""
+    """Every disputed item of the case, decided from its text, the facts and the knowledge base.
+
+    Surgical items are decided first: services that only make sense with the operation (pre-op
+    tests, post-op therapy, DME) are judged knowing whether this review found the surgery necessary.
+    """
     from openimr.guidelines import load_knowledge_base
 
     kb = kb or load_knowledge_base()
     review_date = review_date or case.review_date
     requests = parse_items(case)
     facts = extract_facts(case)
-    return [
-        decide_item(item, request, facts, case, kb, review_date)
-        for item, request in zip(case.disputed_items, requests, strict=True)
-    ]
+    decided: dict[int, ItemDetermination] = {}
+    order = sorted(range(len(requests)), key=lambda i: not _is_surgery(requests[i]))
+    for index in order:
+        if not _is_surgery(requests[index]) and not facts.asserted("surgery_authorized"):
+            approved = [decided[i] for i in decided if _is_surgery(requests[i]) and decided[i].outcome == "Overturned"]
+            if approved:
+                facts = ClinicalFacts(
+                    facts=[*facts.facts, ClinicalFact(kind="surgery_authorized", value=approved[0].treatment)]
+                )
+        decided[index] = decide_item(case.disputed_items[index], requests[index], facts, case, kb, review_date)
+    return [decided[i] for i in range(len(requests))]
 
 
 def assign_reviewer(case: Case, panel: list[Reviewer] | None, today: dt.date) -> ReviewerCredentials | None:
