@@ -1,0 +1,87 @@
+"""The IMR case lifecycle of 8 CCR 9792.10.x as a pure state machine, plus its deadlines.
+
+application_received -> eligible | ineligible(reason) -> assigned (notice of assignment) ->
+records_complete -> drafted -> signed -> issued; withdrawn from any open state when the claims
+administrator authorizes the disputed treatment (9792.10.6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from openimr.errors import StateError
+
+CaseState = Literal[
+    "application_received", "eligible", "ineligible", "assigned", "records_complete", "drafted",
+    "signed", "issued", "withdrawn",
+]
+STATES: tuple[str, ...] = CaseState.__args__  # type: ignore[attr-defined]
+
+# Why the Administrative Director finds an application ineligible (9792.10.3 initial review).
+INELIGIBLE_REASONS: dict[str, str] = {
+    "late": "filed more than 30 days after service of the UR decision",
+    "unsigned": "application not signed by the employee or representative",
+    "no_ur_decision": "no UR decision attached to the application",
+    "conditional_non_certification": "UR decision is a conditional non-certification",
+    "duplicate": "the same treatment was already decided by an earlier IMR",
+}
+
+_OPEN = ("application_received", "eligible", "assigned", "records_complete", "drafted")
+
+# Allowed next states. "drafted -> drafted" lets a reviewer revise a draft before signing.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "application_received": ("eligible", "ineligible", "withdrawn"),
+    "eligible": ("assigned", "withdrawn"),
+    "assigned": ("records_complete", "withdrawn"),
+    "records_complete": ("drafted", "withdrawn"),
+    "drafted": ("drafted", "signed", "withdrawn"),
+    "signed": ("issued",),
+    "ineligible": (),
+    "issued": (),
+    "withdrawn": (),
+}
+
+# Deadlines in calendar days (see reference/guidelines-facts.md A.5).
+RECORDS_DUE_DAYS = {"regular": 15, "expedited": 1}  # claims administrator sends records
+DECISION_DUE_DAYS = {"regular": 30, "expedited": 3}  # LC 4610.6(d): from records complete
+
+
+def is_open(state: str) -> bool:
+    return state in _OPEN
+
+
+def check_transition(case_number: str, from_state: str, to_state: str, reason: str | None) -> None:
+    """Raise StateError unless `from_state -> to_state` is legal and carries what it needs."""
+    if to_state not in STATES:
+        raise StateError(f"case {case_number}: unknown state {to_state!r} (states: {', '.join(STATES)})")
+    allowed = TRANSITIONS.get(from_state, ())
+    if to_state not in allowed:
+        nexts = ", ".join(allowed) if allowed else "none, the case is closed"
+        raise StateError(
+            f"case {case_number}: cannot move from {from_state} to {to_state} (allowed: {nexts})"
+        )
+    if to_state == "ineligible" and reason not in INELIGIBLE_REASONS:
+        raise StateError(
+            f"case {case_number}: ineligible needs a reason, one of {', '.join(INELIGIBLE_REASONS)}"
+            f" (got {reason!r})"
+        )
+    if to_state == "withdrawn" and not (reason and reason.strip()):
+        raise StateError(
+            f"case {case_number}: withdrawn needs a reason (e.g. the claims administrator authorized"
+            " the treatment)"
+        )
+
+
+def records_due(priority: str, assigned_on: dt.date | None) -> dt.date | None:
+    """When the claims administrator's records are due: counted from the notice of assignment."""
+    if assigned_on is None:
+        return None
+    return assigned_on + dt.timedelta(days=RECORDS_DUE_DAYS[priority])
+
+
+def decision_due(priority: str, records_complete_on: dt.date | None) -> dt.date | None:
+    """When the determination is due: counted from receipt of the complete records."""
+    if records_complete_on is None:
+        return None
+    return records_complete_on + dt.timedelta(days=DECISION_DUE_DAYS[priority])
