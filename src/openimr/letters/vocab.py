@@ -1,0 +1,116 @@
+"""Data files of the letters package (page furniture, guideline titles, audit vocabularies).
+
+Each file is validated when loaded: a bad row raises KnowledgeBaseError naming the file and row.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from openimr.errors import KnowledgeBaseError
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FurniturePattern(_Row):
+    pattern: str
+    why: str
+
+
+class GuidelineTitle(_Row):
+    title: str
+    source: Literal["MTUS", "ODG", "ACOEM", "other"]
+
+
+class TopicRow(_Row):
+    """A treatment topic: words naming it in an item/summary, words naming it in a citation."""
+
+    topic: str
+    item_terms: list[str] = Field(min_length=1)
+    citation_terms: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+
+
+class BodyRegionRow(_Row):
+    region: str
+    terms: list[str] = Field(min_length=1)
+    guideline_terms: list[str] = Field(default_factory=list)
+
+
+class SpecialtyRow(_Row):
+    specialty: str
+    unrelated_categories: list[str] = Field(default_factory=list)
+
+
+def _load_yaml(name: str) -> dict[str, Any]:
+    path = DATA_DIR / name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeBaseError(f"{path}: cannot read ({exc})") from exc
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _rows(name: str, key: str, model: type[_Row]) -> list[Any]:
+    data = _load_yaml(name)
+    rows = data.get(key)
+    if not isinstance(rows, list) or not rows:
+        raise KnowledgeBaseError(f"{DATA_DIR / name}: '{key}' must be a non-empty list")
+    out = []
+    for index, row in enumerate(rows):
+        try:
+            out.append(model.model_validate(row))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise KnowledgeBaseError(
+                f"{DATA_DIR / name}: {key}[{index}] {where}: {first['msg']}"
+            ) from exc
+    return out
+
+
+@lru_cache(maxsize=1)
+def furniture_regexes() -> tuple[re.Pattern[str], ...]:
+    rows: list[FurniturePattern] = _rows("page_furniture.yaml", "patterns", FurniturePattern)
+    out = []
+    for index, row in enumerate(rows):
+        try:
+            out.append(re.compile(row.pattern, re.IGNORECASE))
+        except re.error as exc:
+            raise KnowledgeBaseError(
+                f"{DATA_DIR / 'page_furniture.yaml'}: patterns[{index}]: bad regex ({exc})"
+            ) from exc
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def guideline_titles() -> tuple[GuidelineTitle, ...]:
+    rows: list[GuidelineTitle] = _rows("guideline_names.yaml", "guidelines", GuidelineTitle)
+    return tuple(sorted(rows, key=lambda r: -len(r.title)))
+
+
+@lru_cache(maxsize=1)
+def treatment_topics() -> tuple[TopicRow, ...]:
+    return tuple(_rows("audit_vocabulary.yaml", "topics", TopicRow))
+
+
+@lru_cache(maxsize=1)
+def body_regions() -> tuple[BodyRegionRow, ...]:
+    return tuple(_rows("audit_vocabulary.yaml", "body_regions", BodyRegionRow))
+
+
+@lru_cache(maxsize=1)
+def specialty_rows() -> tuple[SpecialtyRow, ...]:
+    return tuple(_rows("audit_vocabulary.yaml", "specialties", SpecialtyRow))
