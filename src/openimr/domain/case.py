@@ -44,6 +44,7 @@ class Provider(Model):
 
 
 class Parties(Model):
+    employee: str | None = None  # for conflict screening (family ties, prior treatment)
     employer: str | None = None
     insurer: str | None = None
     claims_administrator: str | None = None

@@ -32,6 +32,9 @@ class Affiliation(Model):
 class Reviewer(Model):
     code: str
     degree: Degree
+    # Optional and never printed: lets conflict screening see that the reviewer is the UR
+    # physician, a treating provider or the author of a record in the case.
+    name: str | None = None
     licenses: list[License] = Field(min_length=1)
     board_certifications: list[str] = Field(default_factory=list)
     specialties: list[str] = Field(min_length=1)
