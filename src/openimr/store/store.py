@@ -124,8 +124,18 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        from sqlalchemy.exc import IntegrityError
+        from sqlalchemy.orm.exc import StaleDataError
+
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except StaleDataError:
+            raise StateError("the case was changed by someone else meanwhile; retry") from None
+        except IntegrityError as exc:
+            # e.g. two clients adding the same case number at once: the loser is told plainly
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else "constraint violated"
+            raise StateError(f"conflicting concurrent change, nothing stored ({detail})") from None
 
     def _checkpoint(self, name: str) -> None:
         if self.fault_hook is not None:
