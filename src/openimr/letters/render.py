@@ -8,6 +8,7 @@ a signed letter carries the reviewer's attestation instead.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from functools import cache
 from pathlib import Path
@@ -95,7 +96,16 @@ def render_pdf(det: Determination) -> bytes:
     from weasyprint import HTML  # heavy: imported only when a PDF is asked for
 
     html = render_html(det)
-    return HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()
+    # fontTools stamps the current time into each embedded font subset unless SOURCE_DATE_EPOCH
+    # is set; pin it to the decision date so the same determination gives the same bytes.
+    epoch = dt.datetime.combine(det.decision_date, dt.time(), tzinfo=dt.UTC).timestamp()
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = previous or str(int(epoch))
+    try:
+        return HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 # ---------------------------------------------------------------------------------------------
