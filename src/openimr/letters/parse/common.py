@@ -222,23 +222,35 @@ def split_item_body(body: str) -> dict[str, str | None]:
     return out
 
 
-def segment_items(lines: Sequence[str]) -> list[ParsedItem]:
-    """Items of an issues section (the lines after its heading and preamble)."""
+def item_spans(lines: Sequence[str]) -> list[tuple[int, int, int, str]]:
+    """(header start, decision line, end, decision word) of each item in an issues section.
+
+    The header runs from its start to the decision line; the body (guideline and rationale
+    paragraphs) from the line after the decision to `end` (exclusive).
+    """
     markers = find_markers(lines)
     starts: list[int] = []
     floor = 0
     for marker, _ in markers:
         starts.append(header_start(lines, marker, floor))
         floor = marker + 1
-    items: list[ParsedItem] = []
+    spans = []
     for position, (marker, decision) in enumerate(markers):
-        header = content(lines[starts[position] : marker + 1])
+        end = starts[position + 1] if position + 1 < len(markers) else len(lines)
+        spans.append((starts[position], marker, end, decision))
+    return spans
+
+
+def segment_items(lines: Sequence[str]) -> list[ParsedItem]:
+    """Items of an issues section (the lines after its heading and preamble)."""
+    items: list[ParsedItem] = []
+    for start, marker, end, decision in item_spans(lines):
+        header = content(lines[start : marker + 1])
         match = _MARKER_SAME_LINE.match(header)
         treatment = match.group("head").strip() if match else header
         # keep the " is" of "... Z is: Upheld", as published; drop the colon
         if header.rstrip(". ").endswith(decision) and re.search(r"\bis:?\s*" + decision, header):
             treatment = re.sub(r":?\s*" + decision + r"\.?$", "", header).rstrip(": ").strip()
-        end = starts[position + 1] if position + 1 < len(markers) else len(lines)
         body_text = "\n".join(line for line in lines[marker + 1 : end] if line != PAGE)
         fields = split_item_body(body_text)
         maximus = fields["maximus_guideline"]

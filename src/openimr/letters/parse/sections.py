@@ -70,6 +70,17 @@ def _documents(lines: Sequence[str]) -> list[str]:
     return entries
 
 
+def items_begin(lines: Sequence[str]) -> int | None:
+    """Index of the first line after the issues heading and its preface (None: no such section)."""
+    summary = find_line(lines, SUMMARY)
+    issues = find_line(lines, ISSUES, summary or 0)
+    if issues is None:
+        issues = find_line(lines, ISSUES)
+    if issues is None:
+        return None
+    return _skip_preface(lines, issues + 1, len(lines), _ISSUES_PREFACE)
+
+
 def parse_sectioned(lines: Sequence[str], layout: Layout, source_name: str | None) -> ParsedLetter:
     n = len(lines)
     how = find_line(lines, HOW_MADE)
@@ -78,6 +89,7 @@ def parse_sectioned(lines: Sequence[str], layout: Layout, source_name: str | Non
     issues = find_line(lines, ISSUES, summary or 0)
     if issues is None:
         issues = find_line(lines, ISSUES)
+    begin_items = items_begin(lines)
     head_end = min(i for i in (how, docs, summary, issues, n) if i is not None)
     fields = header_block_fields("\n".join(lines[:head_end]))
     credentials = lines[(how or 0) : (docs or summary or issues or n)]
@@ -95,9 +107,8 @@ def parse_sectioned(lines: Sequence[str], layout: Layout, source_name: str | Non
             stop = min(i for i in (summary, issues, n) if i is not None and i > docs)
             documents = _documents(lines[docs + 1 : stop])
     items = []
-    if issues is not None:
-        begin = _skip_preface(lines, issues + 1, n, _ISSUES_PREFACE)
-        items = segment_items(lines[begin:])
+    if begin_items is not None:
+        items = segment_items(lines[begin_items:])
     return ParsedLetter(
         **fields,
         reviewer_licensure=labelled_line(credentials, r"State\(s\)\s+of\s+Licensure\s*:"),
