@@ -147,6 +147,7 @@ class Store:
     ) -> AuditRow:
         """Chain one entry onto the log. Locks the head row, so call it last in a transaction."""
         session.flush()
+        self._checkpoint("before_audit")
         head = session.execute(
             select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
         ).scalar_one()
