@@ -130,3 +130,19 @@ def test_batch_marks_same_employee_treatment_and_ur_date_as_duplicate() -> None:
     assert [r.eligible for r in results] == [True, False, True, True]
     assert results[1].duplicate_of == "CM16-0100001"
     assert "employee, treatment and UR date" in results[1].messages[0]
+
+
+def test_a_named_employee_identifies_duplicates_even_when_age_differs() -> None:
+    a = make_case(parties={"employee": "Employee 0417", "employer": "Valley Freight Lines"})
+    b = make_case(
+        case_number="CM16-0100005",
+        application_received="2016-03-04",
+        worker={"age": 53, "sex": "male"},  # a birthday between the two applications
+        parties={"employee": "employee 0417", "employer": "Valley Freight Lines"},
+    )
+    c = make_case(
+        case_number="CM16-0100006",
+        parties={"employee": "Employee 0999", "employer": "Valley Freight Lines"},
+    )
+    results = screen_batch([a, b, c])
+    assert [r.eligible for r in results] == [True, False, True]

@@ -145,14 +145,13 @@ def screen_batch(cases: Sequence[Case], today: dt.date | None = None) -> list[El
 def _dispute_keys(case: Case) -> list[tuple]:
     """One key per disputed item: who (the employee, as far as the case identifies them), what, when.
 
-    A case file carries no employee name or claim number, so the employee is identified by date of
-    injury, sex, age and employer together.
+    The employee is `parties.employee` when the case names one; otherwise date of injury, sex, age
+    and employer together stand in for it.
     """
-    employee = (
-        case.injury.date,
-        case.worker.sex,
-        case.worker.age,
-        _normalize(case.parties.employer or ""),
+    employee: tuple = (
+        ("employee", _normalize(case.parties.employee))
+        if case.parties.employee
+        else (case.injury.date, case.worker.sex, case.worker.age, _normalize(case.parties.employer or ""))
     )
     return [(employee, _normalize(item.text), case.ur_decision.date) for item in case.disputed_items]
 
