@@ -36,6 +36,7 @@ LATEST_RECORDS = 2  # how many recent clinical records the summary describes
 RECORD_EXCERPT_CHARS = 600
 _HEADING = re.compile(r"^\s*[A-Z][A-Z0-9 /&()-]{1,40}:\s*")
 _SKIPPED_SECTIONS = ("DIAGNOS", "ICD", "WORK STATUS", "MEDICATION LIST")
+_ORIGINAL_REQUEST = re.compile(r"^(.+?)\s+was the original request\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)%][.!?])\s+(?=[A-Z0-9])")
 
 
@@ -54,7 +55,9 @@ def summarize_case(case: Case, review_date: dt.date | None = None) -> str:
             _treatment_sentence(case),
         ),
         *(_join_sentences(_record_sentence(record)) for record in records),
-        _join_sentences(_request_sentence(case), _ur_sentence(case.ur_decision, case)),
+        _join_sentences(
+            _request_sentence(case), _ur_sentence(case.ur_decision, case), _expedited_sentence(case)
+        ),
     ]
     return "\n\n".join(p for p in paragraphs if p)
 
@@ -181,12 +184,29 @@ def _excerpt(text: str) -> str:
 
 
 def _request_sentence(case: Case) -> str:
-    requested = [item.text.strip().rstrip(".") for item in case.disputed_items]
+    requested = [_original_request(item.text) for item in case.disputed_items]
     requester = next((p for p in case.parties.treating_providers if p.requesting), None)
     who = "The treating provider"
     if requester and requester.specialty:
         who = f"The treating provider ({requester.specialty})"
     return f"{who} requested {_and_list(requested)}"
+
+
+def _original_request(text: str) -> str:
+    """What the physician asked for: for a partial authorization, the original request (X in "X
+    was the original request. Y was authorized ..."), since the UR sentence tells the rest."""
+    text = " ".join(text.split())
+    match = _ORIGINAL_REQUEST.match(text)
+    return (match.group(1) if match else text).strip().rstrip(".")
+
+
+def _expedited_sentence(case: Case) -> str:
+    if case.priority != "expedited":
+        return ""
+    return (
+        "The application was reviewed on an expedited basis because the treating physician "
+        "certified an imminent and serious threat to the injured worker's health"
+    )
 
 
 def _ur_sentence(ur: URDecision, case: Case) -> str:
@@ -195,16 +215,15 @@ def _ur_sentence(ur: URDecision, case: Case) -> str:
         return f"{when} conditionally non-certified the request pending additional information"
     if not ur.items:
         return f"{when} did not certify the request"
-    phrases: list[str] = []
+    denied = [_clean(i.treatment) for i in ur.items if i.outcome == "denied"]
+    certified = [_clean(i.treatment) for i in ur.items if i.outcome == "certified"]
+    phrases = [f"non-certified {_and_list(denied)}"] if denied else []
     for item in ur.items:
-        treatment = item.treatment.strip().rstrip(".")
-        if item.outcome == "denied":
-            phrases.append(f"non-certified {treatment}")
-        elif item.outcome == "modified":
-            authorized = f", certifying {item.authorized.strip().rstrip('.')}" if item.authorized else ""
-            phrases.append(f"modified {treatment}{authorized}")
-        else:
-            phrases.append(f"certified {treatment}")
+        if item.outcome == "modified":
+            authorized = f", certifying {_clean(item.authorized)}" if item.authorized else ""
+            phrases.append(f"modified {_clean(item.treatment)}{authorized}")
+    if certified:
+        phrases.append(f"certified {_and_list(certified)}")
     sentence = f"{when} {_and_list(phrases, sep='; ')}"
     guidelines = sorted({item.guideline.strip().rstrip(".") for item in ur.items if item.guideline})
     if guidelines:
@@ -213,6 +232,10 @@ def _ur_sentence(ur: URDecision, case: Case) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).rstrip(".")
 
 
 def _join_sentences(*sentences: str) -> str:
