@@ -56,6 +56,14 @@ FACT_KINDS: dict[str, str] = {
     "muscle_atrophy": "muscle atrophy",
     "instability": "joint instability",
     "range_of_motion_limited": "limited range of motion",
+    # added for guideline criteria (openimr.guidelines)
+    "homebound": "confined to the home (leaving it takes considerable effort)",
+    "medication_intolerance": "oral medications not tolerated or contraindicated",
+    "constipation": "constipation (e.g. opioid-induced)",
+    "opioid_risk_screening": "risk of opioid misuse screened (ORT, SOAPP, history) before/while prescribing",
+    "treatment_goals": "specific, measurable treatment goals stated in the plan",
+    "psychological_clearance": "psychological evaluation clearing the worker for a procedure (SCS, pump)",
+    "mechanical_symptoms": "locking, catching or giving way of a joint",
     "surgery_authorized": "the surgery this item supports is certified or found necessary in this review",
 }
 
