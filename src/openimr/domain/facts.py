@@ -25,6 +25,7 @@ FACT_KINDS: dict[str, str] = {
     "urine_drug_screen": "a urine drug screen done (attributes: consistent)",
     "cures_check": "CURES/PDMP check documented",
     "pain_agreement": "opioid/pain treatment agreement on file",
+    "four_as": "the 4 A's of opioid monitoring (analgesia, activities, adverse effects, aberrant behaviour) documented",
     "aberrant_behavior": "aberrant drug-taking behaviour documented",
     "side_effects": "medication side effects discussed/documented",
     "red_flag": "red-flag condition (fracture, tumour, infection, cauda equina, progressive deficit)",
