@@ -520,6 +520,12 @@ class Store:
             raise denied
         return signed
 
+    def reviewer(self, code: str) -> Reviewer | None:
+        """The stored panel entry of a reviewer (kept when a case is assigned with one)."""
+        with Session(self.engine) as session:
+            row = session.get(ReviewerRow, code)
+            return Reviewer.model_validate(row.reviewer_json) if row else None
+
     # ----------------------------------------------------------------- audit
 
     def audit_entries(self, case_number: str | None = None) -> list[AuditEntry]:

@@ -1,0 +1,350 @@
+"""The HTTP API (thin): case intake, screening, assignment, decision, signing, letters, deadlines.
+
+Every route is one store action (one transaction). Errors are JSON `{"error": "<one line>"}` with
+the status that says what went wrong: 400 malformed, 401 no/wrong key, 403 role not allowed,
+404 unknown case (also a reviewer asking for another reviewer's case), 409 illegal lifecycle step,
+413 body too large, 422 invalid case or field, 503 a pipeline stage missing.
+"""
+
+# no `from __future__ import annotations`: FastAPI reads the route annotations at runtime
+
+import datetime as dt
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import Body, Depends, FastAPI, File, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import APIKeyHeader
+from pydantic import BaseModel, ConfigDict, Field
+
+from openimr import __version__
+from openimr.api.auth import ApiKey, KeyRing, resolve_keys
+from openimr.api.services import Services, StageUnavailable
+from openimr.domain import Case, Determination
+from openimr.errors import NotFoundError, OpenIMRError, StateError
+from openimr.store import AuditEntry, AuditVerification, CaseSummary, Store, StoredCase
+
+DEFAULT_MAX_BODY = 2 * 1024 * 1024
+LETTER_TYPES = {
+    "html": "text/html; charset=utf-8", "pdf": "application/pdf",
+    "text": "text/plain; charset=utf-8", "json": "application/json",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AssignBody(Strict):
+    reviewer: str | None = Field(default=None, min_length=1, max_length=64,
+                                 description="reviewer code; omitted: the panel's best match")
+    on: dt.date | None = None
+
+
+class RecordsBody(Strict):
+    on: dt.date | None = Field(default=None, description="date the records were complete")
+
+
+class WithdrawBody(Strict):
+    reason: str = Field(min_length=1, max_length=500,
+                        examples=["claims administrator authorized the treatment"])
+
+
+class IneligibleBody(Strict):
+    reason: Literal["late", "unsigned", "no_ur_decision", "conditional_non_certification",
+                    "duplicate"]
+
+
+class ScreenResult(Strict):
+    eligible: bool
+    reason: str | None = None
+    messages: list[str] = []
+    case: CaseSummary
+
+
+class ErrorBody(Strict):
+    error: str
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422)
+}
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413 before any handler sees them."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> dict:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: dict, receive: Any, send: Any) -> None:
+        response = JSONResponse(
+            {"error": f"request body larger than the limit of {self.limit} bytes"}, status_code=413
+        )
+        await response(scope, receive, send)
+
+
+def _one_line_validation(errors: list[dict]) -> tuple[int, str]:
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        return 400, f"malformed JSON: {first.get('ctx', {}).get('error', 'cannot be parsed')}"
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("body",)]
+    where = ".".join(loc) or "body"
+    kind = first.get("type", "")
+    problem = {"missing": "required field is missing", "extra_forbidden": "unknown field"}.get(
+        kind, str(first.get("msg", "invalid")).removeprefix("Value error, ")
+    )
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+    return 422, f"{where}: {problem}{more}"
+
+
+def create_app(
+    store_url: str | None = None,
+    api_keys: list[ApiKey] | dict[str, str] | None = None,
+    *,
+    services: Services | None = None,
+    store: Store | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY,
+) -> FastAPI:
+    """Build the API over the store at `store_url` (see `openimr.store.open_store`).
+
+    `api_keys`: see `openimr.api.auth` (else OPENIMR_API_KEYS_FILE / OPENIMR_API_KEYS).
+    `services`: the pipeline stages (tests pass stand-ins); `store`: an already open store.
+    """
+    from openimr.store import open_store
+
+    keyring: KeyRing = resolve_keys(api_keys)
+    the_store = store or open_store(store_url)
+    stages = services or Services()
+    app = FastAPI(
+        title="openimr",
+        version=__version__,
+        description=(
+            "Independent Medical Review for California workers' compensation: cases through the"
+            " 8 CCR 9792.10 lifecycle, drafted by the engine and signed by the assigned reviewer."
+            " Authenticate with the `X-API-Key` header; roles: intake, reviewer, admin."
+        ),
+    )
+    app.state.store = the_store
+    app.add_middleware(BodyLimit, limit=max_body_bytes)
+    header = APIKeyHeader(name="X-API-Key", auto_error=False, description="your API key")
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(OpenIMRError)
+    async def _domain_error(_: Request, exc: OpenIMRError) -> JSONResponse:
+        status = 404 if isinstance(exc, NotFoundError) else 409 if isinstance(exc, StateError) else 422
+        return JSONResponse({"error": str(exc)}, status_code=status)
+
+    @app.exception_handler(StageUnavailable)
+    async def _unavailable(_: Request, exc: StageUnavailable) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=503)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        status, message = _one_line_validation(list(exc.errors()))
+        return JSONResponse({"error": message}, status_code=status)
+
+    def caller(key: Annotated[str | None, Depends(header)]) -> ApiKey:
+        found = keyring.lookup(key)
+        if found is None:
+            raise ApiError(401, "missing or unknown API key (send it in the X-API-Key header)")
+        return found
+
+    def allow(who: ApiKey, *roles: str) -> None:
+        if who.role not in roles:
+            raise ApiError(403, f"role {who.role} may not do this (needs {' or '.join(roles)})")
+
+    def scope(who: ApiKey) -> str | None:
+        """The reviewer code a caller is confined to (None: sees every case)."""
+        return who.reviewer if who.role == "reviewer" else None
+
+    Caller = Annotated[ApiKey, Depends(caller)]
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.post("/cases", status_code=201, response_model=CaseSummary, responses=_ERRORS,
+              tags=["cases"], summary="Create a case from a case file (JSON body)")
+    def create_case(case: Annotated[Case, Body()], who: Caller) -> CaseSummary:
+        allow(who, "intake", "admin")
+        return the_store.add_case(case, who.actor)
+
+    @app.post("/cases/upload", status_code=201, response_model=CaseSummary, responses=_ERRORS,
+              tags=["cases"], summary="Create a case from an uploaded case file (YAML or JSON)")
+    async def upload_case(file: Annotated[UploadFile, File()], who: Caller) -> CaseSummary:
+        import yaml
+
+        from openimr.intake import parse_case_data
+
+        allow(who, "intake", "admin")
+        raw = await file.read()
+        name = file.filename or "upload"
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError(400, f"{name}: not a text file (expected YAML or JSON)") from None
+        try:
+            data = json.loads(text) if name.lower().endswith(".json") else yaml.safe_load(text)
+        except (json.JSONDecodeError, yaml.YAMLError) as exc:
+            raise ApiError(400, f"{name}: malformed {'JSON' if name.endswith('.json') else 'YAML'}"
+                                f" ({exc.__class__.__name__})") from None
+        case = parse_case_data(data, name)  # InputError -> 422 naming the field
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(the_store.add_case, case, who.actor)
+
+    @app.get("/cases", response_model=list[CaseSummary], responses=_ERRORS, tags=["cases"],
+             summary="Cases with their state and deadlines, soonest decision due first")
+    def list_cases(who: Caller) -> list[CaseSummary]:
+        return the_store.list_cases(who.actor, reviewer=scope(who))
+
+    @app.get("/cases/{number}", response_model=StoredCase, responses=_ERRORS, tags=["cases"],
+             summary="One case: file, lifecycle history, latest determination (logged as a view)")
+    def show_case(number: str, who: Caller) -> StoredCase:
+        return the_store.get_case(number, who.actor, reviewer=scope(who))
+
+    @app.post("/cases/{number}/screen", response_model=ScreenResult, responses=_ERRORS,
+              tags=["lifecycle"], summary="Screen eligibility: eligible, or ineligible with reason")
+    def screen(number: str, who: Caller) -> ScreenResult:
+        allow(who, "intake", "admin")
+        case = the_store.get_case(number, who.actor).case
+        result = stages.screen(case)
+        if result.eligible:
+            summary = the_store.transition(number, "eligible", who.actor)
+        else:
+            summary = the_store.transition(number, "ineligible", who.actor, reason=result.reason)
+        return ScreenResult(eligible=result.eligible, reason=result.reason,
+                            messages=result.messages, case=summary)
+
+    @app.post("/cases/{number}/ineligible", response_model=CaseSummary, responses=_ERRORS,
+              tags=["lifecycle"], summary="Find a case ineligible by hand (e.g. a duplicate)")
+    def ineligible(number: str, body: IneligibleBody, who: Caller) -> CaseSummary:
+        allow(who, "intake", "admin")
+        return the_store.transition(number, "ineligible", who.actor, reason=body.reason)
+
+    @app.post("/cases/{number}/assign", response_model=CaseSummary, responses=_ERRORS,
+              tags=["lifecycle"], summary="Notice of assignment to a reviewer (given or chosen)")
+    def assign(number: str, who: Caller, body: AssignBody | None = None) -> CaseSummary:
+        allow(who, "intake", "admin")
+        body = body or AssignBody()
+        today = body.on or dt.date.today()
+        if body.reviewer:
+            return the_store.assign(number, body.reviewer, who.actor, on=today)
+        case = the_store.get_case(number, who.actor).case
+        code, reviewer, detail = stages.pick_reviewer(case, today)
+        if not code:
+            raise ApiError(409, f"case {number}: no qualified, conflict-free reviewer on the panel")
+        return the_store.assign(number, reviewer or code, who.actor, detail=detail, on=today)
+
+    @app.post("/cases/{number}/records-complete", response_model=CaseSummary, responses=_ERRORS,
+              tags=["lifecycle"], summary="Records received: the decision deadline starts")
+    def records_complete(number: str, who: Caller, body: RecordsBody | None = None) -> CaseSummary:
+        allow(who, "intake", "admin")
+        on = body.on if body else None
+        return the_store.transition(number, "records_complete", who.actor, on=on)
+
+    @app.post("/cases/{number}/decide", response_model=Determination, responses=_ERRORS,
+              tags=["review"], summary="Run the engine and store its draft determination")
+    def decide(number: str, who: Caller) -> Determination:
+        allow(who, "reviewer", "admin")
+        stored = the_store.get_case(number, who.actor, reviewer=scope(who))
+        code = stored.summary.assigned_reviewer
+        det = stages.decide(stored.case, the_store.reviewer(code) if code else None)
+        the_store.save_determination(det, who.actor)
+        return det
+
+    @app.post("/cases/{number}/sign", response_model=Determination, responses=_ERRORS,
+              tags=["review"], summary="The assigned reviewer signs the draft")
+    def sign(number: str, who: Caller) -> Determination:
+        allow(who, "reviewer")
+        the_store.get_case(number, who.actor, reviewer=scope(who))  # 404 unless assigned
+        return the_store.sign(number, who.reviewer or "", who.actor)
+
+    @app.post("/cases/{number}/issue", response_model=CaseSummary, responses=_ERRORS,
+              tags=["lifecycle"], summary="The signed letter is issued to the parties")
+    def issue(number: str, who: Caller) -> CaseSummary:
+        allow(who, "intake", "admin")
+        return the_store.transition(number, "issued", who.actor)
+
+    @app.post("/cases/{number}/withdraw", response_model=CaseSummary, responses=_ERRORS,
+              tags=["lifecycle"], summary="Withdrawn: the claims administrator authorized it")
+    def withdraw(number: str, body: WithdrawBody, who: Caller) -> CaseSummary:
+        allow(who, "intake", "admin")
+        return the_store.transition(number, "withdrawn", who.actor, reason=body.reason)
+
+    @app.get("/cases/{number}/determination", response_model=Determination, responses=_ERRORS,
+             tags=["review"], summary="The latest determination with its criteria trace")
+    def determination(number: str, who: Caller) -> Determination:
+        return the_store.determination(number, who.actor, reviewer=scope(who))
+
+    @app.get("/cases/{number}/letter", responses={
+        **_ERRORS, 200: {"content": {t: {} for t in LETTER_TYPES.values()}}},
+        tags=["review"], summary="The Final Determination Letter (DRAFT until signed)")
+    def letter(
+        number: str, who: Caller,
+        format: Annotated[Literal["html", "pdf", "text", "json"], Query()] = "html",  # noqa: A002
+    ) -> Response:
+        det = the_store.determination(number, who.actor, reviewer=scope(who))
+        body = stages.render(det, format)
+        return Response(content=body, media_type=LETTER_TYPES[format])
+
+    @app.get("/cases/{number}/audit", response_model=list[AuditEntry], responses=_ERRORS,
+             tags=["audit"], summary="Audit entries about one case")
+    def case_audit(number: str, who: Caller) -> list[AuditEntry]:
+        allow(who, "admin")
+        return the_store.audit_entries(number)
+
+    @app.get("/audit/verify", response_model=AuditVerification, responses=_ERRORS,
+             tags=["audit"], summary="Recompute the audit log's hash chain")
+    def audit_verify(who: Caller) -> AuditVerification:
+        allow(who, "admin")
+        return the_store.verify_audit_log()
+
+    return app

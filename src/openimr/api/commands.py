@@ -1,0 +1,40 @@
+"""CLI: `openimr serve` runs the HTTP API with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+
+SERVE_HELP = """\
+API keys (required), first found wins:
+  OPENIMR_API_KEYS_FILE=keys.yaml   a YAML/JSON file:
+      keys:
+        - {name: front desk, role: intake, key_sha256: <sha256 of the key>}
+        - {name: Dr. A, role: reviewer, reviewer: R-0001, key_sha256: <...>}
+        - {name: ops, role: admin, key: <clear text, development only>}
+  OPENIMR_API_KEYS="admin=KEY1,intake=KEY2,reviewer:R-0001=KEY3"
+Clients send the key in the X-API-Key header. OpenAPI: /openapi.json, docs: /docs.
+"""
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from openimr.api.app import create_app
+
+    app = create_app(args.db, max_body_bytes=args.max_body)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "serve", help="run the HTTP API (FastAPI + uvicorn)", epilog=SERVE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--db", help="store URL or SQLite file (default: $OPENIMR_DB, else the user data dir)")
+    p.add_argument("--max-body", type=int, default=2 * 1024 * 1024,
+                   help="largest accepted request body in bytes (default 2 MiB)")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info"])
+    p.set_defaults(handler=_serve)

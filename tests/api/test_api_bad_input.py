@@ -1,0 +1,154 @@
+"""Bad and hostile input: the right status, one clear message, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ADMIN, INTAKE, REV1, case_body
+
+
+def _nothing_stored(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/cases", headers=ADMIN).json() == []
+    assert client.get("/audit/verify", headers=ADMIN).json()["ok"] is True
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-API-Key": "not-a-key"}, {"X-API-Key": ""}])
+def test_missing_or_wrong_key_is_401(client, headers) -> None:  # type: ignore[no-untyped-def]
+    for method, path in [("get", "/cases"), ("post", "/cases"), ("get", "/audit/verify"),
+                         ("get", "/cases/CM15-0012345/letter")]:
+        response = getattr(client, method)(path, headers=headers)
+        assert response.status_code == 401, path
+        assert "API key" in response.json()["error"]
+
+
+def test_oversized_body_is_413(client) -> None:  # type: ignore[no-untyped-def]
+    body = case_body()
+    body["records"][0]["text"] = "x" * 100_000
+    response = client.post("/cases", json=body, headers=INTAKE)
+    assert response.status_code == 413 and "limit" in response.json()["error"]
+    upload = client.post("/cases/upload", files={"file": ("c.json", b"{" + b" " * 100_000, "x")},
+                         headers=INTAKE)
+    assert upload.status_code == 413
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(40):  # no Content-Length: counted as it streams in
+            yield b" " * 4096
+
+    streamed = client.post("/cases", content=chunks(), headers={**INTAKE,
+                           "Content-Type": "application/json"})
+    assert streamed.status_code == 413
+    _nothing_stored(client)
+
+
+def test_malformed_json_is_400(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/cases", content=b'{"case_number": "CM15-1',
+                           headers={**INTAKE, "Content-Type": "application/json"})
+    assert response.status_code == 400 and "malformed JSON" in response.json()["error"]
+    _nothing_stored(client)
+
+
+def test_unknown_field_is_422_naming_it(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/cases", json=case_body(favourite_colour="red"), headers=INTAKE)
+    assert response.status_code == 422
+    assert response.json()["error"] == "favourite_colour: unknown field"
+    nested = case_body()
+    nested["injury"]["severity"] = "bad"
+    assert "injury.severity: unknown field" in client.post(
+        "/cases", json=nested, headers=INTAKE).json()["error"]
+    _nothing_stored(client)
+
+
+def test_invalid_case_is_422_with_the_field(client) -> None:  # type: ignore[no-untyped-def]
+    missing = case_body()
+    del missing["injury"]
+    out = client.post("/cases", json=missing, headers=INTAKE)
+    assert out.status_code == 422 and out.json()["error"] == "injury: required field is missing"
+    backwards = case_body(application_received="2014-01-01")
+    out = client.post("/cases", json=backwards, headers=INTAKE)
+    assert out.status_code == 422 and "before ur_decision.date" in out.json()["error"]
+    assert client.post("/cases", json=[1, 2], headers=INTAKE).status_code == 422
+    _nothing_stored(client)
+
+
+def test_bad_uploads(client) -> None:  # type: ignore[no-untyped-def]
+    cases = [
+        (("c.yaml", b"a: [unclosed", "application/yaml"), 400, "malformed YAML"),
+        (("c.json", b"{nope", "application/json"), 400, "malformed JSON"),
+        (("c.yaml", b"\xff\xfe\x00binary", "application/octet-stream"), 400, "not a text file"),
+        (("c.json", json.dumps(case_body(extra=1)).encode(), "application/json"), 422,
+         "c.json: extra: unknown key"),
+        (("c.yaml", b"", "application/yaml"), 422, "empty"),
+    ]
+    for file, status, message in cases:
+        out = client.post("/cases/upload", files={"file": file}, headers=INTAKE)
+        assert out.status_code == status, (file[0], out.text)
+        assert message in out.json()["error"]
+    assert client.post("/cases/upload", headers=INTAKE).status_code == 422  # no file part
+    _nothing_stored(client)
+
+
+def test_conflicts_and_unknown_cases(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.post("/cases", json=case_body(), headers=INTAKE).status_code == 201
+    dup = client.post("/cases", json=case_body(), headers=INTAKE)
+    assert dup.status_code == 409 and "already in the store" in dup.json()["error"]
+    early = client.post("/cases/CM15-0012345/issue", headers=INTAKE)
+    assert early.status_code == 409
+    assert "cannot move from application_received to issued" in early.json()["error"]
+    assert client.get("/cases/CM15-0099999", headers=ADMIN).status_code == 404
+    assert client.get("/cases/CM15-0012345/determination", headers=ADMIN).status_code == 404
+    assert client.post("/cases/CM15-0012345/sign", headers=REV1).status_code == 404
+    assert client.get("/cases/CM15-0012345", headers=ADMIN).json()["summary"]["state"] == (
+        "application_received"
+    )
+
+
+def test_bad_bodies_on_lifecycle_routes(client) -> None:  # type: ignore[no-untyped-def]
+    client.post("/cases", json=case_body(), headers=INTAKE)
+    number = "CM15-0012345"
+    assert client.post(f"/cases/{number}/withdraw", json={}, headers=INTAKE).status_code == 422
+    assert client.post(f"/cases/{number}/withdraw", json={"reason": ""},
+                       headers=INTAKE).status_code == 422
+    bad_reason = client.post(f"/cases/{number}/ineligible", json={"reason": "bored"},
+                             headers=INTAKE)
+    assert bad_reason.status_code == 422 and bad_reason.json()["error"].startswith("reason:")
+    assert client.post(f"/cases/{number}/assign", json={"reviewer": "R-1", "x": 1},
+                       headers=ADMIN).status_code == 422
+    assert client.post(f"/cases/{number}/records-complete", json={"on": "yesterday"},
+                       headers=ADMIN).status_code == 422
+    assert client.get(f"/cases/{number}/letter", params={"format": "docx"},
+                      headers=ADMIN).status_code == 422
+    shown = client.get(f"/cases/{number}", headers=ADMIN).json()
+    assert [e["to_state"] for e in shown["events"]] == ["application_received"]
+
+
+def test_key_configuration_from_file_and_env(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from openimr.api.auth import hash_key, resolve_keys
+    from openimr.errors import InputError
+
+    keyfile = tmp_path / "keys.yaml"
+    keyfile.write_text(
+        "keys:\n"
+        f"  - {{name: desk, role: intake, key_sha256: {hash_key('desk-secret-1')}}}\n"
+        "  - {name: dr, role: reviewer, reviewer: R-5, key: dr-secret-22}\n"
+    )
+    monkeypatch.setenv("OPENIMR_API_KEYS_FILE", str(keyfile))
+    ring = resolve_keys(None)
+    assert ring.lookup("desk-secret-1").actor == "intake:desk"
+    assert ring.lookup("dr-secret-22").reviewer == "R-5"
+    assert ring.lookup("desk-secret-2") is None
+    monkeypatch.delenv("OPENIMR_API_KEYS_FILE")
+    monkeypatch.setenv("OPENIMR_API_KEYS", "admin=admin-secret-1,reviewer:R-3=rev-secret-3")
+    assert resolve_keys(None).lookup("rev-secret-3").actor == "reviewer:R-3"
+    monkeypatch.setenv("OPENIMR_API_KEYS", "reviewer=rev-secret-3")
+    with pytest.raises(InputError, match="needs the reviewer code"):
+        resolve_keys(None)
+    monkeypatch.setenv("OPENIMR_API_KEYS", "")
+    with pytest.raises(InputError, match="no API keys configured"):
+        resolve_keys(None)
+    keyfile.write_text("keys:\n  - {role: boss, key: whatever-123}\n")
+    with pytest.raises(InputError, match=r"keys\[0\]: role"):
+        from openimr.api.auth import load_key_file
+
+        load_key_file(keyfile)

@@ -1,0 +1,146 @@
+"""Every endpoint through HTTP, by the roles allowed to use it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import ADMIN, INTAKE, REV1, REV2, case_body
+
+
+def _to_records_complete(client, number: str = "CM15-0012345") -> None:  # type: ignore[no-untyped-def]
+    assert client.post("/cases", json=case_body(number), headers=INTAKE).status_code == 201
+    assert client.post(f"/cases/{number}/screen", headers=INTAKE).json()["eligible"] is True
+    assigned = client.post(f"/cases/{number}/assign", json={"on": "2015-01-12"}, headers=INTAKE)
+    assert assigned.json()["assigned_reviewer"] == "R-1"
+    assert assigned.json()["records_due"] == "2015-01-27"
+    done = client.post(f"/cases/{number}/records-complete", json={"on": "2015-01-20"},
+                       headers=INTAKE)
+    assert done.status_code == 200 and done.json()["decision_due"] == "2015-02-19"
+
+
+def test_health_and_openapi_are_published(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/health").json()["status"] == "ok"
+    schema = client.get("/openapi.json").json()
+    assert {"/cases", "/cases/{number}/sign", "/cases/{number}/letter"} <= set(schema["paths"])
+    assert "APIKeyHeader" in schema["components"]["securitySchemes"]
+
+
+def test_the_whole_case_over_http(client) -> None:  # type: ignore[no-untyped-def]
+    number = "CM15-0012345"
+    _to_records_complete(client, number)
+    decided = client.post(f"/cases/{number}/decide", headers=REV1)
+    assert decided.status_code == 200 and decided.json()["status"] == "draft"
+    html = client.get(f"/cases/{number}/letter", params={"format": "html"}, headers=REV1)
+    assert html.headers["content-type"].startswith("text/html") and "DRAFT" in html.text
+    signed = client.post(f"/cases/{number}/sign", headers=REV1)
+    assert signed.status_code == 200 and signed.json()["signature"]["reviewer_code"] == "R-1"
+    pdf = client.get(f"/cases/{number}/letter", params={"format": "pdf"}, headers=REV1)
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert b"signed" in pdf.content
+    issued = client.post(f"/cases/{number}/issue", headers=INTAKE)
+    assert issued.json()["state"] == "issued"
+    shown = client.get(f"/cases/{number}", headers=ADMIN).json()
+    assert [e["to_state"] for e in shown["events"]][-3:] == ["drafted", "signed", "issued"]
+    assert client.get(f"/cases/{number}/determination", headers=INTAKE).json()["status"] == "signed"
+    audit = client.get(f"/cases/{number}/audit", headers=ADMIN).json()
+    actors = {(e["actor"], e["action"]) for e in audit}
+    assert ("reviewer:R-1", "sign") in actors and ("reviewer:R-1", "view_case") in actors
+    assert client.get("/audit/verify", headers=ADMIN).json()["ok"] is True
+
+
+def test_list_shows_deadlines_and_reviewers_see_only_theirs(client) -> None:  # type: ignore[no-untyped-def]
+    _to_records_complete(client, "CM15-0000001")
+    client.post("/cases", json=case_body("CM15-0000002"), headers=INTAKE)
+    client.post("/cases/CM15-0000002/screen", headers=INTAKE)
+    client.post("/cases/CM15-0000002/assign", json={"reviewer": "R-2"}, headers=ADMIN)
+    everything = client.get("/cases", headers=INTAKE).json()
+    assert [c["case_number"] for c in everything] == ["CM15-0000001", "CM15-0000002"]
+    assert everything[0]["decision_due"] == "2015-02-19"
+    assert everything[1]["records_due"] == (dt.date.today() + dt.timedelta(days=15)).isoformat()
+    assert [c["case_number"] for c in client.get("/cases", headers=REV1).json()] == ["CM15-0000001"]
+    assert [c["case_number"] for c in client.get("/cases", headers=REV2).json()] == ["CM15-0000002"]
+
+
+def test_screening_finds_ineligible_cases_with_their_reason(client) -> None:  # type: ignore[no-untyped-def]
+    client.post("/cases", json=case_body(application_signed=False), headers=INTAKE)
+    out = client.post("/cases/CM15-0012345/screen", headers=INTAKE).json()
+    assert out["eligible"] is False and out["reason"] == "unsigned"
+    assert out["case"]["state"] == "ineligible"
+    client.post("/cases", json=case_body("CM15-0000009"), headers=INTAKE)
+    dup = client.post("/cases/CM15-0000009/ineligible", json={"reason": "duplicate"}, headers=ADMIN)
+    assert dup.json()["ineligible_reason"] == "duplicate"
+
+
+def test_withdrawal_when_the_claims_administrator_authorizes(client) -> None:  # type: ignore[no-untyped-def]
+    _to_records_complete(client)
+    out = client.post("/cases/CM15-0012345/withdraw",
+                      json={"reason": "claims administrator authorized the treatment"},
+                      headers=INTAKE)
+    assert out.json()["state"] == "withdrawn" and out.json()["decision_due"] is None
+    assert client.post("/cases/CM15-0012345/decide", headers=REV1).status_code == 409
+
+
+def test_upload_a_yaml_case_file(client) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    text = yaml.safe_dump(case_body())
+    out = client.post("/cases/upload", files={"file": ("case.yaml", text, "application/yaml")},
+                      headers=INTAKE)
+    assert out.status_code == 201 and out.json()["items"] == 1
+
+
+def test_roles_are_enforced(client) -> None:  # type: ignore[no-untyped-def]
+    _to_records_complete(client)
+    number = "CM15-0012345"
+    refused = [
+        ("post", "/cases", REV1, {"json": case_body("CM15-0000003")}),
+        ("post", f"/cases/{number}/screen", REV1, {}),
+        ("post", f"/cases/{number}/assign", REV1, {"json": {"reviewer": "R-1"}}),
+        ("post", f"/cases/{number}/records-complete", REV1, {}),
+        ("post", f"/cases/{number}/decide", INTAKE, {}),
+        ("post", f"/cases/{number}/sign", INTAKE, {}),
+        ("post", f"/cases/{number}/sign", ADMIN, {}),
+        ("post", f"/cases/{number}/issue", REV1, {}),
+        ("post", f"/cases/{number}/withdraw", REV1, {"json": {"reason": "x"}}),
+        ("get", f"/cases/{number}/audit", INTAKE, {}),
+        ("get", "/audit/verify", REV1, {}),
+    ]
+    for method, path, headers, extra in refused:
+        response = getattr(client, method)(path, headers=headers, **extra)
+        assert response.status_code == 403, (method, path, response.text)
+        assert "may not do this" in response.json()["error"]
+    assert client.post(f"/cases/{number}/decide", headers=ADMIN).status_code == 200
+
+
+def test_a_reviewer_cannot_reach_another_reviewers_case(client) -> None:  # type: ignore[no-untyped-def]
+    _to_records_complete(client)
+    number = "CM15-0012345"
+    client.post(f"/cases/{number}/decide", headers=REV1)
+    for method, path in [("get", f"/cases/{number}"), ("post", f"/cases/{number}/decide"),
+                         ("post", f"/cases/{number}/sign"), ("get", f"/cases/{number}/letter"),
+                         ("get", f"/cases/{number}/determination")]:
+        response = getattr(client, method)(path, headers=REV2)
+        assert response.status_code == 404, (path, response.text)
+        assert "not in the store" in response.json()["error"]
+    assert client.get(f"/cases/{number}", headers=ADMIN).json()["summary"]["state"] == "drafted"
+    denied = [e for e in client.get(f"/cases/{number}/audit", headers=ADMIN).json()
+              if e["action"] == "access_denied"]
+    assert len(denied) == 5 and {e["actor"] for e in denied} == {"reviewer:R-2"}
+
+
+def test_missing_pipeline_stage_is_503_not_500(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from openimr.api.app import create_app
+    from openimr.api.services import Services, StageUnavailable
+
+    def missing(*_args):  # type: ignore[no-untyped-def]
+        raise StageUnavailable("the decision engine is not available (openimr.engine)")
+
+    app = create_app(f"sqlite:///{tmp_path / 'x.db'}", api_keys={"admin-key-00001": "admin"},
+                     services=Services(decide=missing))
+    with TestClient(app) as client:
+        client.post("/cases", json=case_body(), headers=ADMIN)
+        out = client.post("/cases/CM15-0012345/decide", headers=ADMIN)
+    assert out.status_code == 503 and "not available" in out.json()["error"]
+    app.state.store.close()
