@@ -1,0 +1,310 @@
+"""Lexicons of the request parser: data files validated at load time, compiled once.
+
+Knowledge lives in `data/*.yaml` (drugs, services, body parts, number words, drug classes);
+this module checks each row against a pydantic schema, names the file and row of any error,
+and compiles the regular expressions the parser uses. `load_lexicon()` is cached.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from openimr.domain.request import BODY_PARTS, CATEGORIES
+from openimr.errors import KnowledgeBaseError
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# Word boundaries that also work around punctuation such as "#" or "/".
+_LEFT = r"(?<![a-z0-9])"
+_RIGHT = r"(?![a-z0-9])"
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DrugClass(_Row):
+    name: str
+    description: str
+
+
+class GenericDrug(_Row):
+    name: str
+    drug_class: str = Field(alias="class")
+    mme_factor: float | None = None
+    mme_note: str | None = None
+    source: str
+    aliases: list[str] = Field(default_factory=list)
+
+
+class BrandDrug(_Row):
+    name: str
+    drug: str
+    drug_class: str | None = Field(default=None, alias="class")
+    dose_form: str | None = None
+    source: str
+
+
+class DoseForm(_Row):
+    form: str
+    route: str
+    words: list[str]
+
+
+class RouteWords(_Row):
+    route: str
+    words: list[str]
+
+
+class DrugFile(_Row):
+    version: int
+    sources: dict[str, str]
+    generics: list[GenericDrug]
+    brands: list[BrandDrug]
+    dose_forms: list[DoseForm]
+    routes: list[RouteWords]
+    compound_markers: list[str]
+
+
+class Service(_Row):
+    pattern: str
+    service: str
+    category: str
+    weight: int = Field(ge=1, le=3)
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        if value not in CATEGORIES:
+            raise ValueError(f"unknown category {value!r}")
+        return value
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+class ServiceFile(_Row):
+    version: int
+    source: str
+    services: list[Service]
+
+
+class SideAbbreviation(_Row):
+    part: str
+    side: str
+
+
+class BodyPartFile(_Row):
+    version: int
+    source: str
+    parts: dict[str, list[str]]
+    side_abbreviations: dict[str, SideAbbreviation]
+    not_body_parts: list[str]
+    laterality: dict[str, list[str]]
+
+    @field_validator("parts")
+    @classmethod
+    def _known_parts(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted(set(value) - set(BODY_PARTS))
+        if unknown:
+            raise ValueError(f"unknown body parts {unknown}")
+        return value
+
+
+class NumberFile(_Row):
+    version: int
+    source: str
+    numbers: dict[str, int]
+
+
+class FillerFile(_Row):
+    version: int
+    source: str
+    words: list[str]
+
+
+class DrugClassFile(_Row):
+    version: int
+    source: str
+    classes: list[DrugClass]
+
+
+class Ingredient(BaseModel):
+    """One generic ingredient as the parser sees it."""
+
+    name: str
+    drug_class: str
+    mme_factor: float | None = None
+    mme_note: str | None = None
+    source: str
+
+
+class DrugEntry(BaseModel):
+    """What a matched drug word (generic, alias or brand) stands for."""
+
+    drug: str  # generic names joined by "/"
+    drug_class: str | None  # brand override; None = derive from ingredients
+    dose_form: str | None = None
+
+
+class Lexicon(BaseModel):
+    """Everything the parser needs, validated and compiled."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    drug_classes: tuple[str, ...]
+    ingredients: dict[str, Ingredient]
+    drug_words: dict[str, DrugEntry]
+    drug_re: Any
+    dose_form_words: dict[str, DoseForm]
+    dose_form_re: Any
+    route_words: dict[str, str]
+    route_re: Any
+    compound_re: Any
+    services: list[Service]
+    service_res: list[Any]
+    body_words: dict[str, str]
+    body_re: Any
+    side_abbreviations: dict[str, SideAbbreviation]
+    side_abbrev_re: Any
+    not_body_re: Any
+    side_words: dict[str, str]
+    side_re: Any
+    numbers: dict[str, int]
+    number_pattern: str
+    filler_words: frozenset[str]
+
+
+def _read_yaml(name: str) -> Any:
+    import yaml
+
+    path = DATA_DIR / name
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeBaseError(f"{path}: cannot read: {exc}") from exc
+
+
+def _validate(model: type[BaseModel], name: str) -> Any:
+    raw = _read_yaml(name)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise KnowledgeBaseError(f"{DATA_DIR / name}: {where}: {first['msg']}") from exc
+
+
+def words_regex(words: list[str]) -> re.Pattern[str]:
+    """One alternation of literal words, longest first, on word boundaries."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    body = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in ordered)
+    return re.compile(f"{_LEFT}(?:{body}){_RIGHT}")
+
+
+def _fail(name: str, message: str) -> KnowledgeBaseError:
+    return KnowledgeBaseError(f"{DATA_DIR / name}: {message}")
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """Load, validate and compile every data file (once per process)."""
+    classes_file: DrugClassFile = _validate(DrugClassFile, "drug_classes.yaml")
+    drug_classes = tuple(row.name for row in classes_file.classes)
+    drugs: DrugFile = _validate(DrugFile, "drugs.yaml")
+    services: ServiceFile = _validate(ServiceFile, "services.yaml")
+    body: BodyPartFile = _validate(BodyPartFile, "body_parts.yaml")
+    numbers: NumberFile = _validate(NumberFile, "number_words.yaml")
+    filler: FillerFile = _validate(FillerFile, "filler_words.yaml")
+
+    ingredients: dict[str, Ingredient] = {}
+    drug_words: dict[str, DrugEntry] = {}
+    for index, row in enumerate(drugs.generics):
+        if row.drug_class not in drug_classes:
+            raise _fail("drugs.yaml", f"generics.{index} ({row.name}): unknown class {row.drug_class!r}")
+        if row.source not in drugs.sources:
+            raise _fail("drugs.yaml", f"generics.{index} ({row.name}): unknown source {row.source!r}")
+        if row.drug_class == "opioid" and row.mme_factor is None and not row.mme_note:
+            raise _fail("drugs.yaml", f"generics.{index} ({row.name}): opioid without MME factor or note")
+        ingredients[row.name] = Ingredient(
+            name=row.name, drug_class=row.drug_class, mme_factor=row.mme_factor,
+            mme_note=row.mme_note, source=drugs.sources[row.source],
+        )
+        for word in [row.name, *row.aliases]:
+            drug_words[word.lower()] = DrugEntry(drug=row.name, drug_class=None)
+    for index, brand in enumerate(drugs.brands):
+        for part in brand.drug.split("/"):
+            if part not in ingredients:
+                raise _fail("drugs.yaml", f"brands.{index} ({brand.name}): unknown ingredient {part!r}")
+        if brand.drug_class is not None and brand.drug_class not in drug_classes:
+            raise _fail("drugs.yaml", f"brands.{index} ({brand.name}): unknown class {brand.drug_class!r}")
+        if brand.source not in drugs.sources:
+            raise _fail("drugs.yaml", f"brands.{index} ({brand.name}): unknown source {brand.source!r}")
+        drug_words[brand.name.lower()] = DrugEntry(
+            drug=brand.drug, drug_class=brand.drug_class, dose_form=brand.dose_form
+        )
+
+    dose_form_words = {word: form for form in drugs.dose_forms for word in form.words}
+    route_words = {word: row.route for row in drugs.routes for word in row.words}
+
+    body_words: dict[str, str] = {}
+    for part, synonyms in body.parts.items():
+        for word in synonyms:
+            if word in body_words:
+                raise _fail("body_parts.yaml", f"{word!r} listed under two parts")
+            body_words[word.lower()] = part
+    for abbrev, row in body.side_abbreviations.items():
+        if row.part not in BODY_PARTS or row.side not in ("left", "right", "bilateral"):
+            raise _fail("body_parts.yaml", f"side_abbreviations.{abbrev}: bad part or side")
+    side_words = {word: side for side, words in body.laterality.items() for word in words}
+
+    number_words = sorted(numbers.numbers, key=len, reverse=True)
+    number_pattern = (
+        r"(?:\d+(?:\.\d+)?|"
+        + "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in number_words)
+        + r")"
+    )
+    return Lexicon(
+        drug_classes=drug_classes,
+        ingredients=ingredients,
+        drug_words=drug_words,
+        drug_re=words_regex(list(drug_words)),
+        dose_form_words=dose_form_words,
+        dose_form_re=words_regex(list(dose_form_words)),
+        route_words=route_words,
+        route_re=words_regex(list(route_words)),
+        compound_re=words_regex(drugs.compound_markers),
+        services=services.services,
+        service_res=[
+            re.compile(f"{_LEFT}(?:{row.pattern}){_RIGHT}") for row in services.services
+        ],
+        body_words=body_words,
+        body_re=words_regex(list(body_words)),
+        side_abbreviations=body.side_abbreviations,
+        side_abbrev_re=words_regex(list(body.side_abbreviations)),
+        not_body_re=words_regex(body.not_body_parts),
+        side_words=side_words,
+        side_re=words_regex(list(side_words)),
+        numbers={word.lower(): value for word, value in numbers.numbers.items()},
+        number_pattern=number_pattern,
+        filler_words=frozenset(word.lower() for word in filler.words),
+    )
+
+
+def mme_factor(drug: str) -> float | None:
+    """Morphine-milligram-equivalent factor of the opioid in a drug string, if any."""
+    lexicon = load_lexicon()
+    for name in drug.split("/"):
+        ingredient = lexicon.ingredients.get(name)
+        if ingredient and ingredient.drug_class == "opioid":
+            return ingredient.mme_factor
+    return None

@@ -1,0 +1,647 @@
+"""Disputed-item text -> TreatmentRequest, following DESIGN.md's field rules.
+
+The parser reads one lower-cased copy of the text with a few passes of compiled regular
+expressions: lexicon words (drugs, services, body parts), then the amounts. Each pass marks the
+characters it understood; what is left becomes `unparsed_spans` and lowers `confidence`.
+Amount passes blank what they consumed, so "2 times a week for 6 weeks" is read once as a
+frequency and a duration and never again as a count of sessions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from openimr.domain.request import PartialAuthorization, RequestPortion, TreatmentRequest
+from openimr.errors import KnowledgeBaseError
+from openimr.requests.lexicon import DrugEntry, Lexicon, load_lexicon
+
+# Texts longer than this are read up to the limit; the rest is reported as unparsed.
+MAX_CHARS = 4000
+
+# Categories whose counts are courses of visits (sessions); others never get sessions.
+COURSE_CATEGORIES = frozenset({
+    "physical_medicine", "massage", "chiropractic", "acupuncture", "psychological",
+    "home_health", "program", "consultation",
+})
+# Categories where a count is a number of things dispensed (quantity).
+DISPENSED_CATEGORIES = frozenset({"medication", "dme"})
+
+_PARTIAL_MARK = "original request"
+_PARTIAL_SPLIT = re.compile(
+    r"^(?P<x>.+?)\s+(?:was|were)\s+the\s+original\s+requests?\s*\.?\s*"
+    r"(?P<y>.+?)\s+(?:was|were)\s+authorized\s+by\s+the\s+claims\s+administrator\s*\.?\s*"
+    r"the\s+remaining\s+imr\s+eligible\s+portion\s+of\s+the\s+original\s+requests?\s*,?\s*"
+    r"(?P<z>.+?)(?:\s+(?:is|are))?\s*:?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+# "X was the original request. The Claims Administrator authorized Y, leaving the original
+# request IMR eligible. The original request, X is": the disputed portion is X itself.
+_PARTIAL_WHOLE = re.compile(
+    r"^(?P<x>.+?)\s+(?:was|were)\s+the\s+original\s+requests?\s*\.?\s*"
+    r"the\s+claims\s+administrator\s+authorized\s+(?P<y>.+?)\s*,?\s+leaving\s+the\s+original\s+"
+    r"requests?\s+imr\s+eligible\s*\.?\s*the\s+original\s+requests?\s*,?\s*"
+    r"(?P<z>.+?)(?:\s+(?:is|are))?\s*:?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+_TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+                         "\u2014": "-", "\u2212": "-", "\u00a0": " "})
+
+
+@dataclass
+class _Read:
+    """What one text (or one portion of a partial authorization) says."""
+
+    text: str
+    category: str = "other"
+    service: str | None = None
+    drug: str | None = None
+    drug_class: str | None = None
+    strength: str | None = None
+    quantity: int | None = None
+    frequency_per_week: float | None = None
+    duration_weeks: float | None = None
+    sessions: int | None = None
+    body_parts: list[str] = field(default_factory=list)
+    laterality: str | None = None
+    levels: list[str] = field(default_factory=list)
+    dose_form: str | None = None
+    route: str | None = None
+    refills: int | None = None
+    contrast: str | None = None
+    confidence: float = 0.0
+    unparsed_spans: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Patterns:
+    """Amount patterns; built from the number words, compiled once."""
+
+    number: re.Pattern[str]
+    freq_week: re.Pattern[str]
+    freq_daily: re.Pattern[str]
+    duration: re.Pattern[str]
+    day_supply: re.Pattern[str]
+    times_pair: re.Pattern[str]
+    times_count: re.Pattern[str]
+    sessions_paren: re.Pattern[str]
+    sessions_count: re.Pattern[str]
+    hash_count: re.Pattern[str]
+    qty_label: re.Pattern[str]
+    container: re.Pattern[str]
+    leading_count: re.Pattern[str]
+    refills: re.Pattern[str]
+    strength: re.Pattern[str]
+    amount: re.Pattern[str]
+    word_then_digit: re.Pattern[str]
+    noise: re.Pattern[str]
+    level_range: re.Pattern[str]
+    level_single: re.Pattern[str]
+    contrast: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    lex = load_lexicon()
+    num = lex.number_pattern
+    rng = rf"{num}(?:\s*(?:-|to|or)\s*{num})?"
+    left, right = r"(?<![a-z0-9])", r"(?![a-z0-9])"
+    return _Patterns(
+        number=re.compile(num),
+        freq_week=re.compile(
+            rf"{left}(?P<n>{rng})\s*(?:(?:times?|x|visits?|sessions?|treatments?)\s*)?"
+            rf"(?:(?:a|per|/|each|every)\s*(?:week|wk)s?|weekly){right}"
+        ),
+        freq_daily=re.compile(rf"{left}(?:daily|every\s+day|once\s+a\s+day){right}"),
+        duration=re.compile(
+            rf"{left}(?P<n>{rng})\s*-?\s*(?P<u>weeks?|wks?|months?|mos?|days?){right}"
+        ),
+        day_supply=re.compile(rf"{left}days?'?\s*supply\s*:?\s*(?P<n>\d+){right}"),
+        times_pair=re.compile(
+            rf"{left}(?P<f>{rng})\s*(?:times|x)\s*(?P<d>{num}){right}"
+            r"(?!\s*(?:%|mg|weeks?|wks?|months?|days?|a\b|per\b))"
+        ),
+        times_count=re.compile(
+            rf"{left}(?:times|x)\s*(?P<n>{num}){right}(?!\s*(?:weeks?|wks?|months?|days?))"
+        ),
+        sessions_paren=re.compile(
+            rf"\(\s*(?P<n>{rng})\s*(?:sessions?|visits?|treatments?)?\s*\)"
+        ),
+        sessions_count=re.compile(
+            rf"{left}(?P<n>{rng})\s+(?:[a-z/\-.]+\s+){{0,3}}?(?:sessions?|visits?|treatments?){right}"
+        ),
+        hash_count=re.compile(
+            r"#\s*(?P<n>\d+)(?![\d.])(?!\s*(?:g|gm|gms|grams?|ml|oz|mg|kg)\b)"
+        ),
+        qty_label=re.compile(rf"{left}(?:qty|quantity)\s*[:#]?\s*(?P<n>\d+){right}"),
+        container=re.compile(
+            rf"{left}(?P<n>{num})\s+(?:containers?|tubes?|bottles?|box(?:es)?|jars?|packs?|"
+            rf"packages?|kits?){right}"
+        ),
+        leading_count=re.compile(rf"^\s*(?P<n>{num})\s+(?=[a-z])"),
+        refills=re.compile(
+            rf"{left}(?:(?P<n>{num})\s+refills?|refills?\s*:?\s*(?P<m>\d+)){right}"
+        ),
+        strength=re.compile(
+            r"(?<![\d.])(?P<v>\d*\.?\d+(?:\s*[/-]\s*\d*\.?\d+)*)\s*(?P<u>mg|mcg|%|percent)"
+            r"(?![a-z])(?:\s*/\s*(?:1\s*)?(?P<per>ml|gm|g|hr|h)(?![a-z]))?"
+        ),
+        amount=re.compile(r"(?<![a-z0-9])\d*\.?\d+\s*(?:g|gm|gms|grams?|ml|cc|oz)(?![a-z])"),
+        word_then_digit=re.compile(rf"{left}(?P<w>{num})\s*\(\s*(?P<d>\d+)\s*\)"),
+        noise=re.compile(
+            r"(?<![a-z0-9])(?:associated\s+surgical\s+services?\s*:?|retrospective(?:\s+request)?"
+            r"\s*:?|(?:pre|post)[- ]?op(?:erative(?:ly)?)?|\(?\s*dos\s*:?\s*[\d/]+\s*\)?|"
+            r"per\s+\d{1,2}/\d{1,2}/\d{2,4}\s+order|\d{1,2}/\d{1,2}/\d{2,4})(?![a-z0-9])"
+        ),
+        level_range=re.compile(
+            r"(?<![a-z0-9])(?P<a>[ctls])\s?-?(?P<i>\d{1,2})\s*(?:-|/|to)\s*(?P<b>[ctls])?\s?-?"
+            r"(?P<j>\d{1,2})(?![a-z0-9.])"
+        ),
+        level_single=re.compile(r"(?<![a-z0-9])(?P<a>[ctl])(?P<i>\d{1,2})(?![a-z0-9.%])"),
+        contrast=re.compile(
+            r"(?<![a-z])(?:(?P<both>with\s+and\s+without|w\s*/\s*and\s*w\s*/\s*o|w/wo)|"
+            r"(?P<without>without|w\s*/\s*o|non-?)|(?P<with>with|w\s*/))\s*"
+            r"(?:iv\s+)?(?:contrast|dye|gadolinium)(?![a-z])"
+        ),
+    )
+
+
+# ------------------------------------------------------------------ small helpers
+
+
+def _number(text: str, lex: Lexicon) -> float | None:
+    """A number or a range ("2-3", "two to three"): the upper bound."""
+    parts = re.split(r"\s*(?:-|to|or)\s*", text.strip())
+    for part in reversed(parts):
+        part = re.sub(r"\s+", " ", part)
+        if part in lex.numbers:
+            return float(lex.numbers[part])
+        try:
+            return float(part)
+        except ValueError:
+            continue
+    return None
+
+
+def _as_int(value: float | None) -> int | None:
+    if value is None:
+        return None
+    return int(round(value))
+
+
+def _normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    # lower() may change the length of rare characters; keep offsets simple by mapping each.
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(ch.lower()[:1] or " " for ch in text)
+    return lowered
+
+
+class _Marks:
+    """Characters understood so far (for confidence) and a working copy with amounts blanked."""
+
+    def __init__(self, text: str) -> None:
+        self.covered = bytearray(len(text))
+        self.work = list(text)
+
+    def cover(self, start: int, end: int) -> None:
+        self.covered[start:end] = b"\x01" * (end - start)
+
+    def blank(self, start: int, end: int) -> None:
+        self.cover(start, end)
+        self.work[start:end] = " " * (end - start)
+
+    def text(self) -> str:
+        return "".join(self.work)
+
+
+# ------------------------------------------------------------------ one portion
+
+
+def _read(raw: str) -> _Read:
+    lex = load_lexicon()
+    pat = _patterns()
+    result = _Read(text=raw)
+    s = _normalize(raw[:MAX_CHARS])
+    # "One (1) x-ray" says the number twice; read it once.
+    s = pat.word_then_digit.sub(lambda m: m.group("d").rjust(len(m.group(0))), s)
+    marks = _Marks(s)
+    for m in pat.noise.finditer(s):
+        marks.blank(m.start(), m.end())
+    s_clean = marks.text()
+
+    _read_services_and_drugs(s_clean, marks, lex, result)
+    _read_anatomy(s_clean, marks, lex, pat, result)
+    contrast = pat.contrast.search(s_clean)
+    if contrast:
+        result.contrast = next(k for k in ("both", "without", "with") if contrast.group(k))
+        result.contrast = "with and without" if result.contrast == "both" else result.contrast
+        marks.cover(contrast.start(), contrast.end())
+    if result.category == "medication":
+        _read_medication_amounts(marks, lex, pat, result)
+    else:
+        _read_course_amounts(marks, lex, pat, result)
+    _score(s, marks, lex, result, truncated=len(raw) > MAX_CHARS)
+    return result
+
+
+def _read_services_and_drugs(s: str, marks: _Marks, lex: Lexicon, result: _Read) -> None:
+    found: list[tuple[int, int, int, int]] = []  # start, end, weight, index (-1 = drug)
+    for index, regex in enumerate(lex.service_res):
+        for m in regex.finditer(s):
+            if m.end() > m.start():
+                found.append((m.start(), m.end(), lex.services[index].weight, index))
+    # Leftmost-longest, no overlaps: "pt/ptt" is a lab, not physical therapy.
+    found.sort(key=lambda row: (row[0], row[0] - row[1], -row[2]))
+    accepted: list[tuple[int, int, int, int]] = []
+    last_end = -1
+    for row in found:
+        if row[0] >= last_end:
+            accepted.append(row)
+            last_end = row[1]
+    drugs: list[tuple[int, int, DrugEntry]] = []
+    for m in lex.drug_re.finditer(s):
+        drugs.append((m.start(), m.end(), lex.drug_words[re.sub(r"\s+", " ", m.group(0))]))
+    for start, end, *_ in accepted:
+        marks.cover(start, end)
+    for start, end, _ in drugs:
+        marks.cover(start, end)
+
+    candidates = [(weight, -start, index) for start, _, weight, index in accepted]
+    candidates += [(2, -start, -1) for start, _, _ in drugs]
+    if not candidates:
+        return
+    _, _, best = max(candidates)
+    if best == -1:
+        result.category = "medication"
+        _set_drug(s, drugs, lex, marks, result)
+        result.service = result.drug
+    else:
+        result.category = lex.services[best].category
+        result.service = lex.services[best].service
+
+
+def _set_drug(
+    s: str, drugs: list[tuple[int, int, DrugEntry]], lex: Lexicon, marks: _Marks, result: _Read
+) -> None:
+    names: list[str] = []
+    brand_class = None
+    brand_form = None
+    for _, _, entry in drugs:
+        for name in entry.drug.split("/"):
+            if name not in names:
+                names.append(name)
+        brand_class = brand_class or entry.drug_class
+        brand_form = brand_form or entry.dose_form
+    result.drug = "/".join(names)
+    form_match = lex.dose_form_re.search(s)
+    for m in lex.dose_form_re.finditer(s):
+        marks.cover(m.start(), m.end())
+    for m in lex.route_re.finditer(s):
+        marks.cover(m.start(), m.end())
+    form = lex.dose_form_words[re.sub(r"\s+", " ", form_match.group(0))] if form_match else None
+    result.dose_form = form.form if form else brand_form
+    route_match = lex.route_re.search(s)
+    if route_match:
+        result.route = lex.route_words[re.sub(r"\s+", " ", route_match.group(0))]
+    elif form:
+        result.route = form.route
+    elif result.dose_form:
+        result.route = next(
+            (f.route for f in lex.dose_form_words.values() if f.form == result.dose_form), None
+        )
+    percents = len(re.findall(r"\d\s*(?:%|percent)", s))
+    if lex.compound_re.search(s) or (len(names) > 1 and percents > 1):
+        result.drug_class = "compound"
+    elif brand_class:
+        result.drug_class = brand_class
+    elif result.route in ("topical", "transdermal") or percents:
+        result.drug_class = "topical"
+    else:
+        classes = [lex.ingredients[name].drug_class for name in names]
+        if "opioid" in classes:
+            result.drug_class = "opioid"
+        else:
+            result.drug_class = next((c for c in classes if c != "other"), "other")
+
+
+def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _Read) -> None:
+    masked = s
+    for m in lex.not_body_re.finditer(s):
+        masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+    parts: list[str] = []
+    sides: set[str] = set()
+
+    def add(part: str) -> None:
+        if part not in parts:
+            parts.append(part)
+
+    for m in pat.level_range.finditer(masked):
+        level = _level(m.group("a"), m.group("i"), m.group("b"), m.group("j"))
+        if level:
+            if level not in result.levels:
+                result.levels.append(level)
+            add(_level_region(level))
+            marks.blank(m.start(), m.end())
+            masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+    for m in pat.level_single.finditer(masked):
+        level = _level(m.group("a"), m.group("i"), None, None)
+        if level:
+            if level not in result.levels:
+                result.levels.append(level)
+            add(_level_region(level))
+            marks.blank(m.start(), m.end())
+    for m in lex.body_re.finditer(masked):
+        add(lex.body_words[re.sub(r"\s+", " ", m.group(0))])
+        marks.cover(m.start(), m.end())
+    for m in lex.side_abbrev_re.finditer(masked):
+        row = lex.side_abbreviations[m.group(0)]
+        add(row.part)
+        sides.add(row.side)
+        marks.cover(m.start(), m.end())
+    for m in lex.side_re.finditer(masked):
+        sides.add(lex.side_words[m.group(0)])
+        marks.cover(m.start(), m.end())
+    result.body_parts = parts
+    if "bilateral" in sides or {"left", "right"} <= sides:
+        result.laterality = "bilateral"
+    elif sides:
+        result.laterality = sides.pop()
+
+
+_LEVEL_MAX = {"c": 7, "t": 12, "l": 5, "s": 1}
+_REGION_ORDER = "ctls"
+
+
+def _level(a: str, i: str, b: str | None, j: str | None) -> str | None:
+    """'l', '4', None, '5' -> 'L4-L5'; impossible levels give None (so "T3 scan" stays text)."""
+    first = int(i)
+    if not 1 <= first <= _LEVEL_MAX[a]:
+        return None
+    if j is None:
+        return f"{a.upper()}{first}"
+    b = b or a
+    second = int(j)
+    if not 1 <= second <= _LEVEL_MAX[b]:
+        return None
+    if b == a and second <= first:
+        return None
+    if _REGION_ORDER.index(b) < _REGION_ORDER.index(a):
+        return None
+    return f"{a.upper()}{first}-{b.upper()}{second}"
+
+
+def _level_region(level: str) -> str:
+    return {"C": "cervical spine", "T": "thoracic spine"}.get(level[0], "lumbar spine")
+
+
+def _duration_weeks(value: float, unit: str) -> float:
+    if unit.startswith("mo"):
+        return value * 4
+    if unit.startswith("d"):
+        return round(value / 7, 2)
+    return value
+
+
+def _read_duration(marks: _Marks, lex: Lexicon, pat: _Patterns, result: _Read) -> None:
+    work = marks.text()
+    supply = pat.day_supply.search(work)
+    if supply:
+        result.duration_weeks = round(float(supply.group("n")) / 7, 2)
+        marks.blank(supply.start(), supply.end())
+        return
+    for m in pat.duration.finditer(work):
+        value = _number(m.group("n"), lex)
+        if value is not None and value > 0:
+            if result.duration_weeks is None:
+                result.duration_weeks = _duration_weeks(value, m.group("u"))
+            marks.blank(m.start(), m.end())
+
+
+def _read_medication_amounts(marks: _Marks, lex: Lexicon, pat: _Patterns, result: _Read) -> None:
+    work = marks.text()
+    strengths = list(pat.strength.finditer(work))
+    if strengths:
+        values = [_format_strength(m) for m in strengths]
+        n_ingredients = len(result.drug.split("/")) if result.drug else 1
+        if n_ingredients > 1 and len(values) > 1 and all(v.endswith("%") for v in values):
+            result.strength = "/".join(values)
+        else:
+            result.strength = values[0]
+        for m in strengths:
+            marks.blank(m.start(), m.end())
+    work = marks.text()
+    result.refills = _first_count(pat.refills, work, marks, lex, groups=("n", "m"))
+    work = marks.text()
+    for regex in (pat.hash_count, pat.qty_label, pat.container):
+        count = _first_count(regex, work, marks, lex)
+        if count is not None:
+            result.quantity = count
+            break
+    _read_duration(marks, lex, pat, result)
+    for m in pat.amount.finditer(marks.text()):
+        marks.cover(m.start(), m.end())
+
+
+def _format_strength(m: re.Match[str]) -> str:
+    value = re.sub(r"\s*[/-]\s*", "/", m.group("v"))
+    unit = "%" if m.group("u") in ("%", "percent") else m.group("u")
+    if unit == "%":
+        return f"{value}%"
+    per = m.group("per")
+    if per:
+        per = {"gm": "g", "hr": "h"}.get(per, per)
+        return f"{value} {unit}/{per}"
+    return f"{value} {unit}"
+
+
+def _first_count(
+    regex: re.Pattern[str], work: str, marks: _Marks, lex: Lexicon, groups: tuple[str, ...] = ("n",)
+) -> int | None:
+    for m in regex.finditer(work):
+        text = next((m.group(g) for g in groups if m.group(g)), None)
+        value = _number(text, lex) if text else None
+        if value is not None:
+            marks.blank(m.start(), m.end())
+            return _as_int(value)
+    return None
+
+
+def _read_course_amounts(marks: _Marks, lex: Lexicon, pat: _Patterns, result: _Read) -> None:
+    work = marks.text()
+    for m in pat.freq_week.finditer(work):
+        value = _number(m.group("n"), lex)
+        if value is not None and result.frequency_per_week is None:
+            result.frequency_per_week = value
+        marks.blank(m.start(), m.end())
+    daily = pat.freq_daily.search(marks.text())
+    if daily:
+        if result.frequency_per_week is None:
+            result.frequency_per_week = 7.0
+        marks.blank(daily.start(), daily.end())
+    _read_duration(marks, lex, pat, result)
+    if result.frequency_per_week is None:
+        pair = pat.times_pair.search(marks.text())
+        if pair:
+            result.frequency_per_week = _number(pair.group("f"), lex)
+            if result.duration_weeks is None:
+                result.duration_weeks = _number(pair.group("d"), lex)
+            marks.blank(pair.start(), pair.end())
+
+    course = result.category in COURSE_CATEGORIES
+    explicit = _first_count(pat.sessions_paren, marks.text(), marks, lex)
+    counted = []
+    for m in pat.sessions_count.finditer(marks.text()):
+        value = _number(m.group("n"), lex)
+        if value is not None:
+            counted.append(value)
+            marks.blank(m.start(), m.end())
+    if explicit is None and counted:
+        # "two sessions for the lumbar spine and eight sessions for the left wrist" -> 10
+        explicit = _as_int(sum(counted))
+    for regex in (pat.times_count, pat.hash_count, pat.qty_label):
+        count = _first_count(regex, marks.text(), marks, lex)
+        if count is None:
+            continue
+        if result.category in DISPENSED_CATEGORIES:
+            result.quantity = result.quantity if result.quantity is not None else count
+        elif explicit is None:
+            explicit = count
+    if result.category == "dme" and result.quantity is None:
+        result.quantity = _first_count(pat.leading_count, marks.text(), marks, lex)
+    if not course:
+        return
+    if explicit is not None:
+        result.sessions = explicit
+    elif result.frequency_per_week is not None and result.duration_weeks is not None:
+        result.sessions = _as_int(result.frequency_per_week * result.duration_weeks)
+
+
+def _score(s: str, marks: _Marks, lex: Lexicon, result: _Read, truncated: bool) -> None:
+    """Confidence from how much of the text was understood; list the runs that were not."""
+    tokens = list(_TOKEN.finditer(s))
+    if not tokens:
+        result.confidence = 0.0
+        return
+    understood = 0
+    runs: list[tuple[int, int]] = []
+    previous_unknown = False
+    for m in tokens:
+        if marks.covered[m.start()] or m.group(0) in lex.filler_words:
+            understood += 1
+            previous_unknown = False
+            continue
+        if previous_unknown:
+            runs[-1] = (runs[-1][0], m.end())
+        else:
+            runs.append((m.start(), m.end()))
+        previous_unknown = True
+    coverage = understood / len(tokens)
+    anchored = result.category != "other" or result.service is not None
+    result.confidence = round(0.5 + 0.5 * coverage if anchored else 0.25 * coverage, 2)
+    result.unparsed_spans = [s[a:b] for a, b in runs[:20]]
+    if truncated:
+        result.unparsed_spans.append(f"<text beyond {MAX_CHARS} characters not read>")
+        result.confidence = round(result.confidence * 0.5, 2)
+
+
+# ------------------------------------------------------------------ public API
+
+
+def _inherit(disputed: _Read, original: _Read) -> None:
+    """What the disputed portion leaves out is taken from the original request.
+
+    Only descriptive fields are inherited (what and where); amounts never are, because the
+    authorized part changed them.
+    """
+    if disputed.category == "other" and disputed.service is None:
+        disputed.category, disputed.service = original.category, original.service
+    if disputed.category == "medication" and disputed.drug is None and original.drug:
+        for name in ("drug", "drug_class", "strength", "dose_form", "route"):
+            setattr(disputed, name, getattr(original, name))
+    if not disputed.body_parts:
+        disputed.body_parts = list(original.body_parts)
+    if disputed.laterality is None:
+        disputed.laterality = original.laterality
+    if not disputed.levels:
+        disputed.levels = list(original.levels)
+    if disputed.contrast is None:
+        disputed.contrast = original.contrast
+
+
+def _to_request(text: str, read: _Read, partial: PartialAuthorization | None) -> TreatmentRequest:
+    return TreatmentRequest(
+        text=text,
+        category=read.category,
+        drug=read.drug if read.category == "medication" else None,
+        strength=read.strength if read.category == "medication" else None,
+        quantity=read.quantity,
+        frequency_per_week=read.frequency_per_week,
+        duration_weeks=read.duration_weeks,
+        sessions=read.sessions,
+        body_parts=read.body_parts,
+        laterality=read.laterality,
+        levels=read.levels,
+        service=read.service,
+        drug_class=read.drug_class if read.category == "medication" else None,
+        dose_form=read.dose_form if read.category == "medication" else None,
+        route=read.route if read.category == "medication" else None,
+        refills=read.refills,
+        contrast=read.contrast,
+        partial_authorization=partial,
+        confidence=read.confidence,
+        unparsed_spans=read.unparsed_spans,
+    )
+
+
+def _portion(text: str, read: _Read) -> RequestPortion:
+    return RequestPortion(text=text.strip(), quantity=read.quantity, sessions=read.sessions)
+
+
+def _parse(text: str) -> TreatmentRequest:
+    head = text[:MAX_CHARS]
+    match = None
+    if _PARTIAL_MARK in head.lower():
+        match = _PARTIAL_SPLIT.match(head) or _PARTIAL_WHOLE.match(head)
+    if match is None:
+        return _to_request(text, _read(text), None)
+    x, y, z = match.group("x"), match.group("y"), match.group("z")
+    original, authorized = _read(x), _read(y)
+    if match.re is _PARTIAL_WHOLE:
+        # The disputed portion is the original request; its restatement may carry typos.
+        disputed = _read(x)
+        disputed.text = z
+    else:
+        disputed = _read(z)
+    _inherit(disputed, original)
+    partial = PartialAuthorization(
+        original=_portion(x, original),
+        authorized=_portion(y, authorized),
+        disputed=_portion(z, disputed),
+    )
+    return _to_request(text, disputed, partial)
+
+
+def parse_request(text: str) -> TreatmentRequest:
+    """Read one disputed-item text into a TreatmentRequest. Never raises."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    try:
+        return _parse(text)
+    except KnowledgeBaseError:
+        raise  # broken data files are the maintainers' error, not the text's
+    except Exception as exc:  # a parser bug must not stop a review; say so in the result
+        return TreatmentRequest(
+            text=text, confidence=0.0, unparsed_spans=[f"<parser error: {type(exc).__name__}>"]
+        )
+
+
+def parse_requests(texts: Iterable[str]) -> list[TreatmentRequest]:
+    """parse_request over many texts, in order."""
+    return [parse_request(text) for text in texts]
