@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-
 from openimr.domain.case import Case
 from openimr.domain.request import TreatmentRequest
 from openimr.domain.reviewer import Reviewer
@@ -54,8 +52,3 @@ def make_reviewer(code: str = "X001", **overrides: Any) -> Reviewer:
 
 def req(text: str, category: str, **fields: Any) -> TreatmentRequest:
     return TreatmentRequest(text=text, category=category, **fields)
-
-
-@pytest.fixture
-def case() -> Case:
-    return make_case()

@@ -37,8 +37,8 @@ class NameNormalizer:
     def tokens(self, name: str) -> tuple[str, ...]:
         text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
         text = text.lower().replace("&", " and ")
-        # "O'Neil" == "ONeil", "M.D." == "MD", "Inc." == "Inc"
-        text = text.replace("'", "").replace(".", "")
+        # "O'Neil" == "ONeil", "M.D." == "MD", "Inc." == "Inc", "Co-operative" == "Cooperative"
+        text = text.replace("'", "").replace(".", "").replace("-", "")
         out: list[str] = []
         for raw in _NON_ALNUM.split(text):
             if not raw:
@@ -53,16 +53,17 @@ class NameNormalizer:
         """Sorted tokens joined by spaces: word order and legal form never matter."""
         return " ".join(sorted(self.tokens(name)))
 
-    def variants(self, name: str) -> list[str]:
-        """The normalized name, plus its acronym form for names of three or more words:
-        "Sedgwick Claims Management Services" is also written "Sedgwick CMS"."""
+    def acronyms(self, name: str) -> list[str]:
+        """Names of three or more words are also written with their first word(s) and the
+        initials of the rest: "Sedgwick Claims Management Services" is "Sedgwick CMS",
+        "Pacific Coast Claims Management Services" is "Pacific Coast CMS".  Compared only for
+        equality with the other name's full form, never fuzzily (short strings differ by one
+        letter too easily)."""
         tokens = self.tokens(name)
-        if not tokens:
-            return []
-        out = [" ".join(sorted(tokens))]
-        if len(tokens) >= 3:
-            acronym = tokens[0] + " " + "".join(t[0] for t in tokens[1:])
-            out.append(" ".join(sorted(acronym.split())))
+        out: list[str] = []
+        for keep in range(1, len(tokens) - 1):
+            initials = "".join(t[0] for t in tokens[keep:])
+            out.append(" ".join(sorted((*tokens[:keep], initials))))
         return out
 
     def distinctive(self, tokens: Iterable[str]) -> bool:
@@ -76,17 +77,19 @@ def _subset_match(short: frozenset[str], long: frozenset[str], normalizer: NameN
 
 
 def name_similarity(a: str, b: str, normalizer: NameNormalizer | None = None) -> float:
-    """0-100: how alike two names are after normalization (100 for a distinctive subset)."""
+    """0-100: how alike two names are after normalization (100 for a distinctive subset or when
+    one is the acronym form of the other)."""
     normalizer = normalizer or NameNormalizer.from_rules()
-    best = 0.0
-    for na in normalizer.variants(a):
-        for nb in normalizer.variants(b):
-            ta, tb = frozenset(na.split()), frozenset(nb.split())
-            short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-            if _subset_match(short, long, normalizer):
-                return 100.0
-            best = max(best, float(fuzz.ratio(na, nb)))
-    return best
+    na, nb = normalizer.normalize(a), normalizer.normalize(b)
+    if not na or not nb:
+        return 0.0
+    if na in normalizer.acronyms(b) or nb in normalizer.acronyms(a):
+        return 100.0
+    ta, tb = frozenset(na.split()), frozenset(nb.split())
+    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if _subset_match(short, long, normalizer):
+        return 100.0
+    return float(fuzz.ratio(na, nb))
 
 
 def names_match(a: str, b: str, threshold: float | None = None,
@@ -105,14 +108,14 @@ class NameIndex:
     owners: list[list[tuple[int, int]]] = field(default_factory=list)  # (owner, entry) per name
     _token_sets: list[frozenset[str]] = field(default_factory=list)
     _by_token: dict[str, list[int]] = field(default_factory=dict)
+    _by_acronym: dict[str, list[int]] = field(default_factory=dict)
     _position: dict[str, int] = field(default_factory=dict)
     _memo: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
 
     def add(self, name: str, owner: int, entry: int) -> None:
-        for normalized in self.normalizer.variants(name):
-            self._add_normalized(normalized, owner, entry)
-
-    def _add_normalized(self, normalized: str, owner: int, entry: int) -> None:
+        normalized = self.normalizer.normalize(name)
+        if not normalized:
+            return
         pos = self._position.get(normalized)
         if pos is None:
             pos = len(self.names)
@@ -123,6 +126,8 @@ class NameIndex:
             self._token_sets.append(tokens)
             for token in tokens:
                 self._by_token.setdefault(token, []).append(pos)
+            for acronym in self.normalizer.acronyms(name):
+                self._by_acronym.setdefault(acronym, []).append(pos)
         self.owners[pos].append((owner, entry))
         self._memo.clear()
 
@@ -133,29 +138,29 @@ class NameIndex:
         cached = self._memo.get(query)
         if cached is not None:
             return cached
+        normalized = self.normalizer.normalize(query)
         hits: dict[int, float] = {}
-        for normalized in self.normalizer.variants(query):
-            for pos, score in self._lookup_normalized(normalized):
-                hits[pos] = max(score, hits.get(pos, 0.0))
+        if normalized:
+            scores = process.cdist(
+                [normalized], self.names, scorer=fuzz.ratio, processor=None,
+                score_cutoff=self.threshold, dtype="float32",
+            )[0]
+            for pos in scores.nonzero()[0]:
+                hits[int(pos)] = float(scores[pos])
+            tokens = frozenset(normalized.split())
+            candidates: set[int] = set()
+            for token in tokens:
+                candidates.update(self._by_token.get(token, ()))
+            for pos in candidates:
+                other = self._token_sets[pos]
+                short, long = (tokens, other) if len(tokens) <= len(other) else (other, tokens)
+                if _subset_match(short, long, self.normalizer):
+                    hits[pos] = 100.0
+            for pos in self._by_acronym.get(normalized, ()):
+                hits[pos] = 100.0
+            for acronym in self.normalizer.acronyms(query):
+                if acronym in self._position:
+                    hits[self._position[acronym]] = 100.0
         result = sorted(hits.items())
         self._memo[query] = result
         return result
-
-    def _lookup_normalized(self, normalized: str) -> list[tuple[int, float]]:
-        hits: dict[int, float] = {}
-        scores = process.cdist(
-            [normalized], self.names, scorer=fuzz.ratio, processor=None,
-            score_cutoff=self.threshold, dtype="float32",
-        )[0]
-        for pos in scores.nonzero()[0]:
-            hits[int(pos)] = float(scores[pos])
-        tokens = frozenset(normalized.split())
-        candidates: set[int] = set()
-        for token in tokens:
-            candidates.update(self._by_token.get(token, ()))
-        for pos in candidates:
-            other = self._token_sets[pos]
-            short, long = (tokens, other) if len(tokens) <= len(other) else (other, tokens)
-            if _subset_match(short, long, self.normalizer):
-                hits[pos] = 100.0
-        return list(hits.items())
