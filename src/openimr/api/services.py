@@ -6,7 +6,8 @@ Each default imports its stage lazily; a stage that is not installed answers 503
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from openimr.domain import Case, Determination, Reviewer
@@ -44,6 +45,15 @@ def _reason_code(text: str) -> str | None:
     return None
 
 
+@contextmanager
+def _stage(what: str) -> Iterator[None]:
+    """A stage missing in this deployment (or a module it needs) is 503, not a server crash."""
+    try:
+        yield
+    except ImportError as exc:
+        raise StageUnavailable(f"{what} is not available ({exc.name or exc})") from None
+
+
 def screen_case(case: Case) -> Screening:
     """intake.screen when installed; else the checks the case file itself can answer."""
     try:
@@ -78,13 +88,12 @@ def _basic_screen(case: Case) -> Screening:
 
 def pick_reviewer(case: Case, today: dt.date) -> tuple[str, Reviewer | None, dict]:
     """The best qualified, conflict-free reviewer of the sample panel for the case."""
-    try:
+    with _stage("reviewer assignment"):
         from openimr.engine.pipeline import assign_reviewer
         from openimr.reviewers import load_panel  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise StageUnavailable(f"reviewer assignment is not available ({exc.name})") from None
-    panel = load_panel()
-    chosen = assign_reviewer(case, panel, today)
+
+        panel = load_panel()
+        chosen = assign_reviewer(case, panel, today)
     if chosen is None:
         return "", None, {}
     reviewer = next((r for r in panel if r.code == chosen.code), None)
@@ -92,19 +101,17 @@ def pick_reviewer(case: Case, today: dt.date) -> tuple[str, Reviewer | None, dic
 
 
 def decide(case: Case, reviewer: Reviewer | None) -> Determination:
-    try:
+    with _stage("the decision engine"):
         from openimr.engine.pipeline import decide_case
-    except ImportError as exc:
-        raise StageUnavailable(f"the decision engine is not available ({exc.name})") from None
-    return decide_case(case, panel=[reviewer] if reviewer else None)
+
+        return decide_case(case, panel=[reviewer] if reviewer else None)
 
 
 def render(det: Determination, fmt: str) -> str | bytes:
-    try:
+    with _stage("letter rendering"):
         from openimr.letters.render import render_letter
-    except ImportError as exc:
-        raise StageUnavailable(f"letter rendering is not available ({exc.name})") from None
-    return render_letter(det, fmt)
+
+        return render_letter(det, fmt)
 
 
 @dataclass
