@@ -92,6 +92,9 @@ class _Patterns:
     sessions_paren: re.Pattern[str]
     sessions_count: re.Pattern[str]
     hash_count: re.Pattern[str]
+    bare_combination: re.Pattern[str]
+    count_unit: re.Pattern[str]
+    dosing: re.Pattern[str]
     qty_label: re.Pattern[str]
     container: re.Pattern[str]
     leading_count: re.Pattern[str]
@@ -114,8 +117,11 @@ def _patterns() -> _Patterns:
     return _Patterns(
         number=re.compile(num),
         freq_week=re.compile(
-            rf"{left}(?P<n>{rng})\s*(?:(?:times?|x|visits?|sessions?|treatments?)\s*)?"
+            rf"{left}(?P<n>{rng})\s*(?:(?:times?|x|visits?|sessions?|treatments?|days?)\s*)?"
             rf"(?:(?:a|per|/|each|every)\s*(?:week|wk)s?|weekly){right}"
+            # "2 x week", and "1 x 6 weeks" (the duration is read next)
+            rf"|{left}(?P<m>{rng})\s*(?:times?|x)\s*(?:(?:week|wk)s?{right}|"
+            rf"(?=(?:for\s+)?{num}\s*(?:weeks?|wks?){right}))"
         ),
         freq_daily=re.compile(rf"{left}(?:daily|every\s+day|once\s+a\s+day){right}"),
         duration=re.compile(
@@ -127,7 +133,8 @@ def _patterns() -> _Patterns:
             r"(?!\s*(?:%|mg|weeks?|wks?|months?|days?|a\b|per\b))"
         ),
         times_count=re.compile(
-            rf"{left}(?:times|x)\s*(?P<n>{num}){right}(?!\s*(?:weeks?|wks?|months?|days?))"
+            rf"{left}(?:times|x)\s*(?P<n>{num}){right}"
+            r"(?!\s*(?:weeks?|wks?|months?|days?|hours?|hrs?|minutes?|mins?)\b)"
         ),
         sessions_paren=re.compile(
             rf"\(\s*(?P<n>{rng})\s*(?:sessions?|visits?|treatments?)?\s*\)"
@@ -150,6 +157,20 @@ def _patterns() -> _Patterns:
         strength=re.compile(
             r"(?<![\d.])(?P<v>\d*\.?\d+(?:\s*[/-]\s*\d*\.?\d+)*)\s*(?P<u>mg|mcg|%|percent)"
             r"(?![a-z])(?:\s*/\s*(?:1\s*)?(?P<per>ml|gm|g|hr|h)(?![a-z]))?"
+        ),
+        bare_combination=re.compile(
+            r"(?<![\d.#/])(?P<v>\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)+)(?![\d./%])"
+        ),
+        count_unit=re.compile(
+            rf"(?<!take ){left}(?P<n>{num})\s*(?:tablets?|tabs?|capsules?|caps?|patch(?:es)?|pills?)"
+            rf"{right}(?!\s*(?:by\s+mouth|orally|po|daily|bid|tid|qid|q\d|every|twice|once|"
+            rf"at\s+bedtime|as\s+needed|prn|a\s+day|per\s+day)\b)"
+        ),
+        dosing=re.compile(
+            rf"{left}(?:every\s+{rng}\s*(?:hours?|hrs?|h)|{rng}\s*(?:times?\s*)?(?:a|per)\s+day|"
+            rf"{rng}\s*(?:tablets?|tabs?|capsules?|caps?)|{rng}\s+hours?|bid|tid|qid|qhs|prn|"
+            rf"q\s*\d+\s*h|(?:twice|once|three\s+times)\s+(?:daily|a\s+day)|"
+            rf"{rng}\s+by\s+mouth){right}"
         ),
         amount=re.compile(r"(?<![a-z0-9])\d*\.?\d+\s*(?:g|gm|gms|grams?|ml|cc|oz)(?![a-z])"),
         word_then_digit=re.compile(rf"{left}(?P<w>{num})\s*\(\s*(?P<d>\d+)\s*\)"),
@@ -229,9 +250,12 @@ def _read(raw: str) -> _Read:
     pat = _patterns()
     result = _Read(text=raw)
     s = _normalize(raw[:MAX_CHARS])
-    # "One (1) x-ray" says the number twice; read it once.
+    # "One (1) x-ray" says the number twice; read it once (same length, offsets stay put).
+    repeated = [(m.start(), m.end()) for m in pat.word_then_digit.finditer(s)]
     s = pat.word_then_digit.sub(lambda m: m.group("d").rjust(len(m.group(0))), s)
     marks = _Marks(s)
+    for start, end in repeated:
+        marks.cover(start, end)
     for m in pat.noise.finditer(s):
         marks.blank(m.start(), m.end())
     s_clean = marks.text()
@@ -436,14 +460,22 @@ def _read_medication_amounts(marks: _Marks, lex: Lexicon, pat: _Patterns, result
             result.strength = values[0]
         for m in strengths:
             marks.blank(m.start(), m.end())
+    else:
+        # "Norco 10/325 #90": a combination product's strengths without a unit are mg
+        bare = pat.bare_combination.search(work)
+        if bare:
+            result.strength = f"{bare.group('v')} mg"
+            marks.blank(bare.start(), bare.end())
     work = marks.text()
     result.refills = _first_count(pat.refills, work, marks, lex, groups=("n", "m"))
     work = marks.text()
-    for regex in (pat.hash_count, pat.qty_label, pat.container):
-        count = _first_count(regex, work, marks, lex)
+    for regex in (pat.hash_count, pat.qty_label, pat.container, pat.count_unit):
+        count = _first_count(regex, marks.text(), marks, lex)
         if count is not None:
             result.quantity = count
             break
+    for m in pat.dosing.finditer(marks.text()):
+        marks.blank(m.start(), m.end())
     _read_duration(marks, lex, pat, result)
     for m in pat.amount.finditer(marks.text()):
         marks.cover(m.start(), m.end())
@@ -476,7 +508,7 @@ def _first_count(
 def _read_course_amounts(marks: _Marks, lex: Lexicon, pat: _Patterns, result: _Read) -> None:
     work = marks.text()
     for m in pat.freq_week.finditer(work):
-        value = _number(m.group("n"), lex)
+        value = _number(m.group("n") or m.group("m"), lex)
         if value is not None and result.frequency_per_week is None:
             result.frequency_per_week = value
         marks.blank(m.start(), m.end())
