@@ -57,7 +57,7 @@ def _load_yaml(name: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError(f"{path}: cannot read ({exc})") from exc
+        raise KnowledgeBaseError(f"{path}: cannot read ({' '.join(str(exc).split())})") from exc
     if not isinstance(data, dict):
         raise KnowledgeBaseError(f"{path}: expected a mapping at the top level")
     return data

@@ -72,8 +72,17 @@ def header_block_fields(header: str) -> dict[str, str | None]:
         "decision_date": header_field(header, "Decision Date"),
         "ur_denial_date": header_field(header, "UR Denial Date"),
         "priority": squash(priority.group(1)) if priority else None,
-        "application_received": header_field(header, "Application Received"),
+        "application_received": _application_received(header),
     }
+
+
+def _application_received(header: str) -> str | None:
+    """The "Application Received" date; some text layers put the date between the two words."""
+    value = header_field(header, "Application Received")
+    if value:
+        return value
+    match = re.search(r"Application\s+(" + DATE + r")\s+Received\b", header)
+    return match.group(1) if match else None
 
 
 def labelled_line(lines: Sequence[str], label_rx: str) -> str | None:
