@@ -176,14 +176,18 @@ def test_text_is_wrapped_and_deterministic() -> None:
 
 def test_text_draft_marks_every_page_equivalent_and_signed_does_not() -> None:
     draft = render_letter(make_determination(n_items=6), "text")
-    headers = [line for line in draft.splitlines() if "- Page " in line and "Case Number" in line]
-    total = len(headers)
-    assert total >= 2, "six long items should span several page-equivalents"
-    assert all(line.startswith("DRAFT") for line in headers)
-    assert headers[-1].endswith(f"Page {total} of {total}")
-    assert "NOT A FINAL DETERMINATION" in draft.splitlines()[3]
+    pages = draft.split("\f")
+    assert len(pages) >= 2, "six long items should span several page-equivalents"
+    for number, page in enumerate(pages, start=1):
+        first, second = page.splitlines()[:2]
+        assert first.startswith("DRAFT")
+        assert second == (
+            f"Final Determination Letter for IMR Case Number CM15-0000001 Page {number} of {len(pages)}"
+        )
+        assert len(page.splitlines()) <= 60
     signed = render_letter(make_determination(n_items=6, status="signed"), "text")
     assert "DRAFT" not in signed
+    assert signed.startswith("Final Determination Letter for IMR Case Number CM15-0000001 Page 1 of")
     assert "ATTESTATION" in signed
     assert "Signed by expert reviewer RV-EM-01 on 02/02/2015 at 14:30 UTC." in signed
 
@@ -260,3 +264,22 @@ def test_signed_pdf_loses_draft_and_shows_attestation() -> None:
     assert "DRAFT" not in joined
     assert "ATTESTATION" in joined and "RV-EM-01" in joined
     assert f"Page 1 of {len(pages)}" in pages[0]
+
+
+def test_rendered_text_reads_back_through_the_letter_parser() -> None:
+    parse = pytest.importorskip("openimr.letters.parse")
+    det = make_determination(n_items=3, status="signed")
+    letter = parse.parse_text(render_letter(det, "text"), "rendered.txt")
+    assert letter.case_number == det.case_number
+    assert (letter.date_assigned, letter.date_of_injury, letter.decision_date) == (
+        "01/05/2015", "01/24/2012", "02/02/2015",
+    )
+    assert (letter.ur_denial_date, letter.application_received) == ("12/19/2014", "12/29/2014")
+    assert letter.reviewer_licensure == "California"
+    assert letter.reviewer_specialty == "Emergency Medicine"
+    assert [(i.treatment, i.decision) for i in letter.items] == [
+        (i.treatment, i.outcome) for i in det.items
+    ]
+    for parsed, item in zip(letter.items, det.items, strict=True):
+        # the parser may run the last rationale on into the attestation block: check the start
+        assert (parsed.decision_rationale or "").startswith(_flat(item.rationale))

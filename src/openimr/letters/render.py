@@ -45,6 +45,7 @@ ISSUES_INTRO = (
 DRAFT_BANNER = (
     "DRAFT - NOT A FINAL DETERMINATION - NOT YET SIGNED BY THE ASSIGNED EXPERT REVIEWER"
 )
+DRAFT_PAGE_MARK = "DRAFT - NOT A FINAL DETERMINATION"
 DRAFT_FOOTER = (
     "DRAFT: this determination has not been signed by the assigned expert reviewer. It is not a "
     "Final Determination and must not be served on the parties."
@@ -272,19 +273,23 @@ def _wrap(body: str, width: int) -> list[str]:
 
 
 def _paginate_text(lines: list[str], det: Determination) -> str:
-    """Split into page-equivalents, each opening with a header line (DRAFT on every draft page)."""
+    """Split into page-equivalents separated by form feeds (as pdftotext does), each opening with
+    the running header of the DWC letters; every page of a draft also opens with a DRAFT line."""
     pages = [lines[i : i + TEXT_PAGE_LINES] for i in range(0, len(lines), TEXT_PAGE_LINES)] or [[]]
     draft = det.status != "signed"
     out: list[str] = []
     for number, page in enumerate(pages, start=1):
-        mark = "DRAFT - " if draft else ""
-        header = f"{mark}Case Number: {det.case_number} - Page {number} of {len(pages)}"
-        if number > 1:
-            out.append("")
-        out.append(header)
-        out.append("=" * len(header))
+        if draft:
+            out.append(DRAFT_PAGE_MARK)
+        out.append(
+            f"Final Determination Letter for IMR Case Number {det.case_number} "
+            f"Page {number} of {len(pages)}"
+        )
+        out.append("")
         out.extend(page)
-    return "\n".join(out) + "\n"
+        if number < len(pages):
+            out.append("\f")
+    return "\n".join(out).replace("\n\f\n", "\n\f") + "\n"
 
 
 @cache
