@@ -1,0 +1,388 @@
+"""Clinical facts from treating notes and IMR case summaries, each with its evidence span.
+
+`extract_text` reads one text; `extract` reads a case's records (and its narrative summary) and
+adds what the case file states directly (age, sex, injury date). A fact's span is the sentence it
+was read in (`record_text[span.start:span.end] == span.text`); the matched phrase and its offsets
+are in the fact's attributes (`matched`, `match_start`, `match_end`).
+
+Sentences that report the utilization-review decision ("UR determined X was not medically
+necessary") are not clinical evidence and are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from openimr.domain.case import Case, MedicalRecord
+from openimr.domain.common import EvidenceSpan
+from openimr.domain.facts import ClinicalFact, ClinicalFacts
+from openimr.evidence import values as V
+from openimr.evidence.pipeline import SPAN_GROUP, build_nlp
+from openimr.evidence.rules import load_rules
+
+EXAM_TESTS = {"spurling", "straight_leg_raise", "tinel", "phalen"}
+NEURO_KINDS = {"weakness", "sensory_deficit", "reflex_change"}
+# context does not change these: a body part is the patient's even in "MRI of the knee to rule
+# out a tear"; a work status value already says whether the worker works ("not working")
+CONTEXT_FREE = {"body_part", "age", "sex", "injury_date"}
+NEGATION_FREE = {"work_status"}
+CONSERVATIVE = {
+    "physical therapy", "chiropractic", "acupuncture", "massage", "occupational therapy",
+    "aquatic therapy", "injection", "epidural steroid injection", "TENS", "brace",
+    "activity modification", "home exercise program",
+}
+EXAM_WINDOW_BEFORE = 30
+EXAM_WINDOW_AFTER = 60
+CHRONIC_MONTHS = 3.0
+
+
+def _nearest(regex: re.Pattern[str], text: str, start: int, end: int) -> int | None:
+    """Distance from [start, end) to the closest match of regex in text (None if none)."""
+    best: int | None = None
+    for m in regex.finditer(text):
+        if m.end() <= start:
+            dist = start - m.end()
+            if dist > EXAM_WINDOW_BEFORE:
+                continue
+        elif m.start() >= end:
+            dist = m.start() - end
+            if dist > EXAM_WINDOW_AFTER:
+                continue
+        else:
+            dist = 0
+        best = dist if best is None else min(best, dist)
+    return best
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around [start, end): delimited by ; , : or the text ends."""
+    left = max(text.rfind(d, 0, start) for d in (";", ",", ":"))
+    rights = [i for i in (text.find(d, end) for d in (";", ",")) if i != -1]
+    return left + 1, (min(rights) if rights else len(text))
+
+
+class _Reader:
+    """Turns the pipeline's spans of one document into ClinicalFacts."""
+
+    def __init__(self, text: str, record_id: str, reference_date: dt.date | None):
+        self.text = text
+        self.record_id = record_id
+        self.reference_date = reference_date
+        rules = load_rules()
+        self.section_effect = {s.category: s.effect for s in rules.sections}
+        self.facts: list[ClinicalFact] = []
+
+    # --- spans -------------------------------------------------------------------------------
+    def span_for(self, sent_start: int, sent_end: int) -> EvidenceSpan:
+        return EvidenceSpan(
+            record_id=self.record_id, start=sent_start, end=sent_end,
+            text=self.text[sent_start:sent_end],
+        )
+
+    def add(self, kind: str, sent: tuple[int, int], match: tuple[int, int], value: Any = None,
+            attributes: dict[str, Any] | None = None, **flags: bool) -> ClinicalFact:
+        attrs = dict(attributes or {})
+        attrs.update(matched=self.text[match[0]:match[1]], match_start=match[0],
+                     match_end=match[1])
+        fact = ClinicalFact(kind=kind, value=value, attributes=attrs,
+                            span=self.span_for(*sent), **flags)
+        self.facts.append(fact)
+        return fact
+
+    # --- main ------------------------------------------------------------------------------
+    def read(self, doc: Any) -> list[ClinicalFact]:
+        skip = {s.start_char for s in doc.sents if V.pattern("ur_sentence").search(s.text)}
+        spans = sorted(doc.spans[SPAN_GROUP], key=lambda s: (s.start_char, -len(s.text)))
+        taken: list[tuple[str, int, int]] = []
+        for span in spans:
+            sent = span.sent
+            if sent.start_char in skip:
+                continue
+            kind = span.label_
+            # a shorter match of the same kind inside a longer one adds nothing
+            if any(k == kind and s <= span.start_char and span.end_char <= e
+                   for k, s, e in taken):
+                continue
+            taken.append((kind, span.start_char, span.end_char))
+            self.read_span(span, kind, (sent.start_char, sent.end_char), doc)
+        for sent in doc.sents:
+            if sent.start_char not in skip:
+                self.read_diagnoses(sent.start_char, sent.end_char)
+        self.derive()
+        return _dedupe(self.facts)
+
+    def flags_for(self, span: Any, kind: str, meta: dict[str, Any], doc: Any) -> dict[str, bool]:
+        flags = {
+            "negated": bool(span._.is_negated) or bool(meta.get("force_negated")),
+            "hypothetical": bool(span._.is_hypothetical) or bool(span._.is_uncertain),
+            "historical": bool(span._.is_historical),
+            "family": bool(span._.is_family),
+        }
+        effect = self.section_effect.get(doc[span.start]._.section_category or "", "none")
+        if effect in ("historical", "hypothetical", "family"):
+            flags[effect] = True
+        if kind in CONTEXT_FREE:
+            flags = dict.fromkeys(flags, False)
+        if kind in NEGATION_FREE:
+            flags["negated"] = False
+        return flags
+
+    def read_span(self, span: Any, kind: str, sent: tuple[int, int], doc: Any) -> None:
+        meta = span._.target_rule.metadata or {}
+        flags = self.flags_for(span, kind, meta, doc)
+        start, end = span.start_char, span.end_char
+        sent_text = self.text[sent[0]:sent[1]]
+        rel_start, rel_end = start - sent[0], end - sent[0]
+        value = meta.get("value")
+        attrs: dict[str, Any] = dict(meta.get("attributes") or {})
+        match_text = self.text[start:end]
+
+        if meta.get("exam_status") and not flags["negated"]:
+            abnormal = _nearest(V.pattern("exam_abnormal"), sent_text, rel_start, rel_end)
+            normal = _nearest(V.pattern("exam_normal"), sent_text, rel_start, rel_end)
+            if abnormal is None and normal is None:
+                return  # the finding is named but its result is not stated here
+            if abnormal is None or (normal is not None and normal < abnormal):
+                flags["negated"] = True
+        if kind in EXAM_TESTS and not flags["negated"]:
+            neg = _nearest(V.pattern("test_negative"), sent_text, rel_start, rel_end)
+            pos = _nearest(V.pattern("test_positive"), sent_text, rel_start, rel_end)
+            if neg is not None and (pos is None or neg < pos):
+                flags["negated"] = True
+        if kind in EXAM_TESTS:
+            value = "negative" if flags["negated"] else "positive"
+
+        if kind == "age":
+            value = V.parse_age(match_text)
+        elif kind == "injury_date":
+            date = V.parse_date(match_text)
+            value = date.isoformat() if date else None
+        elif kind == "pain_score":
+            parsed = V.parse_pain_score(match_text)
+            if parsed is None:
+                return
+            low, high = parsed
+            value = V.number(high)
+            attrs.update(low=V.number(low), high=V.number(high))
+            after = sent_text[rel_end:rel_end + 40]
+            before = sent_text[max(0, rel_start - 40):rel_start]
+            if V.pattern("without_medication").search(after):
+                attrs["when"] = "without_medication"
+            elif V.pattern("with_medication").search(after):
+                attrs["when"] = "with_medication"
+            elif V.pattern("without_medication").search(before):
+                attrs["when"] = "without_medication"
+        elif kind == "pain_relief":
+            percent = V.parse_percent(match_text)
+            if percent is not None:
+                attrs["percent"] = percent
+        elif kind == "prior_treatment":
+            value = attrs.get("modality")
+            c_start, c_end = _clause_bounds(sent_text, rel_start, rel_end)
+            clause = sent_text[c_start:c_end]
+            sessions = V.parse_sessions(clause)
+            if sessions is not None:
+                attrs["sessions"] = sessions
+            effect = V.parse_effect(clause)
+            if effect is not None:
+                attrs["effect"] = effect
+        elif kind == "home_exercise_program":
+            c_start, c_end = _clause_bounds(sent_text, rel_start, rel_end)
+            effect = V.parse_effect(sent_text[c_start:c_end])
+            if effect is not None:
+                attrs["effect"] = effect
+        elif kind == "current_medication":
+            after = sent_text[rel_end:rel_end + 80]
+            months = V.parse_duration_months(after, self.reference_date)
+            if months is not None:
+                attrs["duration_months"] = months
+            if V.pattern("long_term").search(sent_text):
+                attrs["long_term"] = True
+        elif kind == "urine_drug_screen":
+            if V.pattern("uds_inconsistent").search(sent_text):
+                attrs["consistent"] = False
+            elif V.pattern("uds_consistent").search(sent_text):
+                attrs["consistent"] = True
+        elif kind == "imaging_result":
+            finding = re.search(r"\b(?:revealed|showed|shows|demonstrated|noted|were|was)\b\s+(.*)",
+                                sent_text[rel_end:], re.IGNORECASE)
+            if finding:
+                attrs["finding"] = finding.group(1).rstrip(" .")
+        elif kind == "surgery":
+            dates = V.find_dates(sent_text[rel_end:rel_end + 60])
+            if dates:
+                attrs["date"] = dates[0][0].isoformat()
+            attrs["procedure"] = match_text
+            if flags["hypothetical"] and not flags["negated"]:
+                # a surgery in the plan is a surgery planned, and that is a fact of the present
+                kind, flags["hypothetical"] = "surgery_planned", False
+        elif kind == "work_status" and value is None:
+            rest = sent_text[rel_end:].strip(" .:")
+            rest = re.sub(r"^(?:was|is|were|remains|has been)?\s*(?:noted\s+)?(?:as|to be)?\s*",
+                          "", rest, flags=re.IGNORECASE)
+            value = rest or None
+        self.add(kind, sent, (start, end), value, attrs, **flags)
+
+    # --- diagnoses ---------------------------------------------------------------------------
+    def read_diagnoses(self, sent_start: int, sent_end: int) -> None:
+        sent_text = self.text[sent_start:sent_end]
+        cues = list(V.pattern("diagnosis_cue").finditer(sent_text))
+        if not cues:
+            return
+        # "treated for the diagnoses of X": the list starts after the last adjacent cue
+        cue_end = cues[0].end()
+        for cue in cues[1:]:
+            if cue.start() <= cue_end + 25:
+                cue_end = max(cue_end, cue.end())
+        tail = sent_text[cue_end:].rstrip(" .")
+        position = 0
+        for piece in V.pattern("diagnosis_split").split(tail):
+            offset = tail.find(piece, position)
+            position = offset + len(piece)
+            cleaned = re.sub(r"^(?:the|a|an)\s+", "", piece.strip(" :\"'"), flags=re.IGNORECASE)
+            if len(cleaned) < 4 or not re.search(r"[a-z]{3}", cleaned, re.IGNORECASE):
+                continue
+            start = sent_start + cue_end + offset + piece.find(cleaned)
+            uncertain = bool(V.pattern("uncertain").search(cleaned))
+            self.add("diagnosis", (sent_start, sent_end), (start, start + len(cleaned)),
+                     cleaned, {"uncertain": True} if uncertain else {}, hypothetical=uncertain)
+
+    # --- facts that follow from others ----------------------------------------------------------
+    def derive(self) -> None:
+        derived: list[ClinicalFact] = []
+        for fact in self.facts:
+            if fact.kind in NEURO_KINDS:
+                derived.append(fact.model_copy(update={
+                    "kind": "neuro_deficit", "value": fact.kind,
+                    "attributes": {**fact.attributes, "derived_from": fact.kind},
+                }))
+            elif (fact.kind in ("prior_treatment", "home_exercise_program")
+                  and fact.attributes.get("effect") == "no_improvement" and fact.asserted
+                  and (fact.value in CONSERVATIVE or fact.kind == "home_exercise_program")):
+                derived.append(fact.model_copy(update={
+                    "kind": "failed_conservative_care", "value": fact.value,
+                    "attributes": {**fact.attributes, "derived_from": fact.kind},
+                }))
+            elif fact.kind == "age" and isinstance(fact.value, int) and fact.value > 65:
+                derived.append(fact.model_copy(update={
+                    "kind": "gi_risk", "value": "age over 65",
+                    "attributes": {**fact.attributes, "derived_from": "age"},
+                }))
+        self.facts.extend(derived)
+
+
+def _dedupe(facts: list[ClinicalFact]) -> list[ClinicalFact]:
+    """One fact per (record, sentence, kind, value, flags); the first mention wins."""
+    seen: set[tuple[Any, ...]] = set()
+    result: list[ClinicalFact] = []
+    for fact in facts:
+        span = fact.span
+        key = (
+            span.record_id if span else None, span.start if span else None, fact.kind,
+            repr(fact.value), fact.negated, fact.hypothetical, fact.historical, fact.family,
+        )
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(fact)
+    return result
+
+
+def latest_date(text: str, not_after: dt.date | None = None) -> dt.date | None:
+    """The latest date written in a text (a summary's last date is about its review date)."""
+    limit = not_after or dt.date.today()
+    dates = [d for d, _, _ in V.find_dates(text) if d <= limit]
+    return max(dates) if dates else None
+
+
+def _read_text(text: str, record_id: str, reference_date: dt.date | None) -> list[ClinicalFact]:
+    if not text or not text.strip():
+        return []
+    doc = build_nlp()(text)
+    return _Reader(text, record_id, reference_date).read(doc)
+
+
+def _chronicity(facts: list[ClinicalFact], injury: dt.date | None, injury_span: EvidenceSpan | None,
+                reference: dt.date | None) -> list[ClinicalFact]:
+    """chronic_pain asserted when more than 3 months passed from injury to the review/latest note."""
+    if injury is None or reference is None or reference < injury:
+        return []
+    months = V.months_between(injury, reference)
+    return [ClinicalFact(
+        kind="chronic_pain", value=months > CHRONIC_MONTHS, negated=months <= CHRONIC_MONTHS,
+        attributes={"months_since_injury": months, "injury_date": injury.isoformat(),
+                    "reference_date": reference.isoformat(), "derived_from": "injury_date"},
+        span=injury_span,
+    )]
+
+
+def _first_injury(facts: list[ClinicalFact]) -> tuple[dt.date | None, EvidenceSpan | None]:
+    for fact in facts:
+        if fact.kind == "injury_date" and fact.value:
+            return dt.date.fromisoformat(fact.value), fact.span
+    return None, None
+
+
+def extract_text(text: str, record_id: str = "summary", *,
+                 reference_date: dt.date | None = None,
+                 injury_date: dt.date | None = None) -> ClinicalFacts:
+    """Facts from one text. reference_date (the review or note date) defaults to the latest date
+    written in the text; injury_date defaults to the one the text states."""
+    reference = reference_date or latest_date(text)
+    facts = _read_text(text, record_id, reference)
+    found_injury, injury_span = _first_injury(facts)
+    facts += _chronicity(facts, injury_date or found_injury, injury_span, reference)
+    return ClinicalFacts(facts=facts)
+
+
+def _case_facts(case: Case) -> list[ClinicalFact]:
+    """What the case file states directly (no span: it is structured data, not a record)."""
+    source = {"source": "case"}
+    facts: list[ClinicalFact] = [
+        ClinicalFact(kind="injury_date", value=case.injury.date.isoformat(), attributes=source)
+    ]
+    if case.worker.age is not None:
+        facts.append(ClinicalFact(kind="age", value=case.worker.age, attributes=source))
+        if case.worker.age > 65:
+            facts.append(ClinicalFact(kind="gi_risk", value="age over 65",
+                                      attributes={**source, "derived_from": "age"}))
+    if case.worker.sex is not None:
+        facts.append(ClinicalFact(kind="sex", value=case.worker.sex, attributes=source))
+    for part in case.injury.body_parts:
+        facts.append(ClinicalFact(kind="body_part", value=part, attributes=source))
+    for diagnosis in case.diagnoses:
+        attrs = {**source, **({"icd10": diagnosis.icd10} if diagnosis.icd10 else {})}
+        facts.append(ClinicalFact(kind="diagnosis", value=diagnosis.description, attributes=attrs))
+    return facts
+
+
+def extract(records: Sequence[MedicalRecord], case: Case | None = None) -> ClinicalFacts:
+    """Facts from a case's records (and its narrative summary, when it has one)."""
+    facts: list[ClinicalFact] = []
+    texts: list[str] = []
+    for record in sorted(records, key=lambda r: (r.date, r.id)):
+        facts += _read_text(record.text, record.id, record.date)
+        texts.append(record.text)
+    if case is not None:
+        if case.summary:
+            facts += _read_text(case.summary, "summary",
+                                case.review_date or latest_date(case.summary))
+            texts.append(case.summary)
+        for i, treatment in enumerate(case.prior_treatments):
+            facts += [f.model_copy(update={"hypothetical": False, "negated": f.negated})
+                      for f in _read_text(treatment, f"case.prior_treatments[{i}]", None)
+                      if f.kind in ("prior_treatment", "home_exercise_program",
+                                    "failed_conservative_care")]
+        facts = _case_facts(case) + facts
+    if case is not None:
+        reference = case.review_date
+        injury, injury_span = case.injury.date, None
+    else:
+        dates = [r.date for r in records]
+        reference = max(dates) if dates else latest_date(" ".join(texts))
+        injury, injury_span = _first_injury(facts)
+    facts += _chronicity(facts, injury, injury_span, reference)
+    return ClinicalFacts(facts=facts)

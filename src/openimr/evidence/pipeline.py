@@ -1,0 +1,98 @@
+"""The medspaCy pipeline: sentence splitter, TargetMatcher, ConText and sectionizer, built once.
+
+Rule-based only (a blank English pipeline, no downloaded model). Targets go to a span group, not
+`doc.ents`, so that overlapping findings of different kinds ("lumbar radiculopathy": a
+radiculopathy and a body part) are all kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from openimr.evidence.rules import EvidenceRules, load_rules
+
+SPAN_GROUP = "openimr_findings"
+
+
+def _quiet_third_party_logs() -> None:
+    # PyRuSH logs every token at DEBUG through loguru; we do not use it, but its import may be
+    # triggered by medspaCy. Silence it so extraction is not slowed by logging.
+    try:
+        from loguru import logger
+
+        logger.disable("PyRuSH")
+    except ImportError:  # pragma: no cover - loguru is a medspaCy dependency
+        pass
+    logging.getLogger("medspacy").setLevel(logging.WARNING)
+
+
+def _context_rules(rules: EvidenceRules) -> list[Any]:
+    """medspaCy's bundled ConText rules (with our scope overrides) followed by ours."""
+    import medspacy.context as mc
+    from medspacy.context import ConTextRule
+
+    default_path = Path(mc.__file__).resolve().parents[2] / "resources" / "en" / "context_rules.json"
+    result: list[Any] = []
+    for rule in ConTextRule.from_json(str(default_path)):
+        override = dict(rules.context_overrides.get(rule.literal.lower()) or {})
+        if override.pop("disable", False):
+            continue
+        if override:
+            row = rule.to_dict()
+            row.update(override)
+            rule = ConTextRule.from_dict(row)
+        result.append(rule)
+    for row in rules.context_rules:
+        kwargs = dict(row)
+        if kwargs.get("direction") is None:
+            kwargs["direction"] = "BIDIRECTIONAL"
+        for key in ("allowed_types", "excluded_types"):
+            if key in kwargs:
+                kwargs[key] = set(kwargs[key])
+        result.append(ConTextRule(**kwargs))
+    return result
+
+
+@lru_cache(maxsize=1)
+def build_nlp() -> Any:
+    """The evidence pipeline (cached: build once per process)."""
+    _quiet_third_party_logs()
+    import medspacy
+    from medspacy.section_detection import SectionRule
+    from medspacy.target_matcher import TargetRule
+
+    rules = load_rules()
+    # only the medspaCy tokenizer from medspacy.load; components are added with our configuration
+    nlp = medspacy.load(medspacy_enable=["medspacy_tokenizer"])
+    nlp.add_pipe("sentencizer")
+    matcher = nlp.add_pipe(
+        "medspacy_target_matcher",
+        config={"result_type": "group", "span_group_name": SPAN_GROUP, "prune": False},
+    )
+    matcher.add([
+        TargetRule(
+            literal=spec.literal, category=spec.kind, pattern=spec.pattern,
+            metadata=spec.as_metadata(),
+        )
+        for spec in rules.targets
+    ])
+    context = nlp.add_pipe(
+        "medspacy_context",
+        config={"rules": None, "input_span_type": "group", "span_group_name": SPAN_GROUP},
+    )
+    context.add(_context_rules(rules))
+    sectionizer = nlp.add_pipe(
+        "medspacy_sectionizer",
+        config={
+            "rules": None, "input_span_type": "group", "span_group_name": SPAN_GROUP,
+            "require_start_line": True,
+        },
+    )
+    sectionizer.add([
+        SectionRule(literal=spec.literal, category=spec.category, metadata={"effect": spec.effect})
+        for spec in rules.sections
+    ])
+    return nlp

@@ -1,0 +1,255 @@
+"""Load and validate the evidence data files (target, ConText, section rules, lexicons, patterns).
+
+Every file is checked at load time: kinds must be FACT_KINDS keys, body parts must be DESIGN
+body parts, regular expressions must compile, ConText categories/directions must be known. A bad
+row raises KnowledgeBaseError naming the file and the row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from openimr.domain.facts import FACT_KINDS
+from openimr.domain.request import BODY_PARTS
+from openimr.errors import KnowledgeBaseError
+
+DATA_DIR = Path(__file__).parent / "data"
+
+CONTEXT_CATEGORIES = {
+    "NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY", "TERMINATE",
+}
+CONTEXT_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE"}
+SECTION_EFFECTS = {"historical", "hypothetical", "family", "none"}
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """One target rule: a finding of `kind` recognised by a regular expression."""
+
+    kind: str
+    literal: str
+    pattern: str
+    value: Any = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    force_negated: bool = False
+    exam_status: bool = False  # status read from the words next to it ("reflexes were 1+")
+
+    def as_metadata(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "attributes": dict(self.attributes),
+            "force_negated": self.force_negated,
+            "exam_status": self.exam_status,
+        }
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    literal: str
+    category: str
+    pattern: str | None
+    effect: str
+
+
+@dataclass(frozen=True)
+class EvidenceRules:
+    targets: tuple[TargetSpec, ...]
+    context_rules: tuple[dict[str, Any], ...]
+    context_overrides: dict[str, dict[str, Any]]
+    sections: tuple[SectionSpec, ...]
+    patterns: dict[str, re.Pattern[str]]
+    medications: dict[str, dict[str, str]]  # generic -> {generic, drug_class}
+
+
+def _read_yaml(name: str) -> dict[str, Any]:
+    path = DATA_DIR / name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeBaseError(f"{path}: cannot read: {exc}".replace("\n", " ")) from exc
+    if not isinstance(data, dict) or "provenance" not in data:
+        raise KnowledgeBaseError(f"{path}: must be a mapping with a 'provenance' entry")
+    return data
+
+
+def _compile(file: str, where: str, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise KnowledgeBaseError(f"{file}: {where}: bad regular expression: {exc}") from exc
+
+
+def _check_kind(file: str, where: str, kind: str) -> None:
+    if kind not in FACT_KINDS:
+        raise KnowledgeBaseError(f"{file}: {where}: unknown fact kind {kind!r}")
+
+
+def _load_targets() -> list[TargetSpec]:
+    file = "target_rules.yaml"
+    data = _read_yaml(file)
+    specs: list[TargetSpec] = []
+    allowed = {"kind", "literal", "pattern", "value", "attributes", "force", "exam_status"}
+    for i, row in enumerate(data.get("rules") or []):
+        where = f"rules[{i}]"
+        if not isinstance(row, dict) or not {"kind", "literal", "pattern"} <= row.keys():
+            raise KnowledgeBaseError(f"{file}: {where}: needs kind, literal and pattern")
+        extra = set(row) - allowed
+        if extra:
+            raise KnowledgeBaseError(f"{file}: {where}: unknown keys {sorted(extra)}")
+        _check_kind(file, where, row["kind"])
+        _compile(file, where, row["pattern"])
+        force = row.get("force")
+        if force not in (None, "negated"):
+            raise KnowledgeBaseError(f"{file}: {where}: force must be 'negated'")
+        specs.append(TargetSpec(
+            kind=row["kind"], literal=str(row["literal"]), pattern=row["pattern"],
+            value=row.get("value"), attributes=dict(row.get("attributes") or {}),
+            force_negated=force == "negated", exam_status=bool(row.get("exam_status", False)),
+        ))
+    return specs
+
+
+def _load_body_parts() -> list[TargetSpec]:
+    file = "body_parts.yaml"
+    data = _read_yaml(file)
+    specs: list[TargetSpec] = []
+    for i, row in enumerate(data.get("body_parts") or []):
+        where = f"body_parts[{i}]"
+        value = row.get("value")
+        if value not in BODY_PARTS:
+            raise KnowledgeBaseError(f"{file}: {where}: {value!r} is not a DESIGN body part")
+        for j, pattern in enumerate(row.get("patterns") or []):
+            _compile(file, f"{where}.patterns[{j}]", pattern)
+            specs.append(TargetSpec(kind="body_part", literal=value, pattern=pattern, value=value))
+    return specs
+
+
+def _name_pattern(name: str) -> str:
+    """A medication name as a regex: escaped, flexible spaces/hyphens, whole words."""
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", name.strip())]
+    body = r"[\s\-]*".join(parts)
+    start = r"\b" if name[0].isalnum() else ""
+    end = r"\b" if name[-1].isalnum() else ""
+    return f"{start}{body}{end}"
+
+
+def _load_medications() -> tuple[list[TargetSpec], dict[str, dict[str, str]]]:
+    file = "medications.yaml"
+    data = _read_yaml(file)
+    classes = {
+        "opioid", "nsaid", "muscle_relaxant", "anticonvulsant", "antidepressant", "ppi",
+        "topical", "benzodiazepine", "sleep_aid", "analgesic", "corticosteroid", "other",
+    }
+    specs: list[TargetSpec] = []
+    lexicon: dict[str, dict[str, str]] = {}
+    seen: dict[str, str] = {}
+    for i, row in enumerate(data.get("medications") or []):
+        where = f"medications[{i}]"
+        generic, drug_class = row.get("generic"), row.get("drug_class")
+        if not generic or drug_class not in classes:
+            raise KnowledgeBaseError(f"{file}: {where}: needs generic and a known drug_class")
+        lexicon[generic] = {"generic": generic, "drug_class": drug_class}
+        for name in row.get("names") or []:
+            key = str(name).lower()
+            if key in seen and seen[key] != generic:
+                raise KnowledgeBaseError(
+                    f"{file}: {where}: name {name!r} already maps to {seen[key]!r}"
+                )
+            seen[key] = generic
+        # one alternation per drug keeps the matcher small
+        names = sorted({str(n) for n in row.get("names") or []}, key=len, reverse=True)
+        if not names:
+            raise KnowledgeBaseError(f"{file}: {where}: needs names")
+        pattern = "|".join(_name_pattern(n) for n in names)
+        _compile(file, where, pattern)
+        specs.append(TargetSpec(
+            kind="current_medication", literal=generic, pattern=pattern, value=generic,
+            attributes={"drug": generic, "drug_class": drug_class},
+        ))
+    return specs, lexicon
+
+
+def _load_context() -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    file = "context_rules.yaml"
+    data = _read_yaml(file)
+    rules: list[dict[str, Any]] = []
+    allowed = {
+        "literal", "category", "direction", "pattern", "allowed_types", "excluded_types",
+        "max_scope",
+    }
+    for i, row in enumerate(data.get("rules") or []):
+        where = f"rules[{i}]"
+        if not isinstance(row, dict) or "literal" not in row or "category" not in row:
+            raise KnowledgeBaseError(f"{file}: {where}: needs literal and category")
+        extra = set(row) - allowed
+        if extra:
+            raise KnowledgeBaseError(f"{file}: {where}: unknown keys {sorted(extra)}")
+        if row["category"] not in CONTEXT_CATEGORIES:
+            raise KnowledgeBaseError(f"{file}: {where}: unknown category {row['category']!r}")
+        if row.get("direction", "BIDIRECTIONAL") not in CONTEXT_DIRECTIONS:
+            raise KnowledgeBaseError(f"{file}: {where}: unknown direction {row['direction']!r}")
+        for kind in (row.get("allowed_types") or []) + (row.get("excluded_types") or []):
+            _check_kind(file, where, kind)
+        pattern = row.get("pattern")
+        if pattern is not None and not isinstance(pattern, list):
+            raise KnowledgeBaseError(f"{file}: {where}: pattern must be a token-pattern list")
+        rules.append({k: v for k, v in row.items()})
+    overrides: dict[str, dict[str, Any]] = {}
+    for i, row in enumerate(data.get("default_overrides") or []):
+        if "literal" not in row:
+            raise KnowledgeBaseError(f"{file}: default_overrides[{i}]: needs literal")
+        overrides[str(row["literal"]).lower()] = {k: v for k, v in row.items() if k != "literal"}
+    return rules, overrides
+
+
+def _load_sections() -> list[SectionSpec]:
+    file = "section_rules.yaml"
+    data = _read_yaml(file)
+    specs: list[SectionSpec] = []
+    for i, row in enumerate(data.get("sections") or []):
+        where = f"sections[{i}]"
+        effect = row.get("effect", "none")
+        if effect not in SECTION_EFFECTS or not row.get("literal") or not row.get("category"):
+            raise KnowledgeBaseError(f"{file}: {where}: needs literal, category, known effect")
+        specs.append(SectionSpec(str(row["literal"]), str(row["category"]), None, effect))
+    return specs
+
+
+def _load_patterns() -> dict[str, re.Pattern[str]]:
+    file = "value_patterns.yaml"
+    data = _read_yaml(file)
+    return {name: _compile(file, name, p) for name, p in (data.get("patterns") or {}).items()}
+
+
+REQUIRED_PATTERNS = (
+    "ur_sentence", "diagnosis_cue", "diagnosis_split", "uncertain", "date", "since", "duration",
+    "long_term", "sessions", "effect_none", "effect_improved", "exam_abnormal", "exam_normal",
+    "test_positive", "test_negative", "uds_inconsistent", "uds_consistent", "with_medication",
+    "without_medication", "percent",
+)
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> EvidenceRules:
+    """All evidence rules, loaded once and validated."""
+    med_specs, lexicon = _load_medications()
+    targets = _load_targets() + _load_body_parts() + med_specs
+    context_rules, overrides = _load_context()
+    patterns = _load_patterns()
+    missing = [name for name in REQUIRED_PATTERNS if name not in patterns]
+    if missing:
+        raise KnowledgeBaseError(f"value_patterns.yaml: missing patterns {missing}")
+    return EvidenceRules(
+        targets=tuple(targets),
+        context_rules=tuple(context_rules),
+        context_overrides=overrides,
+        sections=tuple(_load_sections()),
+        patterns=patterns,
+        medications=lexicon,
+    )
