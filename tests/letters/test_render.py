@@ -185,6 +185,11 @@ def test_text_draft_marks_every_page_equivalent_and_signed_does_not() -> None:
             f"Final Determination Letter for IMR Case Number CM15-0000001 Page {number} of {len(pages)}"
         )
         assert len(page.splitlines()) <= 60
+    # a page break never falls inside an item line or a paragraph
+    flat = _flat(draft)
+    for item in make_determination(n_items=6).items:
+        assert f"{item.treatment}: {item.outcome}" in flat
+    assert flat.count("Decision rationale: " + _flat(LONG_RATIONALE)) == 6
     signed = render_letter(make_determination(n_items=6, status="signed"), "text")
     assert "DRAFT" not in signed
     assert signed.startswith("Final Determination Letter for IMR Case Number CM15-0000001 Page 1 of")

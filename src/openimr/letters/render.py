@@ -275,7 +275,7 @@ def _wrap(body: str, width: int) -> list[str]:
 def _paginate_text(lines: list[str], det: Determination) -> str:
     """Split into page-equivalents separated by form feeds (as pdftotext does), each opening with
     the running header of the DWC letters; every page of a draft also opens with a DRAFT line."""
-    pages = [lines[i : i + TEXT_PAGE_LINES] for i in range(0, len(lines), TEXT_PAGE_LINES)] or [[]]
+    pages = _page_chunks(lines, TEXT_PAGE_LINES)
     draft = det.status != "signed"
     out: list[str] = []
     for number, page in enumerate(pages, start=1):
@@ -290,6 +290,47 @@ def _paginate_text(lines: list[str], det: Determination) -> str:
         if number < len(pages):
             out.append("\f")
     return "\n".join(out).replace("\n\f\n", "\n\f") + "\n"
+
+
+def _page_chunks(lines: list[str], size: int) -> list[list[str]]:
+    """Fill pages with whole paragraphs (a one-line heading stays with the paragraph after it),
+    so a page break never splits an item line; only a paragraph longer than a page is cut."""
+    blocks: list[list[str]] = []
+    for line in lines:
+        if line == "":
+            if blocks and blocks[-1]:
+                blocks.append([])
+            continue
+        if not blocks:
+            blocks.append([])
+        blocks[-1].append(line)
+    blocks = [b for b in blocks if b]
+    merged: list[list[str]] = []
+    carry: list[str] = []
+    for block in blocks:
+        if carry:
+            block = [*carry, "", *block]
+            carry = []
+        if len(block) == 1 and block is not blocks[-1]:
+            carry = block  # a heading: keep it with what follows
+            continue
+        merged.append(block)
+    if carry:
+        merged.append(carry)
+    pages: list[list[str]] = [[]]
+    for block in merged:
+        needed = len(block) + (1 if pages[-1] else 0)
+        if pages[-1] and len(pages[-1]) + needed > size:
+            pages.append([])
+        if pages[-1]:
+            pages[-1].append("")
+        while len(block) > size - len(pages[-1]):  # longer than a page: cut it
+            room = size - len(pages[-1])
+            pages[-1].extend(block[:room])
+            block = block[room:]
+            pages.append([])
+        pages[-1].extend(block)
+    return pages
 
 
 @cache
