@@ -28,12 +28,13 @@ NEURO_KINDS = {"weakness", "sensory_deficit", "reflex_change"}
 # context does not change these: a body part is the patient's even in "MRI of the knee to rule
 # out a tear"; a work status value already says whether the worker works ("not working")
 CONTEXT_FREE = {"body_part", "age", "sex", "injury_date"}
-NEGATION_FREE = {"work_status"}
+NEGATION_FREE = {"work_status", "pain_score"}
 CONSERVATIVE = {
     "physical therapy", "chiropractic", "acupuncture", "massage", "occupational therapy",
     "aquatic therapy", "injection", "epidural steroid injection", "TENS", "brace",
     "activity modification", "home exercise program",
 }
+SPAN_KEYS = ("matched", "match_start", "match_end")
 EXAM_WINDOW_BEFORE = 30
 EXAM_WINDOW_AFTER = 60
 CHRONIC_MONTHS = 3.0
@@ -147,12 +148,12 @@ class _Reader:
                 return  # the finding is named but its result is not stated here
             if abnormal is None or (normal is not None and normal < abnormal):
                 flags["negated"] = True
-        if kind in EXAM_TESTS and not flags["negated"]:
+        if kind in EXAM_TESTS:
+            # the nearer of "positive"/"negative" decides; ConText only when neither is written
             neg = _nearest(V.pattern("test_negative"), sent_text, rel_start, rel_end)
             pos = _nearest(V.pattern("test_positive"), sent_text, rel_start, rel_end)
-            if neg is not None and (pos is None or neg < pos):
-                flags["negated"] = True
-        if kind in EXAM_TESTS:
+            if neg is not None or pos is not None:
+                flags["negated"] = pos is None or (neg is not None and neg < pos)
             value = "negative" if flags["negated"] else "positive"
 
         if kind == "age":
@@ -167,6 +168,12 @@ class _Reader:
             low, high = parsed
             value = V.number(high)
             attrs.update(low=V.number(low), high=V.number(high))
+            if re.search(r"\bfrom\s*$", sent_text[max(0, rel_start - 12):rel_start], re.I) and \
+                    re.search(r"\bto\b", match_text, re.I):
+                # "decreased from 8/10 to 5/10": a change, not a range
+                first, second = V.parse_pain_scores_in_order(match_text)
+                value = V.number(second)
+                attrs = {"previous": V.number(first), "change": V.number(second - first)}
             after = sent_text[rel_end:rel_end + 40]
             before = sent_text[max(0, rel_start - 40):rel_start]
             if V.pattern("without_medication").search(after):
@@ -177,6 +184,8 @@ class _Reader:
                 attrs["when"] = "without_medication"
         elif kind == "pain_relief":
             percent = V.parse_percent(match_text)
+            if percent is None:
+                percent = V.parse_percent(sent_text[rel_end:rel_end + 40])
             if percent is not None:
                 attrs["percent"] = percent
         elif kind == "prior_treatment":
@@ -206,7 +215,7 @@ class _Reader:
                 attrs["consistent"] = False
             elif V.pattern("uds_consistent").search(sent_text):
                 attrs["consistent"] = True
-        elif kind == "imaging_result":
+        elif kind in ("imaging_result", "electrodiagnostic_result"):
             finding = re.search(r"\b(?:revealed|showed|shows|demonstrated|noted|were|was)\b\s+(.*)",
                                 sent_text[rel_end:], re.IGNORECASE)
             if finding:
@@ -271,7 +280,37 @@ class _Reader:
                     "kind": "gi_risk", "value": "age over 65",
                     "attributes": {**fact.attributes, "derived_from": "age"},
                 }))
+        derived += self.pain_relief_from_scores()
         self.facts.extend(derived)
+
+    def pain_relief_from_scores(self) -> list[ClinicalFact]:
+        """Pain relief read from two scores: 'from 8/10 to 4/10' or '8/10 without, 4/10 with'."""
+        result: list[ClinicalFact] = []
+        by_sentence: dict[int, list[ClinicalFact]] = {}
+        for fact in self.facts:
+            if fact.kind == "pain_score" and fact.span is not None and fact.asserted:
+                by_sentence.setdefault(fact.span.start, []).append(fact)
+        for scores in by_sentence.values():
+            before = after = None
+            for fact in scores:
+                if "previous" in fact.attributes:
+                    before, after = fact.attributes["previous"], fact.value
+                    break
+                when = fact.attributes.get("when")
+                if when == "without_medication" and before is None:
+                    before = fact.value
+                elif when == "with_medication" and after is None:
+                    after = fact.value
+            if before is None or after is None or not before or after >= before:
+                continue
+            result.append(scores[0].model_copy(update={
+                "kind": "pain_relief", "value": None,
+                "attributes": {**{k: scores[0].attributes[k] for k in SPAN_KEYS},
+                               "from_score": before, "to_score": after,
+                               "percent": round((before - after) / before * 100),
+                               "derived_from": "pain_score"},
+            }))
+        return result
 
 
 def _dedupe(facts: list[ClinicalFact]) -> list[ClinicalFact]:

@@ -101,6 +101,13 @@ def parse_pain_score(text: str) -> tuple[float, float] | None:
     return min(numbers), max(numbers)
 
 
+def parse_pain_scores_in_order(text: str) -> tuple[float, float]:
+    """The first two 0-10 ratings of "8/10 to 5/10", in writing order."""
+    cleaned = re.sub(r"/\s*10\b|out\s+of\s+(?:10|ten)|over\s+10", " ", text, flags=re.IGNORECASE)
+    numbers = [float(n) for n in re.findall(r"\d+(?:\.\d)?", cleaned)][:2]
+    return (numbers[0], numbers[-1]) if numbers else (0.0, 0.0)
+
+
 def number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
