@@ -146,3 +146,11 @@ def test_a_named_employee_identifies_duplicates_even_when_age_differs() -> None:
     )
     results = screen_batch([a, b, c])
     assert [r.eligible for r in results] == [True, False, True]
+
+
+def test_electronic_service_gets_no_mail_extension() -> None:
+    case = make_case(application_received="2016-03-14")  # UR 02/10 + 30 = 03/11 (a Friday)
+    assert screen(case).eligible
+    result = screen(case, mail_days=0)
+    assert result.reasons == ["late"] and result.filing_deadline == dt.date(2016, 3, 11)
+    assert "mail" not in result.messages[0]

@@ -32,7 +32,7 @@ MAIL_EXTENSION_DAYS = 5
 
 REASON_MESSAGES = {
     "late": "application received {received}, after the filing deadline {deadline} "
-    "(30 days from the UR decision of {ur_date}, plus 5 days for service by mail)",
+    "(30 days from the UR decision of {ur_date}{mail})",
     "unsigned": "application is not signed by the injured worker or a representative",
     "no_ur_decision": "the utilization review decision is not attached to the application",
     "cnc": "the UR decision is a conditional non-certification (a request for information), "
@@ -61,11 +61,14 @@ def filing_deadline(ur_date: dt.date, mail_days: int = MAIL_EXTENSION_DAYS) -> d
     return deadline
 
 
-def screen(case: Case, today: dt.date | None = None) -> Eligibility:
-    """Screen one application. `today` is recorded as the screening date (default: today)."""
+def screen(
+    case: Case, today: dt.date | None = None, mail_days: int = MAIL_EXTENSION_DAYS
+) -> Eligibility:
+    """Screen one application. `today` is recorded as the screening date (default: today);
+    `mail_days=0` when the UR decision was served electronically or in person."""
     reasons: list[str] = []
     messages: list[str] = []
-    deadline = filing_deadline(case.ur_decision.date)
+    deadline = filing_deadline(case.ur_decision.date, mail_days)
 
     def add(code: str, **values: object) -> None:
         reasons.append(code)
@@ -77,6 +80,7 @@ def screen(case: Case, today: dt.date | None = None) -> Eligibility:
             received=_mdy(case.application_received),
             deadline=_mdy(deadline),
             ur_date=_mdy(case.ur_decision.date),
+            mail=f", plus {mail_days} days for service by mail" if mail_days else "",
         )
     if not case.application_signed:
         add("unsigned")
@@ -102,7 +106,9 @@ def screen(case: Case, today: dt.date | None = None) -> Eligibility:
     )
 
 
-def screen_batch(cases: Sequence[Case], today: dt.date | None = None) -> list[Eligibility]:
+def screen_batch(
+    cases: Sequence[Case], today: dt.date | None = None, mail_days: int = MAIL_EXTENSION_DAYS
+) -> list[Eligibility]:
     """Screen several applications, marking later copies of an earlier one as `duplicate`.
 
     Duplicates are removed before the other checks in DWC practice, so a duplicate is reported
@@ -115,7 +121,7 @@ def screen_batch(cases: Sequence[Case], today: dt.date | None = None) -> list[El
     results: list[Eligibility | None] = [None] * len(cases)
     for index in order:
         case = cases[index]
-        result = screen(case, today)
+        result = screen(case, today, mail_days)
         original, basis = by_number.get(case.case_number), "case number"
         keys = _dispute_keys(case)
         if original is None:
