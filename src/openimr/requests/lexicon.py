@@ -183,10 +183,10 @@ class Lexicon(BaseModel):
     filler_words: frozenset[str]
 
 
-def _read_yaml(name: str) -> Any:
+def _read_yaml(data_dir: Path, name: str) -> Any:
     import yaml
 
-    path = DATA_DIR / name
+    path = data_dir / name
     try:
         with path.open(encoding="utf-8") as handle:
             return yaml.safe_load(handle)
@@ -194,14 +194,14 @@ def _read_yaml(name: str) -> Any:
         raise KnowledgeBaseError(f"{path}: cannot read: {exc}") from exc
 
 
-def _validate(model: type[BaseModel], name: str) -> Any:
-    raw = _read_yaml(name)
+def _validate(model: type[BaseModel], data_dir: Path, name: str) -> Any:
+    raw = _read_yaml(data_dir, name)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise KnowledgeBaseError(f"{DATA_DIR / name}: {where}: {first['msg']}") from exc
+        raise KnowledgeBaseError(f"{data_dir / name}: {where}: {first['msg']}") from exc
 
 
 def words_regex(words: list[str]) -> re.Pattern[str]:
@@ -211,20 +211,20 @@ def words_regex(words: list[str]) -> re.Pattern[str]:
     return re.compile(f"{_LEFT}(?:{body}){_RIGHT}")
 
 
-def _fail(name: str, message: str) -> KnowledgeBaseError:
-    return KnowledgeBaseError(f"{DATA_DIR / name}: {message}")
-
-
 @cache
-def load_lexicon() -> Lexicon:
-    """Load, validate and compile every data file (once per process)."""
-    classes_file: DrugClassFile = _validate(DrugClassFile, "drug_classes.yaml")
+def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
+    """Load, validate and compile every data file (once per process and directory)."""
+
+    def _fail(name: str, message: str) -> KnowledgeBaseError:
+        return KnowledgeBaseError(f"{data_dir / name}: {message}")
+
+    classes_file: DrugClassFile = _validate(DrugClassFile, data_dir, "drug_classes.yaml")
     drug_classes = tuple(row.name for row in classes_file.classes)
-    drugs: DrugFile = _validate(DrugFile, "drugs.yaml")
-    services: ServiceFile = _validate(ServiceFile, "services.yaml")
-    body: BodyPartFile = _validate(BodyPartFile, "body_parts.yaml")
-    numbers: NumberFile = _validate(NumberFile, "number_words.yaml")
-    filler: FillerFile = _validate(FillerFile, "filler_words.yaml")
+    drugs: DrugFile = _validate(DrugFile, data_dir, "drugs.yaml")
+    services: ServiceFile = _validate(ServiceFile, data_dir, "services.yaml")
+    body: BodyPartFile = _validate(BodyPartFile, data_dir, "body_parts.yaml")
+    numbers: NumberFile = _validate(NumberFile, data_dir, "number_words.yaml")
+    filler: FillerFile = _validate(FillerFile, data_dir, "filler_words.yaml")
 
     ingredients: dict[str, Ingredient] = {}
     drug_words: dict[str, DrugEntry] = {}

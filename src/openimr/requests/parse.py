@@ -125,7 +125,8 @@ def _patterns() -> _Patterns:
         ),
         freq_daily=re.compile(rf"{left}(?:daily|every\s+day|once\s+a\s+day){right}"),
         duration=re.compile(
-            rf"{left}(?P<n>{rng})\s*-?\s*(?P<u>weeks?|wks?|months?|mos?|days?){right}"
+            rf"{left}(?:(?P<n>{rng})|(?<=for )an?|(?<=over )an?)\s*-?\s*"
+            rf"(?P<u>weeks?|wks?|months?|mos?|days?){right}"
         ),
         day_supply=re.compile(rf"{left}days?'?\s*supply\s*:?\s*(?P<n>\d+){right}"),
         times_pair=re.compile(
@@ -441,7 +442,7 @@ def _read_duration(marks: _Marks, lex: Lexicon, pat: _Patterns, result: _Read) -
         marks.blank(supply.start(), supply.end())
         return
     for m in pat.duration.finditer(work):
-        value = _number(m.group("n"), lex)
+        value = _number(m.group("n"), lex) if m.group("n") else 1.0  # "for a month"
         if value is not None and value > 0:
             if result.duration_weeks is None:
                 result.duration_weeks = _duration_weeks(value, m.group("u"))

@@ -1,0 +1,77 @@
+"""Robustness: any string gives a TreatmentRequest, never an exception (hypothesis)."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from openimr.domain.request import BODY_PARTS, CATEGORIES, TreatmentRequest
+from openimr.requests import parse_request
+
+VOCAB = st.sampled_from([
+    "Norco", "10/325mg", "#60", "physical", "therapy", "2-3", "times", "a", "week", "for",
+    "6", "weeks", "L4-5", "L5-S1", "left", "right", "bilateral", "was the original request.",
+    "was authorized by the Claims Administrator.", "The remaining IMR eligible portion of the "
+    "original request,", "is", "MRI", "without", "contrast", "x", "(12)", "sessions", "of", "the",
+    "knee", "EMG/NCV", "%", "mg", "refills", "twice", "daily", "Acupuncture", "#", "times 6", "",
+])
+
+
+def _valid(result: TreatmentRequest, text: str) -> None:
+    assert isinstance(result, TreatmentRequest)
+    assert result.text == text
+    assert result.category in CATEGORIES
+    assert all(part in BODY_PARTS for part in result.body_parts)
+    assert 0.0 <= result.confidence <= 1.0
+    for number in (result.quantity, result.sessions, result.frequency_per_week,
+                   result.duration_weeks):
+        assert number is None or number >= 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_unicode_string(text: str) -> None:
+    _valid(parse_request(text), text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(VOCAB, max_size=30).map(" ".join))
+def test_shuffled_request_words(text: str) -> None:
+    _valid(parse_request(text), text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
+def test_binary_garbage(text: str) -> None:
+    _valid(parse_request(text), text)
+
+
+def test_empty_and_blank_have_zero_confidence() -> None:
+    for text in ("", "   ", "\n\t"):
+        result = parse_request(text)
+        assert result.category == "other"
+        assert result.confidence == 0.0
+
+
+def test_garbage_has_low_confidence_and_reports_what_it_did_not_read() -> None:
+    result = parse_request("qwzx blorft zzzyx 7/7/7/7 ###")
+    assert result.category == "other"
+    assert result.confidence < 0.3
+    assert result.unparsed_spans
+
+
+def test_ten_thousand_characters_are_fast_and_safe() -> None:
+    text = ("Physical therapy 2 times a week for 6 weeks L4-5 left knee #3 " * 200)[:10_000]
+    start = time.perf_counter()
+    result = parse_request(text)
+    assert time.perf_counter() - start < 2.0
+    _valid(result, text)
+    assert result.category == "physical_medicine"
+    assert any("not read" in span for span in result.unparsed_spans)
+
+
+def test_non_string_input_does_not_raise() -> None:
+    assert parse_request(None).text == ""  # type: ignore[arg-type]
+    assert parse_request(12345).text == "12345"  # type: ignore[arg-type]
