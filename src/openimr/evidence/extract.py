@@ -29,6 +29,8 @@ NEURO_KINDS = {"weakness", "sensory_deficit", "reflex_change"}
 # out a tear"; a work status value already says whether the worker works ("not working")
 CONTEXT_FREE = {"body_part", "age", "sex", "injury_date"}
 NEGATION_FREE = {"work_status", "pain_score"}
+# in a plan, "continue"/"refill"/"remains" states what is true now for these kinds
+ONGOING_KINDS = {"work_status", "home_exercise_program", "current_medication", "prior_treatment"}
 CONSERVATIVE = {
     "physical therapy", "chiropractic", "acupuncture", "massage", "occupational therapy",
     "aquatic therapy", "injection", "epidural steroid injection", "TENS", "brace",
@@ -123,7 +125,9 @@ class _Reader:
             "family": bool(span._.is_family),
         }
         effect = self.section_effect.get(doc[span.start]._.section_category or "", "none")
-        if effect in ("historical", "hypothetical", "family"):
+        # a work status written under PLAN: is the status now, not a plan
+        if effect in ("historical", "hypothetical", "family") and not (
+                effect == "hypothetical" and kind == "work_status"):
             flags[effect] = True
         if kind in CONTEXT_FREE:
             flags = dict.fromkeys(flags, False)
@@ -141,6 +145,11 @@ class _Reader:
         attrs: dict[str, Any] = dict(meta.get("attributes") or {})
         match_text = self.text[start:end]
 
+        if flags["hypothetical"] and kind in ONGOING_KINDS:
+            c_start, _ = _clause_bounds(sent_text, rel_start, rel_end)
+            if V.pattern("ongoing").search(sent_text[c_start:rel_start]):
+                flags["hypothetical"] = False
+                attrs["ongoing"] = True
         if meta.get("exam_status") and not flags["negated"]:
             abnormal = _nearest(V.pattern("exam_abnormal"), sent_text, rel_start, rel_end)
             normal = _nearest(V.pattern("exam_normal"), sent_text, rel_start, rel_end)
@@ -174,11 +183,14 @@ class _Reader:
                 first, second = V.parse_pain_scores_in_order(match_text)
                 value = V.number(second)
                 attrs = {"previous": V.number(first), "change": V.number(second - first)}
-            after = sent_text[rel_end:rel_end + 40]
+            # read up to the next score only: "8/10 without and 6/10 with medications"
+            after = re.split(r"\d\s*/\s*10|\d\s+out\s+of", sent_text[rel_end:rel_end + 60])[0]
             before = sent_text[max(0, rel_start - 40):rel_start]
-            if V.pattern("without_medication").search(after):
+            if re.match(r"\W*(?:without|off)\b", after, re.I) or \
+                    V.pattern("without_medication").search(after):
                 attrs["when"] = "without_medication"
-            elif V.pattern("with_medication").search(after):
+            elif re.match(r"\W*(?:with|on)\b", after, re.I) or \
+                    V.pattern("with_medication").search(after):
                 attrs["when"] = "with_medication"
             elif V.pattern("without_medication").search(before):
                 attrs["when"] = "without_medication"
@@ -412,9 +424,10 @@ def extract(records: Sequence[MedicalRecord], case: Case | None = None) -> Clini
             texts.append(case.summary)
         for i, treatment in enumerate(case.prior_treatments):
             facts += [f.model_copy(update={"hypothetical": False, "negated": f.negated})
-                      for f in _read_text(treatment, f"case.prior_treatments[{i}]", None)
+                      for f in _read_text(treatment, f"case.prior_treatments[{i}]",
+                                          case.review_date)
                       if f.kind in ("prior_treatment", "home_exercise_program",
-                                    "failed_conservative_care")]
+                                    "failed_conservative_care", "current_medication")]
         facts = _case_facts(case) + facts
     if case is not None:
         reference = case.review_date

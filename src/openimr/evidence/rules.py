@@ -231,7 +231,7 @@ REQUIRED_PATTERNS = (
     "ur_sentence", "diagnosis_cue", "diagnosis_split", "uncertain", "date", "since", "duration",
     "long_term", "sessions", "effect_none", "effect_improved", "exam_abnormal", "exam_normal",
     "test_positive", "test_negative", "uds_inconsistent", "uds_consistent", "with_medication",
-    "without_medication", "percent",
+    "without_medication", "percent", "ongoing",
 )
 
 
