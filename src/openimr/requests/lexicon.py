@@ -171,6 +171,7 @@ class Lexicon(BaseModel):
     compound_re: Any
     services: list[Service]
     service_res: list[Any]
+    service_any_re: Any
     body_words: dict[str, str]
     body_re: Any
     side_abbreviations: dict[str, SideAbbreviation]
@@ -287,6 +288,10 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         service_res=[
             re.compile(f"{_LEFT}(?:{row.pattern}){_RIGHT}") for row in services.services
         ],
+        # One scan finds where any service starts; the parser then tries each pattern there.
+        service_any_re=re.compile(
+            "|".join(f"{_LEFT}(?:{row.pattern}){_RIGHT}" for row in services.services)
+        ),
         body_words=body_words,
         body_re=words_regex(list(body_words)),
         side_abbreviations=body.side_abbreviations,

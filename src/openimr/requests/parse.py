@@ -277,19 +277,28 @@ def _read(raw: str) -> _Read:
 
 
 def _read_services_and_drugs(s: str, marks: _Marks, lex: Lexicon, result: _Read) -> None:
-    found: list[tuple[int, int, int, int]] = []  # start, end, weight, index (-1 = drug)
-    for index, regex in enumerate(lex.service_res):
-        for m in regex.finditer(s):
-            if m.end() > m.start():
-                found.append((m.start(), m.end(), lex.services[index].weight, index))
-    # Leftmost-longest, no overlaps: "pt/ptt" is a lab, not physical therapy.
-    found.sort(key=lambda row: (row[0], row[0] - row[1], -row[2]))
-    accepted: list[tuple[int, int, int, int]] = []
-    last_end = -1
-    for row in found:
-        if row[0] >= last_end:
-            accepted.append(row)
-            last_end = row[1]
+    # Leftmost-longest, no overlaps: "pt/ptt" is a lab, not physical therapy. One combined scan
+    # finds the next position where any service starts; every pattern is then tried there.
+    accepted: list[tuple[int, int, int, int]] = []  # start, end, weight, service index
+    position = 0
+    while True:
+        hit = lex.service_any_re.search(s, position)
+        if hit is None:
+            break
+        start = hit.start()
+        best: tuple[int, int, int, int] | None = None
+        for index, regex in enumerate(lex.service_res):
+            m = regex.match(s, start)
+            if m is None or m.end() == start:
+                continue
+            weight = lex.services[index].weight
+            if best is None or (m.end(), weight) > (best[1], best[2]):
+                best = (start, m.end(), weight, index)
+        if best is None:  # the combined match was empty; step over it
+            position = start + 1
+            continue
+        accepted.append(best)
+        position = best[1]
     drugs: list[tuple[int, int, DrugEntry]] = []
     for m in lex.drug_re.finditer(s):
         drugs.append((m.start(), m.end(), lex.drug_words[re.sub(r"\s+", " ", m.group(0))]))
