@@ -11,6 +11,17 @@ from store_testkit import advance_to_records_complete, make_case, make_determina
 from openimr.cli import main
 
 
+def _tamper(store, sql: str, params: dict | None = None) -> None:  # type: ignore[type-arg]
+    """Edit the log as an attacker with full database rights: drop the guard, then write."""
+    with store.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+        else:
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_log_no_update"))
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_log_no_delete"))
+        conn.execute(text(sql), params or {})
+
+
 def _fill(store) -> str:  # type: ignore[no-untyped-def]
     case = make_case()
     store.add_case(case, "intake:ann")
@@ -33,10 +44,19 @@ def test_every_action_and_view_is_logged_with_who_and_what(store) -> None:  # ty
     assert store.verify_audit_log().ok
 
 
+@pytest.mark.parametrize("sql", ["UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"])
+def test_the_database_refuses_edits_and_deletes(store, sql: str) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import DBAPIError
+
+    _fill(store)
+    with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+        conn.execute(text(sql))
+    assert store.verify_audit_log().ok
+
+
 def test_an_edited_row_is_named(store) -> None:  # type: ignore[no-untyped-def]
     _fill(store)
-    with store.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3"))
+    _tamper(store, "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3")
     result = store.verify_audit_log()
     assert not result.ok
     assert result.problems[0].seq == 3
@@ -47,12 +67,12 @@ def test_a_rehashed_edit_breaks_the_next_link(store) -> None:  # type: ignore[no
     from openimr.store.audit import entry_hash
 
     _fill(store)
-    with store.engine.begin() as conn:
+    with store.engine.connect() as conn:
         row = conn.execute(text("SELECT * FROM audit_log WHERE seq = 2")).mappings().one()
-        forged = entry_hash(2, row["at"], "mallory", row["action"], row["case_number"],
-                            row["detail"], row["prev_hash"])
-        conn.execute(text("UPDATE audit_log SET actor = 'mallory', entry_hash = :h WHERE seq = 2"),
-                     {"h": forged})
+    forged = entry_hash(2, row["at"], "mallory", row["action"], row["case_number"],
+                        row["detail"], row["prev_hash"])
+    _tamper(store, "UPDATE audit_log SET actor = 'mallory', entry_hash = :h WHERE seq = 2",
+            {"h": forged})
     result = store.verify_audit_log()
     assert [p.seq for p in result.problems] == [3]
     assert "link" in result.problems[0].problem
@@ -60,16 +80,14 @@ def test_a_rehashed_edit_breaks_the_next_link(store) -> None:  # type: ignore[no
 
 def test_deleted_rows_are_detected(store) -> None:  # type: ignore[no-untyped-def]
     _fill(store)
-    with store.engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_log WHERE seq = 2"))
+    _tamper(store, "DELETE FROM audit_log WHERE seq = 2")
     assert "missing entry 2" in store.verify_audit_log().summary()
 
 
 def test_a_removed_tail_is_detected(store) -> None:  # type: ignore[no-untyped-def]
     _fill(store)
     last = store.audit_entries()[-1].seq
-    with store.engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_log WHERE seq = :s"), {"s": last})
+    _tamper(store, "DELETE FROM audit_log WHERE seq = :s", {"s": last})
     result = store.verify_audit_log()
     assert not result.ok and f"head says {last}" in result.summary()
 
@@ -78,8 +96,7 @@ def test_cli_verify_exits_1_and_names_the_entry(store, store_url, capsys) -> Non
     _fill(store)
     assert main(["audit-log", "verify", "--db", store_url]) == 0
     assert "intact" in capsys.readouterr().out
-    with store.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET detail = '{\"reviewer\":\"R-2\"}' WHERE seq = 3"))
+    _tamper(store, "UPDATE audit_log SET detail = '{\"reviewer\":\"R-2\"}' WHERE seq = 3")
     assert main(["audit-log", "verify", "--db", store_url]) == 1
     assert "TAMPERED: entry 3" in capsys.readouterr().err
     assert main(["audit-log", "verify", "--db", store_url, "--json"]) == 1
