@@ -20,6 +20,7 @@ from openimr.requests.scoring import load_gold, score
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "requests_gold.jsonl"
 HELDOUT = ROOT / "tests" / "requests" / "data" / "heldout_phrasings.jsonl"
+HELDOUT_B = ROOT / "tests" / "requests" / "data" / "heldout_phrasings_b.jsonl"
 
 
 def _accuracy(name: str, path: Path) -> None:
@@ -59,7 +60,8 @@ def main() -> None:
         parse_request(long_text)
     print(f"10,000-character text: {(time.perf_counter() - start) / 20 * 1000:.1f} ms each")
     _accuracy("dev gold", GOLD)
-    _accuracy("held-out phrasings", HELDOUT)
+    _accuracy("held-out phrasings, set A", HELDOUT)
+    _accuracy("held-out phrasings, set B", HELDOUT_B)
 
 
 if __name__ == "__main__":

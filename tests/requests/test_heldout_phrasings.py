@@ -27,3 +27,11 @@ def test_heldout_phrasing(row: dict) -> None:
             assert got[name] == expected, name
     for name in LIST_FIELDS:
         assert sorted(got[name]) == sorted(row[name]), name
+
+
+CASES_B = load_gold(Path(__file__).parent / "data" / "heldout_phrasings_b.jsonl")
+
+
+@pytest.mark.parametrize("row", CASES_B, ids=[row["text"][:40] for row in CASES_B])
+def test_heldout_phrasing_set_b(row: dict) -> None:
+    test_heldout_phrasing(row)
