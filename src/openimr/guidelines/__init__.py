@@ -1,1 +1,29 @@
-"""openimr.guidelines"""
+"""openimr.guidelines: the guideline knowledge base (MTUS first, then ACOEM/ODG) as validated data.
+
+Public API:
+    load_knowledge_base(data_dir=None) -> KnowledgeBase     (cached; KnowledgeBaseError on bad rows)
+    KnowledgeBase.search(request, review_date=None, facts=None, limit=5) -> SearchResult
+    KnowledgeBase.search_text(text, review_date=None, facts=None, limit=5) -> SearchResult
+    KnowledgeBase.get(row_id) -> Recommendation
+    parse_citations(text) -> list[CitationRef]
+    normalize_citation(text) -> (guideline_key, section_key)
+    match_citation(citation_text) -> Recommendation | None
+"""
+
+from openimr.guidelines.citations import (
+    CitationRef,
+    match_citation,
+    normalize_citation,
+    parse_citations,
+)
+from openimr.guidelines.kb import KnowledgeBase, in_force, load_knowledge_base
+
+__all__ = [
+    "CitationRef",
+    "KnowledgeBase",
+    "in_force",
+    "load_knowledge_base",
+    "match_citation",
+    "normalize_citation",
+    "parse_citations",
+]

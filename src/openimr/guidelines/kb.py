@@ -1,0 +1,133 @@
+"""The knowledge base: every validated row, indexed for lookup, citation matching and search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+
+from openimr.domain.facts import ClinicalFacts
+from openimr.domain.guideline import Recommendation, SearchLevel
+from openimr.domain.request import TreatmentRequest
+from openimr.errors import NotFoundError
+from openimr.guidelines.citations import CitationRef, section_keys, tokens
+from openimr.guidelines.loader import DATA_DIR, GuidelineDocument, LoadedFile, load_files
+
+LEVEL_ORDER: tuple[SearchLevel, ...] = ("mtus", "acoem_odg", "other_guideline", "peer_reviewed")
+
+
+def in_force(rec: Recommendation, on: dt.date | None) -> bool:
+    """Whether the row's edition applies on `on` (None: every edition counts)."""
+    if on is None:
+        return True
+    if rec.effective_from is not None and on < rec.effective_from:
+        return False
+    return not (rec.effective_to is not None and on > rec.effective_to)
+
+
+class KnowledgeBase:
+    """Immutable after construction; build it with `load_knowledge_base()`."""
+
+    def __init__(self, files: list[LoadedFile]):
+        self.documents: dict[str, GuidelineDocument] = {f.document.key: f.document for f in files}
+        self.rows: list[Recommendation] = [r for f in files for r in f.rows]
+        self._by_id = {r.id: r for r in self.rows}
+        self._doc_of: dict[str, str] = {}
+        self._keys_of: dict[str, set[str]] = {}
+        self._known: dict[str, list[tuple[str, ...]]] = {}
+        for f in files:
+            known: set[tuple[str, ...]] = set()
+            for rec in f.rows:
+                self._doc_of[rec.id] = f.document.key
+                keys: set[str] = set()
+                for name in [rec.section, *f.also_cited_as.get(rec.id, [])]:
+                    keys |= section_keys(name)
+                self._keys_of[rec.id] = keys
+                known |= {tuple(k.split()) for k in keys}
+            self._known[f.document.key] = sorted(known, key=lambda k: (-len(k), k))
+        self._names: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for level in LEVEL_ORDER:
+            names = {
+                tuple(tokens(n)): d.key
+                for d in self.documents.values()
+                if (d.level == level or (level == "acoem_odg" and d.level != "mtus"))
+                for n in d.names()
+            }
+            self._names[level] = sorted(names.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+
+    # lookup -------------------------------------------------------------------------------
+    def get(self, row_id: str) -> Recommendation:
+        try:
+            return self._by_id[row_id]
+        except KeyError:
+            raise NotFoundError(f"guideline row {row_id!r} not found (see `openimr guidelines list`)") from None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def document_of(self, row_id: str) -> GuidelineDocument:
+        return self.documents[self._doc_of[row_id]]
+
+    def section_keys_of(self, row_id: str) -> set[str]:
+        return self._keys_of[row_id]
+
+    def known_sections(self, doc_key: str) -> list[tuple[str, ...]]:
+        if doc_key == "odg":
+            return sorted(
+                {k for key, ks in self._known.items() if key.startswith("odg") for k in ks},
+                key=lambda k: (-len(k), k),
+            )
+        return self._known.get(doc_key, [])
+
+    def document_names(self, level: SearchLevel) -> list[tuple[tuple[str, ...], str]]:
+        return self._names[level]
+
+    # citations ------------------------------------------------------------------------------
+    def ref_matches(self, ref: CitationRef, rec: Recommendation) -> bool:
+        """Whether row `rec` is the guideline document and section that `ref` cites."""
+        doc = self._doc_of[rec.id]
+        if ref.guideline_key == "odg":
+            if not doc.startswith("odg"):
+                return False
+        elif doc != ref.guideline_key:
+            return False
+        return ref.section_key is None or ref.section_key in self._keys_of[rec.id]
+
+    def resolve(self, ref: CitationRef, on: dt.date | None = None) -> list[Recommendation]:
+        """Rows a citation names; the cited edition first, then the newest."""
+        rows = [r for r in self.rows if self.ref_matches(ref, r) and in_force(r, on)]
+        rows.sort(key=lambda r: (r.edition != ref.edition, -(r.effective_from or dt.date.min).toordinal(), r.id))
+        return rows
+
+    # search -----------------------------------------------------------------------------------
+    def search(
+        self,
+        request: TreatmentRequest,
+        review_date: dt.date | None = None,
+        facts: ClinicalFacts | None = None,
+        limit: int = 5,
+    ):
+        from openimr.guidelines.search import search
+
+        return search(self, request, review_date=review_date, facts=facts, limit=limit)
+
+    def search_text(
+        self,
+        text: str,
+        review_date: dt.date | None = None,
+        facts: ClinicalFacts | None = None,
+        limit: int = 5,
+    ):
+        from openimr.guidelines.search import request_from_text
+
+        return self.search(request_from_text(text), review_date=review_date, facts=facts, limit=limit)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(data_dir: str) -> KnowledgeBase:
+    return KnowledgeBase(load_files(Path(data_dir)))
+
+
+def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
+    """Load and validate every guideline file (cached per directory)."""
+    return _load(str(Path(data_dir) if data_dir is not None else DATA_DIR))

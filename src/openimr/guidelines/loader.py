@@ -1,0 +1,210 @@
+"""Read the guideline YAML files into validated Recommendation rows.
+
+Each file under `data/` describes one guideline document (or one chapter of it) and its rows:
+
+    document:
+      key: mtus_low_back            # document identity used for citation matching
+      guideline: MTUS Low Back Complaints
+      cited_as: [Low Back Complaints]   # how letters name the document (besides `guideline`)
+      chapter: ACOEM 2nd ed. ch. 12
+      level: mtus                   # 8 CCR 9792.21.1 search level
+      editions:                     # one row per edition is generated from each row below
+        - {edition: "2004", id_prefix: acoem_lb, effective_from: 2004-..., effective_to: ...}
+      source: where the content came from (merged into each row's provenance.source)
+    rows:
+      - id: mri                      # final id: <id_prefix>.<id>
+        section: Special Studies
+        also_cited_as: [Summary]     # other sections of the same document that state it
+        ...                          # any other Recommendation field
+
+Every problem raises KnowledgeBaseError naming the file and the row id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field, ValidationError
+
+from openimr.domain.common import Model
+from openimr.domain.facts import FACT_KINDS
+from openimr.domain.guideline import Recommendation, SearchLevel
+from openimr.errors import KnowledgeBaseError
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# Keys a row may carry that are not Recommendation fields (they describe citation matching).
+ROW_EXTRA_KEYS = ("also_cited_as",)
+
+# Required params of each check; the engine reads exactly these names.
+CHECK_PARAMS: dict[str, tuple[str, ...]] = {
+    "sessions_at_most": ("max",),
+    "frequency_at_most": ("max",),
+    "duration_at_most": ("weeks",),
+    "quantity_at_most": ("max",),
+    "fact_present": ("kind",),
+    "fact_absent": ("kind",),
+    "any_fact_present": ("kinds",),
+    "prior_trial_improvement": (),
+    "chronic_pain": (),
+    "age_at_least": ("years",),
+    "age_at_most": ("years",),
+    "not_recommended": (),
+    "med_at_most": ("mg",),
+}
+# applies_if may also name these engine conditions instead of a fact kind.
+APPLIES_IF_WORDS = ("continuation", "initial")
+
+try:  # the C loader is several times faster; fall back when libyaml is missing
+    _YamlLoader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _YamlLoader = yaml.SafeLoader
+
+
+class Edition(Model):
+    edition: str
+    id_prefix: str
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+
+
+class GuidelineDocument(Model):
+    key: str
+    guideline: str
+    cited_as: list[str] = Field(default_factory=list)
+    chapter: str | None = None
+    level: SearchLevel = "mtus"
+    editions: list[Edition]
+    source: str
+    note: str | None = None
+    file: str = ""
+
+    def names(self) -> list[str]:
+        return [self.guideline, *self.cited_as]
+
+
+class LoadedFile(Model):
+    document: GuidelineDocument
+    rows: list[Recommendation]
+    also_cited_as: dict[str, list[str]] = Field(default_factory=dict)  # row id -> sections
+
+
+def data_files(data_dir: Path = DATA_DIR) -> list[Path]:
+    """Guideline files live one folder down (mtus/, odg/, other/); files at the top are lexicons."""
+    return sorted(p for p in data_dir.glob("*/*.yaml") if p.is_file())
+
+
+def _fail(path: Path, row: str | None, message: str) -> KnowledgeBaseError:
+    where = f"{path.name}" if row is None else f"{path.name}: row {row}"
+    return KnowledgeBaseError(f"{where}: {message}")
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    return f"{loc}: {err['msg']}" if loc else err["msg"]
+
+
+def _check_criteria(path: Path, rec: Recommendation) -> None:
+    seen: set[str] = set()
+    for crit in rec.criteria:
+        if crit.id in seen:
+            raise _fail(path, rec.id, f"criterion id {crit.id!r} repeated")
+        seen.add(crit.id)
+        missing = [p for p in CHECK_PARAMS[crit.check] if p not in crit.params]
+        if missing:
+            raise _fail(path, rec.id, f"criterion {crit.id}: check {crit.check} needs params {missing}")
+        kinds = []
+        if "kind" in crit.params:
+            kinds.append(crit.params["kind"])
+        kinds.extend(crit.params.get("kinds", []))
+        if crit.applies_if and crit.applies_if not in APPLIES_IF_WORDS:
+            kinds.append(crit.applies_if.lstrip("!"))
+        unknown = [k for k in kinds if k not in FACT_KINDS]
+        if unknown:
+            raise _fail(path, rec.id, f"criterion {crit.id}: unknown fact kind(s) {unknown}")
+        if crit.required and not crit.gap and crit.check != "not_recommended":
+            raise _fail(path, rec.id, f"criterion {crit.id}: a required criterion needs a gap sentence")
+    if rec.status == "not_recommended" and not any(c.check == "not_recommended" for c in rec.criteria):
+        raise _fail(path, rec.id, "a not_recommended row needs a not_recommended criterion")
+    if not rec.criteria:
+        raise _fail(path, rec.id, "a row needs at least one criterion")
+
+
+def parse_file(path: Path, root: Path = DATA_DIR) -> LoadedFile:
+    """Parse and validate one guideline file; every row is expanded per edition."""
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        raise _fail(path, None, f"not valid YAML{line}") from exc
+    if not isinstance(raw, dict) or "document" not in raw or "rows" not in raw:
+        raise _fail(path, None, "expected a mapping with 'document' and 'rows'")
+    try:
+        doc = GuidelineDocument.model_validate(
+            {**raw["document"], "file": str(path.relative_to(root)) if path.is_relative_to(root) else path.name}
+        )
+    except ValidationError as exc:
+        raise _fail(path, None, f"document: {_first_error(exc)}") from exc
+    if not isinstance(raw["rows"], list) or not raw["rows"]:
+        raise _fail(path, None, "'rows' must be a non-empty list")
+
+    rows: list[Recommendation] = []
+    also: dict[str, list[str]] = {}
+    for index, item in enumerate(raw["rows"]):
+        if not isinstance(item, dict):
+            raise _fail(path, f"#{index + 1}", "a row must be a mapping")
+        row_id = str(item.get("id") or f"#{index + 1}")
+        fields = {k: v for k, v in item.items() if k not in ROW_EXTRA_KEYS}
+        extra_sections = item.get("also_cited_as") or []
+        if not isinstance(extra_sections, list):
+            raise _fail(path, row_id, "also_cited_as must be a list")
+        for ed in doc.editions:
+            provenance = dict(fields.get("provenance") or {})
+            if "source" in provenance:
+                provenance["source"] = f"{doc.source}; {provenance['source']}"
+            else:
+                provenance["source"] = doc.source
+            values = {
+                "guideline": doc.guideline,
+                "chapter": doc.chapter,
+                "level": doc.level,
+                "effective_from": ed.effective_from,
+                "effective_to": ed.effective_to,
+                **fields,
+                "id": f"{ed.id_prefix}.{row_id}",
+                "edition": ed.edition,
+                "provenance": provenance,
+            }
+            try:
+                rec = Recommendation.model_validate(values)
+            except ValidationError as exc:
+                raise _fail(path, row_id, _first_error(exc)) from exc
+            _check_criteria(path, rec)
+            rows.append(rec)
+            also[rec.id] = [str(s) for s in extra_sections]
+    return LoadedFile(document=doc, rows=rows, also_cited_as=also)
+
+
+def load_files(data_dir: Path = DATA_DIR) -> list[LoadedFile]:
+    files = data_files(data_dir)
+    if not files:
+        raise KnowledgeBaseError(f"{data_dir}: no guideline files found")
+    loaded = [parse_file(p, data_dir) for p in files]
+    seen_ids: dict[str, str] = {}
+    seen_docs: dict[str, str] = {}
+    for lf in loaded:
+        if lf.document.key in seen_docs:
+            raise KnowledgeBaseError(
+                f"{lf.document.file}: document key {lf.document.key!r} also used in {seen_docs[lf.document.key]}"
+            )
+        seen_docs[lf.document.key] = lf.document.file
+        for rec in lf.rows:
+            if rec.id in seen_ids:
+                raise KnowledgeBaseError(f"{lf.document.file}: row {rec.id}: id also used in {seen_ids[rec.id]}")
+            seen_ids[rec.id] = lf.document.file
+    return loaded

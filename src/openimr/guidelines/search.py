@@ -1,0 +1,242 @@
+"""The evidence search sequence of 8 CCR 9792.21.1 over the knowledge base.
+
+MTUS first, in the edition in force on the review date; only when no MTUS row addresses the
+treatment (and body part) does the search fall to ACOEM/ODG, then to other nationally recognized
+guidelines, and finally to peer-reviewed studies (no row: the reviewer must cite literature).
+
+A row "addresses" a request when something names the treatment (a drug, service or synonym of the
+row appears in the request), its category does not contradict the request's, its body parts (if
+any) include one of the request's, and a post-surgical row is used only for post-operative care.
+Scores then rank the addressing rows: longer (more specific) name matches, body-part agreement and
+the phase of care (acute vs chronic, from the facts) count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+from pydantic import Field
+
+from openimr.domain.common import Model
+from openimr.domain.facts import ClinicalFacts
+from openimr.domain.guideline import Recommendation, SearchLevel
+from openimr.domain.request import BODY_PARTS, TreatmentRequest
+from openimr.guidelines.citations import tokens
+
+if TYPE_CHECKING:
+    from openimr.guidelines.kb import KnowledgeBase
+
+_POST_OP = re.compile(
+    r"\bpost[- ]?op|\bpostoperative|\bpost[- ]?surg|associated surgical service|after (?:the )?surgery",
+    re.IGNORECASE,
+)
+TERMS_FILE = Path(__file__).parent / "data" / "search_terms.yaml"
+
+
+class SearchHit(Model):
+    recommendation: Recommendation
+    score: float
+    reasons: list[str] = Field(default_factory=list)
+
+
+class SearchResult(Model):
+    level: SearchLevel  # the step of the search sequence reached
+    review_date: dt.date | None = None
+    request: TreatmentRequest
+    hits: list[SearchHit] = Field(default_factory=list)
+
+    @property
+    def best(self) -> Recommendation | None:
+        return self.hits[0].recommendation if self.hits else None
+
+
+@functools.lru_cache(maxsize=1)
+def _phrases_of(row_key: str, phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(t for t in {tuple(tokens(p, drop=False)) for p in phrases} if t)
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
+
+
+def _row_phrases(rec: Recommendation) -> tuple[tuple[str, ...], ...]:
+    t = rec.treatments
+    return tuple(
+        p
+        for p in {tuple(tokens(x, drop=False)) for x in [*t.synonyms, *t.drugs, *t.services]}
+        if p
+    )
+
+
+class _Index:
+    """Per-row phrase tuples, computed once per knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.phrases = {r.id: _row_phrases(r) for r in kb.rows}
+
+
+_INDEXES: dict[int, _Index] = {}
+
+
+def _index(kb: KnowledgeBase) -> _Index:
+    idx = _INDEXES.get(id(kb))
+    if idx is None:
+        idx = _INDEXES[id(kb)] = _Index(kb)
+    return idx
+
+
+def _phase(facts: ClinicalFacts | None) -> str | None:
+    if facts is None:
+        return None
+    if facts.asserted("chronic_pain"):
+        return "chronic"
+    if facts.negated("chronic_pain"):
+        return "acute"
+    return None
+
+
+def score_row(
+    rec: Recommendation,
+    request: TreatmentRequest,
+    words: list[str],
+    phrases: tuple[tuple[str, ...], ...],
+    facts: ClinicalFacts | None,
+) -> tuple[float, list[str], bool]:
+    """(score, reasons, addresses) of one row for one request."""
+    t = rec.treatments
+    score = 0.0
+    reasons: list[str] = []
+    named = False
+    matched = sorted((p for p in phrases if _contains(words, p)), key=len, reverse=True)
+    if matched:
+        named = True
+        score += 6 + 2 * len(matched[0]) + min(len(matched) - 1, 3)
+        reasons.append(f"names '{' '.join(matched[0])}'")
+    if request.drug:
+        parts = request.drug.split("/")
+        hits = [d for d in parts if d in t.drugs]
+        if hits:
+            named = True
+            score += 10 + 2 * len(hits) / len(parts)
+            reasons.append(f"drug {'/'.join(hits)}")
+    if request.drug_class and request.drug_class in t.drug_classes:
+        named = True
+        score += 4
+        reasons.append(f"drug class {request.drug_class}")
+    if request.service and request.service in t.services:
+        named = True
+        score += 6
+        reasons.append(f"service {request.service}")
+    addresses = named
+    if t.categories and request.category != "other":
+        if request.category in t.categories:
+            score += 2
+        elif not (request.drug and any(d in t.drugs for d in request.drug.split("/"))):
+            addresses = False
+            score -= 5
+    if rec.body_parts:
+        if request.body_parts:
+            common = [b for b in request.body_parts if b in rec.body_parts]
+            if common:
+                score += 3
+                reasons.append(f"body part {', '.join(common)}")
+            else:
+                addresses = False
+        else:
+            score -= 1
+    post_op = bool(_POST_OP.search(request.text)) or bool(facts and facts.asserted("surgery"))
+    if "post_surgical" in rec.phases:
+        if post_op:
+            score += 4
+            reasons.append("post-operative care")
+        else:
+            addresses = False
+    phase = _phase(facts)
+    if phase and rec.phases:
+        acute_only = not ({"chronic", "post_surgical"} & set(rec.phases))
+        if phase == "chronic" and "chronic" in rec.phases:
+            score += 2
+            reasons.append("chronic phase")
+        elif phase == "chronic" and acute_only:
+            score -= 2
+        elif phase == "acute" and {"acute", "subacute"} & set(rec.phases):
+            score += 2
+            reasons.append("acute/subacute phase")
+        elif phase == "acute" and rec.phases == ["chronic"]:
+            score -= 2
+    return score, reasons, addresses
+
+
+def search(
+    kb: KnowledgeBase,
+    request: TreatmentRequest,
+    review_date: dt.date | None = None,
+    facts: ClinicalFacts | None = None,
+    limit: int = 5,
+) -> SearchResult:
+    """Ranked rows for a request, following the search sequence (see the module docstring).
+
+    `review_date` None considers every edition (the newest wins ties).
+    """
+    from openimr.guidelines.kb import LEVEL_ORDER, in_force
+
+    idx = _index(kb)
+    words = tokens(request.text, drop=False)
+    if request.partial_authorization is not None:
+        words = tokens(request.partial_authorization.disputed.text, drop=False) or words
+    scored: list[tuple[int, float, int, str, SearchHit]] = []
+    best_per_row: dict[tuple[str, str], tuple] = {}
+    for rec in kb.rows:
+        if not in_force(rec, review_date):
+            continue
+        score, reasons, addresses = score_row(rec, request, words, idx.phrases[rec.id], facts)
+        if not addresses:
+            continue
+        level_rank = LEVEL_ORDER.index(rec.level)
+        newest = (rec.effective_from or dt.date.min).toordinal()
+        key = (kb.document_of(rec.id).key, rec.id.split(".", 1)[-1])
+        entry = (level_rank, -score, -newest, rec.id, SearchHit(recommendation=rec, score=score, reasons=reasons))
+        if key not in best_per_row or entry[:4] < best_per_row[key][:4]:
+            best_per_row[key] = entry
+    scored = sorted(best_per_row.values(), key=lambda e: e[:4])
+    hits = [e[4] for e in scored[:limit]]
+    level: SearchLevel = hits[0].recommendation.level if hits else "peer_reviewed"
+    return SearchResult(level=level, review_date=review_date, request=request, hits=hits)
+
+
+@functools.lru_cache(maxsize=1)
+def _body_part_terms() -> tuple[tuple[tuple[str, ...], str], ...]:
+    raw = yaml.load(TERMS_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    pairs = []
+    for part, words in raw["body_parts"].items():
+        if part not in BODY_PARTS:
+            from openimr.errors import KnowledgeBaseError
+
+            raise KnowledgeBaseError(f"{TERMS_FILE.name}: unknown body part {part!r}")
+        pairs.extend((tuple(tokens(w, drop=False)), part) for w in words)
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def fallback_request(text: str) -> TreatmentRequest:
+    """A minimal TreatmentRequest (text and body parts) for when the request parser is absent."""
+    words = tokens(text, drop=False)
+    parts: list[str] = []
+    for phrase, part in _body_part_terms():
+        if _contains(words, phrase) and part not in parts:
+            parts.append(part)
+    return TreatmentRequest(text=text, body_parts=parts)
+
+
+def request_from_text(text: str) -> TreatmentRequest:
+    """Parse item text with `openimr.requests.parse_request` when it exists, else the fallback."""
+    try:
+        from openimr.requests import parse_request  # type: ignore[attr-defined]
+    except ImportError:
+        return fallback_request(text)
+    return parse_request(text)
