@@ -144,3 +144,25 @@ def test_missing_pipeline_stage_is_503_not_500(tmp_path) -> None:  # type: ignor
         out = client.post("/cases/CM15-0012345/decide", headers=ADMIN)
     assert out.status_code == 503 and "not available" in out.json()["error"]
     app.state.store.close()
+
+
+def test_a_hand_assignment_keeps_the_panel_credentials(client, app) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from openimr.api.services import panel_reviewer
+
+    try:
+        from openimr.reviewers import load_panel  # type: ignore[attr-defined]
+
+        code = load_panel()[0].code
+    except ImportError:
+        pytest.skip("no reviewer panel yet")
+    client.post("/cases", json=case_body(), headers=INTAKE)
+    client.post("/cases/CM15-0012345/screen", headers=INTAKE)
+    out = client.post("/cases/CM15-0012345/assign", json={"reviewer": code}, headers=ADMIN)
+    assert out.json()["assigned_reviewer"] == code
+    assert app.state.store.reviewer(code) == panel_reviewer(code)
+    client.post("/cases", json=case_body("CM15-0000002"), headers=INTAKE)
+    client.post("/cases/CM15-0000002/screen", headers=INTAKE)
+    client.post("/cases/CM15-0000002/assign", json={"reviewer": "NOT-ON-PANEL"}, headers=ADMIN)
+    assert app.state.store.reviewer("NOT-ON-PANEL") is None

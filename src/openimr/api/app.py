@@ -276,7 +276,8 @@ def create_app(
         body = body or AssignBody()
         today = body.on or dt.date.today()
         if body.reviewer:
-            return the_store.assign(number, body.reviewer, who.actor, on=today)
+            known = stages.panel_reviewer(body.reviewer)
+            return the_store.assign(number, known or body.reviewer, who.actor, on=today)
         case = the_store.get_case(number, who.actor).case
         code, reviewer, detail = stages.pick_reviewer(case, today)
         if not code:

@@ -100,6 +100,17 @@ def pick_reviewer(case: Case, today: dt.date) -> tuple[str, Reviewer | None, dic
     return chosen.code, reviewer, {"specialty": chosen.specialty, "licensure": chosen.licensure}
 
 
+def panel_reviewer(code: str) -> Reviewer | None:
+    """The panel entry for a reviewer code, so a hand assignment keeps the credentials too."""
+    try:
+        with _stage("the reviewer panel"):
+            from openimr.reviewers import load_panel  # type: ignore[attr-defined]
+
+            return next((r for r in load_panel() if r.code == code), None)
+    except StageUnavailable:
+        return None  # the code alone is still a valid assignment
+
+
 def decide(case: Case, reviewer: Reviewer | None) -> Determination:
     with _stage("the decision engine"):
         from openimr.engine.pipeline import decide_case
@@ -118,5 +129,6 @@ def render(det: Determination, fmt: str) -> str | bytes:
 class Services:
     screen: Callable[[Case], Screening] = screen_case
     pick_reviewer: Callable[[Case, dt.date], tuple[str, Reviewer | None, dict]] = pick_reviewer
+    panel_reviewer: Callable[[str], Reviewer | None] = panel_reviewer
     decide: Callable[[Case, Reviewer | None], Determination] = decide
     render: Callable[[Determination, str], str | bytes] = render
