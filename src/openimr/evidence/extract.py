@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -352,28 +353,36 @@ def latest_date(text: str, not_after: dt.date | None = None) -> dt.date | None:
 def _read_text(text: str, record_id: str, reference_date: dt.date | None) -> list[ClinicalFact]:
     if not text or not text.strip():
         return []
-    doc = build_nlp()(text)
+    nlp = build_nlp()
+    with warnings.catch_warnings():
+        # spaCy W036: medspaCy's token matcher is empty when every rule is a regex or a phrase
+        warnings.filterwarnings("ignore", message=r"\[W036\]")
+        doc = nlp(text)
     return _Reader(text, record_id, reference_date).read(doc)
 
 
-def _chronicity(facts: list[ClinicalFact], injury: dt.date | None, injury_span: EvidenceSpan | None,
+def _chronicity(injury: dt.date | None, injury_fact: ClinicalFact | None,
                 reference: dt.date | None) -> list[ClinicalFact]:
     """chronic_pain asserted when more than 3 months passed from injury to the review/latest note."""
     if injury is None or reference is None or reference < injury:
         return []
     months = V.months_between(injury, reference)
+    attrs: dict[str, Any] = {
+        "months_since_injury": months, "injury_date": injury.isoformat(),
+        "reference_date": reference.isoformat(), "derived_from": "injury_date",
+    }
+    if injury_fact is not None:
+        attrs.update({k: injury_fact.attributes[k] for k in SPAN_KEYS if k in injury_fact.attributes})
     return [ClinicalFact(
         kind="chronic_pain", value=months > CHRONIC_MONTHS, negated=months <= CHRONIC_MONTHS,
-        attributes={"months_since_injury": months, "injury_date": injury.isoformat(),
-                    "reference_date": reference.isoformat(), "derived_from": "injury_date"},
-        span=injury_span,
+        attributes=attrs, span=injury_fact.span if injury_fact is not None else None,
     )]
 
 
-def _first_injury(facts: list[ClinicalFact]) -> tuple[dt.date | None, EvidenceSpan | None]:
+def _first_injury(facts: list[ClinicalFact]) -> tuple[dt.date | None, ClinicalFact | None]:
     for fact in facts:
         if fact.kind == "injury_date" and fact.value:
-            return dt.date.fromisoformat(fact.value), fact.span
+            return dt.date.fromisoformat(fact.value), fact
     return None, None
 
 
@@ -384,8 +393,8 @@ def extract_text(text: str, record_id: str = "summary", *,
     written in the text; injury_date defaults to the one the text states."""
     reference = reference_date or latest_date(text)
     facts = _read_text(text, record_id, reference)
-    found_injury, injury_span = _first_injury(facts)
-    facts += _chronicity(facts, injury_date or found_injury, injury_span, reference)
+    found_injury, injury_fact = _first_injury(facts)
+    facts += _chronicity(injury_date or found_injury, injury_fact, reference)
     return ClinicalFacts(facts=facts)
 
 
@@ -429,12 +438,13 @@ def extract(records: Sequence[MedicalRecord], case: Case | None = None) -> Clini
                       if f.kind in ("prior_treatment", "home_exercise_program",
                                     "failed_conservative_care", "current_medication")]
         facts = _case_facts(case) + facts
+    injury_fact: ClinicalFact | None
     if case is not None:
-        reference = case.review_date
-        injury, injury_span = case.injury.date, None
+        reference: dt.date | None = case.review_date
+        injury, injury_fact = case.injury.date, None
     else:
         dates = [r.date for r in records]
         reference = max(dates) if dates else latest_date(" ".join(texts))
-        injury, injury_span = _first_injury(facts)
-    facts += _chronicity(facts, injury, injury_span, reference)
+        injury, injury_fact = _first_injury(facts)
+    facts += _chronicity(injury, injury_fact, reference)
     return ClinicalFacts(facts=facts)

@@ -8,6 +8,7 @@ radiculopathy and a body part) are all kept.
 from __future__ import annotations
 
 import logging
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ def _quiet_third_party_logs() -> None:
     except ImportError:  # pragma: no cover - loguru is a medspaCy dependency
         pass
     logging.getLogger("medspacy").setLevel(logging.WARNING)
+    # spaCy warns (W036) on each call when one of medspaCy's internal matchers has no pattern
+    warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 
 def _context_rules(rules: EvidenceRules) -> list[Any]:
