@@ -27,7 +27,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from openimr.letters.model import ParsedItem, ParsedLetter
-from openimr.letters.vocab import body_regions, specialty_rows, treatment_topics
+from openimr.letters.vocab import (
+    body_regions,
+    generic_words,
+    perioperative_markers,
+    specialty_rows,
+    topic_families,
+    treatment_topics,
+)
 
 Severity = Literal["error", "warning", "info"]
 CODES: tuple[str, ...] = (
@@ -88,7 +95,13 @@ def _region_matchers() -> tuple[tuple[str, re.Pattern[str] | None, re.Pattern[st
     )
 
 
+def _unbreak(text: str) -> str:
+    """Join words a line-end hyphen split ("x- rays" -> "x-rays")."""
+    return re.sub(r"(\w)- (\w)", r"\1-\2", text)
+
+
 def item_topics(text: str) -> list[str]:
+    text = _unbreak(text)
     topics = [topic for topic, rx, _, _ in _topic_matchers() if rx and rx.search(text)]
     if re.search(r"\d\s*%", text) and "topical analgesics" not in topics:
         topics.append("topical analgesics")  # a strength in percent is a cream, gel or patch
@@ -222,7 +235,10 @@ def check_citation(number: int, item: ParsedItem) -> Finding | None:
     misses: list[str] = []
     for citation in item.citations:
         cited = " ".join(filter(None, (citation.guideline, citation.section)))
-        cited_topics = set(citation_topics(cited if citation.source == "other" else (citation.section or "")))
+        # the section names the topic; a chapter cited without one ("MTUS Acupuncture
+        # Treatment 2007") is read by its title; a web address by its whole text
+        scope = cited if citation.source == "other" else (citation.section or citation.guideline)
+        cited_topics = set(citation_topics(scope))
         cited_regions = set(guideline_regions(citation.guideline + " " + (citation.section or "")))
         topic_clash = bool(topics) and bool(cited_topics) and not topics & cited_topics
         region_clash = bool(regions) and bool(cited_regions) and not regions & cited_regions
@@ -239,16 +255,39 @@ def check_citation(number: int, item: ParsedItem) -> Finding | None:
     )
 
 
+def summary_topics(summary: str) -> set[str]:
+    """Topics a summary discusses, by name or by family ("imaging studies")."""
+    summary = _unbreak(summary)
+    found = set(item_topics(summary))
+    for family in topic_families():
+        rx = _term_regex(family.terms)
+        if rx and rx.search(summary):
+            found.update(family.topics)
+    return found
+
+
+def _names_in(item_text: str, summary: str) -> bool:
+    """True when a distinctive word of the item (a brand, a drug) appears in the summary."""
+    generic = generic_words()
+    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]{4,}", item_text)} - generic
+    summary_words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]{4,}", _unbreak(summary))}
+    return bool(words & summary_words)
+
+
 def check_summary(number: int, item: ParsedItem, summary: str) -> Finding | None:
     if not summary:
         return None
-    topics = item_topics(_disputed_text(item))
+    text = _disputed_text(item)
+    topics = item_topics(text)
     if not topics:
         return None
-    in_summary = set(item_topics(summary))
-    if in_summary & set(topics):
+    in_summary = summary_topics(summary)
+    if in_summary & set(topics) or _names_in(text, summary):
         return None
-    others = sorted(in_summary - set(topics))
+    lowered = item.treatment.lower()
+    if "surgery" in in_summary and any(m in lowered for m in perioperative_markers()):
+        return None  # a perioperative item is discussed with the surgery it belongs to
+    others = sorted(set(item_topics(summary)) - set(topics))
     if not others:
         return None
     return Finding(
@@ -331,7 +370,10 @@ def check_specialty(number: int, item: ParsedItem, specialty: str | None) -> Fin
     if all(category in rows[part] for part in known):
         return Finding(
             code="SPECIALTY_UNRELATED", severity="info", item=number,
-            message=f"reviewer specialty ({specialty}) is unrelated to a {category} request",
+            message=(
+                f"reviewer specialty ({specialty}) is unrelated to "
+                f"{'an' if category[0] in 'aeiou' else 'a'} {category} request"
+            ),
         )
     return None
 

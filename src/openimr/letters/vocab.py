@@ -47,6 +47,12 @@ class BodyRegionRow(_Row):
     guideline_terms: list[str] = Field(default_factory=list)
 
 
+class FamilyRow(_Row):
+    family: str
+    terms: list[str] = Field(min_length=1)
+    topics: list[str] = Field(min_length=1)
+
+
 class SpecialtyRow(_Row):
     specialty: str
     unrelated_categories: list[str] = Field(default_factory=list)
@@ -114,3 +120,37 @@ def body_regions() -> tuple[BodyRegionRow, ...]:
 @lru_cache(maxsize=1)
 def specialty_rows() -> tuple[SpecialtyRow, ...]:
     return tuple(_rows("audit_vocabulary.yaml", "specialties", SpecialtyRow))
+
+
+@lru_cache(maxsize=1)
+def topic_families() -> tuple[FamilyRow, ...]:
+    rows: list[FamilyRow] = _rows("audit_vocabulary.yaml", "families", FamilyRow)
+    known = {row.topic for row in treatment_topics()}
+    for index, row in enumerate(rows):
+        unknown = sorted(set(row.topics) - known)
+        if unknown:
+            raise KnowledgeBaseError(
+                f"{DATA_DIR / 'audit_vocabulary.yaml'}: families[{index}] names unknown topic(s)"
+                f" {', '.join(unknown)}"
+            )
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset[str]:
+    words = _load_yaml("audit_vocabulary.yaml").get("generic_words")
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise KnowledgeBaseError(
+            f"{DATA_DIR / 'audit_vocabulary.yaml'}: generic_words must be a list of words"
+        )
+    return frozenset(w.lower() for w in words)
+
+
+@lru_cache(maxsize=1)
+def perioperative_markers() -> tuple[str, ...]:
+    words = _load_yaml("audit_vocabulary.yaml").get("perioperative_markers")
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise KnowledgeBaseError(
+            f"{DATA_DIR / 'audit_vocabulary.yaml'}: perioperative_markers must be a list of phrases"
+        )
+    return tuple(w.lower() for w in words)

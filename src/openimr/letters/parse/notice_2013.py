@@ -16,8 +16,8 @@ from openimr.letters.model import ParsedItem, ParsedLetter
 from openimr.letters.parse.common import DATE, PAGE, header_field, split_citations, squash
 
 _DECISION = re.compile(
-    r"has determined (?:that )?the request for (?P<item>.+?) (?:is|was) (?P<neg>not )?medically"
-    r" necessary(?: and appropriate)?",
+    r"has\s+determined\s+(?:that\s+)?the\s+request\s+for\s+(?P<item>(?:[^.]|\.\d)+?)\s+(?:is|was)\s+"
+    r"(?P<neg>not\s+)?medically\s+necessary(?:\s+and\s+appropriate)?",
     re.IGNORECASE | re.DOTALL,
 )
 _GUIDELINE = re.compile(
