@@ -172,6 +172,8 @@ class Lexicon(BaseModel):
     services: list[Service]
     service_res: list[Any]
     service_any_re: Any
+    services_by_first_char: dict[str, tuple[int, ...]]
+    services_any_first_char: tuple[int, ...]
     body_words: dict[str, str]
     body_re: Any
     side_abbreviations: dict[str, SideAbbreviation]
@@ -182,6 +184,69 @@ class Lexicon(BaseModel):
     numbers: dict[str, int]
     number_pattern: str
     filler_words: frozenset[str]
+
+
+def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
+    """Characters a parsed regex can start with (None = any) and whether it can match empty."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    result: set[str] = set()
+    for op, arg in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width: look at what follows
+        if op is c.LITERAL:
+            result.add(chr(arg))
+            return result, False
+        if op is c.IN:
+            for kind, value in arg:
+                if kind is c.LITERAL:
+                    result.add(chr(value))
+                elif kind is c.RANGE:
+                    result.update(chr(code) for code in range(value[0], value[1] + 1))
+                else:
+                    return None, False
+            return result, False
+        if op is c.BRANCH:
+            nullable = False
+            for branch in arg[1]:
+                chars, empty = _first_chars(branch)
+                if chars is None:
+                    return None, False
+                result |= chars
+                nullable = nullable or empty
+            if not nullable:
+                return result, False
+            continue
+        if op is c.SUBPATTERN:
+            chars, empty = _first_chars(arg[3])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            chars, empty = _first_chars(arg[2])
+            empty = empty or arg[0] == 0
+        else:
+            return None, False
+        if chars is None:
+            return None, False
+        result |= chars
+        if not empty:
+            return result, False
+    return result, True
+
+
+def _index_by_first_char(patterns: list[str]) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Which service patterns can start with each character, so a hit tries only those."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    anywhere: list[int] = []
+    by_char: dict[str, list[int]] = {}
+    for index, pattern in enumerate(patterns):
+        chars, empty = _first_chars(_parser.parse(pattern))
+        if chars is None or empty:
+            anywhere.append(index)
+            continue
+        for char in chars:
+            by_char.setdefault(char, []).append(index)
+    merged = {char: tuple(sorted(set(indexes) | set(anywhere))) for char, indexes in by_char.items()}
+    return merged, tuple(anywhere)
 
 
 def _read_yaml(data_dir: Path, name: str) -> Any:
@@ -268,6 +333,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
             raise _fail("body_parts.yaml", f"side_abbreviations.{abbrev}: bad part or side")
     side_words = {word: side for side, words in body.laterality.items() for word in words}
 
+    service_index = _index_by_first_char([row.pattern for row in services.services])
     number_words = sorted(numbers.numbers, key=len, reverse=True)
     number_pattern = (
         r"(?:\d+(?:\.\d+)?|"
@@ -289,9 +355,12 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
             re.compile(f"{_LEFT}(?:{row.pattern}){_RIGHT}") for row in services.services
         ],
         # One scan finds where any service starts; the parser then tries each pattern there.
+        # The left word boundary is factored out so positions inside words fail at once.
         service_any_re=re.compile(
-            "|".join(f"{_LEFT}(?:{row.pattern}){_RIGHT}" for row in services.services)
+            _LEFT + "(?:" + "|".join(f"(?:{row.pattern}){_RIGHT}" for row in services.services) + ")"
         ),
+        services_by_first_char=service_index[0],
+        services_any_first_char=service_index[1],
         body_words=body_words,
         body_re=words_regex(list(body_words)),
         side_abbreviations=body.side_abbreviations,

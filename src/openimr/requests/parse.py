@@ -287,8 +287,8 @@ def _read_services_and_drugs(s: str, marks: _Marks, lex: Lexicon, result: _Read)
             break
         start = hit.start()
         best: tuple[int, int, int, int] | None = None
-        for index, regex in enumerate(lex.service_res):
-            m = regex.match(s, start)
+        for index in lex.services_by_first_char.get(s[start], lex.services_any_first_char):
+            m = lex.service_res[index].match(s, start)
             if m is None or m.end() == start:
                 continue
             weight = lex.services[index].weight
