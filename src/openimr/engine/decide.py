@@ -17,6 +17,8 @@ from openimr.domain.request import TreatmentRequest
 from openimr.engine.criteria import evaluate_criterion
 from openimr.engine.rationale import write_rationale
 
+SPECIFIC_MATCH_SCORE = 20.0  # a search score at which the row names the treatment and body part
+
 
 def implicit_criteria(rec: Recommendation) -> list[Criterion]:
     """Limits and status stated on the row become criteria when the row does not spell them out."""
@@ -59,9 +61,10 @@ def choose_outcome(results: list[CriterionResult]) -> Outcome:
 
 
 def _confidence(score: float | None, results: list[CriterionResult], outcome: Outcome) -> float:
+    """A rough 0-1 confidence: how specific the guideline match was, less when upheld for want of records."""
     if score is None:
         return 0.3
-    base = 0.5 + 0.4 * max(0.0, min(1.0, score))
+    base = 0.55 + 0.35 * max(0.0, min(1.0, score / SPECIFIC_MATCH_SCORE))
     decided = [r for r in results if r.required and r.status in ("met", "not_met")]
     undocumented = [r for r in results if r.required and r.status == "not_documented"]
     if outcome == "Upheld" and not decided and undocumented:
@@ -78,12 +81,23 @@ def decide_item(
     review_date: dt.date | None = None,
 ) -> ItemDetermination:
     found = kb.search(request, review_date=review_date, facts=facts, limit=3)
-    hits = list(getattr(found, "hits", []) or [])
+    hits = list(found.hits)
+    edition_note = None
+    if not hits and review_date is not None:
+        # No edition in force on the review date addresses it (the knowledge base may lack that
+        # era's rows): apply the nearest edition on file and say so in the rationale.
+        found = kb.search(request, review_date=None, facts=facts, limit=3)
+        hits = list(found.hits)
+        if hits:
+            edition_note = (
+                f"No edition in force on {review_date:%m/%d/%Y} in the knowledge base addresses this "
+                f"treatment; the {hits[0].recommendation.edition} edition is applied."
+            )
     if not hits:
         rationale = write_rationale(request, None, [], "Upheld", [])
         return ItemDetermination(
             item_id=item.id, treatment=item.text, outcome="Upheld", request=request,
-            claims_administrator_guideline=item.ur_guideline, citations=[], search_level=getattr(found, "level", None),
+            claims_administrator_guideline=item.ur_guideline, citations=[], search_level=found.level,
             criteria=[], gaps=["a guideline or peer-reviewed evidence supporting this treatment for this condition"],
             rationale=rationale, confidence=0.3,
         )
@@ -99,6 +113,8 @@ def decide_item(
         if r.required and r.status in ("not_met", "not_documented")
     ] if outcome == "Upheld" else []
     rationale = write_rationale(request, rec, results, outcome, gaps)
+    if edition_note:
+        rationale = f"{edition_note} {rationale}"
     return ItemDetermination(
         item_id=item.id, treatment=item.text, outcome=outcome, request=request,
         claims_administrator_guideline=item.ur_guideline, citations=[citation_for(rec)],

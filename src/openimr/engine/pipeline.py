@@ -92,7 +92,8 @@ def decide_case(
 
     decision_date = case.decision_date or today or dt.date.today()
     reviewer = assign_reviewer(case, panel, decision_date)
-    items = decide_items(case, kb, review_date=decision_date)
+    # the guideline edition is the one in force when the review was assigned (9792.21.1)
+    items = decide_items(case, kb, review_date=case.review_date)
     return Determination(
         case_number=case.case_number,
         status="draft",

@@ -17,6 +17,15 @@ def _describe_request(request: TreatmentRequest) -> str:
     return request.text.strip().rstrip(".:") or "the requested treatment"
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", '."')) else text + "."
+
+
 def write_rationale(
     request: TreatmentRequest,
     rec: Recommendation | None,
@@ -35,14 +44,14 @@ def write_rationale(
     source = f"The {rec.guideline} ({rec.edition}), {rec.section}"
     if rec.pages:
         source += f", page(s) {rec.pages}"
-    sentences = [f"{source}: {rec.rationale.strip()}"]
+    sentences = [f"{source}: {_sentence(rec.rationale)}"]
     decided = [r for r in results if r.status != "not_applicable"]
     if decided:
-        findings = []
-        for r in decided:
-            lead = _STATUS_LEAD.get(r.status, r.status)
-            findings.append(f"{r.description} - {lead.lower()}: {r.explanation}")
-        sentences.append("In this case: " + " ".join(f.rstrip(".") + "." for f in findings))
+        findings = [
+            f"{_capital(r.description.rstrip('.'))}: {_STATUS_LEAD.get(r.status, r.status).lower()}. {_sentence(r.explanation)}"
+            for r in decided
+        ]
+        sentences.append("In this case, criterion by criterion: " + " ".join(findings))
     if outcome == "Overturned":
         sentences.append(
             f"The documentation meets the guideline's criteria, so the request for {subject} is "
@@ -50,7 +59,7 @@ def write_rationale(
         )
     else:
         if gaps:
-            sentences.append("Not established: " + "; ".join(gaps) + ".")
+            sentences.append("It would be approvable with " + "; ".join(gaps) + ".")
         sentences.append(
             f"Because the guideline's criteria are not met, the request for {subject} is not "
             "medically necessary."
