@@ -1,0 +1,131 @@
+"""Agreement with hand-labelled dev-letter sentences, rule-file validation, and speed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from openimr.errors import KnowledgeBaseError
+from openimr.evidence import extract_text, rules
+from openimr.evidence.scoring import load_gold, score
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLD = ROOT / "tests" / "data" / "evidence_gold.jsonl"
+HELDOUT = ROOT / "tests" / "data" / "evidence_heldout.jsonl"
+LETTERS = ROOT.parent / "shared" / "data" / "dwc-imr-letters" / "dwc_imr_letters_2016_2017.jsonl"
+STATUSES = {"asserted", "negated", "hypothetical"}
+
+
+@pytest.mark.parametrize("path", [GOLD, HELDOUT])
+def test_gold_files_are_well_formed(path: Path) -> None:
+    rows = load_gold(path)
+    assert len(rows) >= 40
+    from openimr.domain.facts import FACT_KINDS
+
+    for row in rows:
+        assert row["text"].strip()
+        assert set(row["facts"].values()) <= STATUSES
+        assert set(row["facts"]) <= set(FACT_KINDS)
+
+
+def test_gold_precision_and_recall_floor() -> None:
+    # rules were written with these sentences in view: a regression guard, not an estimate
+    result = score(load_gold(GOLD))
+    assert result["micro"]["precision"] >= 0.93, result["errors"]
+    assert result["micro"]["recall"] >= 0.93, result["errors"]
+    assert result["values"]["right"] == result["values"]["checked"]
+    for kind in ("numbness", "straight_leg_raise", "prior_treatment", "current_medication",
+                 "imaging_result", "pain_score", "weakness", "reflex_change"):
+        assert result["per_kind"][kind]["recall"] >= 0.8, kind
+
+
+def test_heldout_precision_and_recall_floor() -> None:
+    # labelled after the rules were frozen; the honest estimate (see docs/benchmarks/evidence.md)
+    result = score(load_gold(HELDOUT))
+    assert result["micro"]["precision"] >= 0.9, result["errors"]
+    assert result["micro"]["recall"] >= 0.8, result["errors"]
+
+
+def test_negated_gold_sentences_come_out_negated() -> None:
+    rows = [r for r in load_gold(GOLD) if "negated" in r["facts"].values()]
+    assert len(rows) >= 10
+    for row in rows:
+        facts = extract_text(row["text"])
+        for kind, status in row["facts"].items():
+            if status == "negated" and kind not in ("reflex_change", "neuro_deficit"):
+                assert facts.negated(kind), (kind, row["text"])
+
+
+# --- rule files are validated at load time ----------------------------------------------------
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(rules.DATA_DIR, target)
+    monkeypatch.setattr(rules, "DATA_DIR", target)
+    rules.load_rules.cache_clear()
+    yield target
+    rules.load_rules.cache_clear()
+
+
+def test_unknown_fact_kind_is_rejected(data_copy: Path) -> None:
+    path = data_copy / "target_rules.yaml"
+    path.write_text(path.read_text() + "  - {kind: telepathy, literal: x, pattern: 'x'}\n")
+    with pytest.raises(KnowledgeBaseError, match="target_rules.yaml: rules\\[\\d+\\]: unknown fact"):
+        rules.load_rules()
+
+
+def test_bad_regex_is_rejected(data_copy: Path) -> None:
+    path = data_copy / "body_parts.yaml"
+    path.write_text(path.read_text() + "  - value: knee\n    patterns: ['(unclosed']\n")
+    with pytest.raises(KnowledgeBaseError, match="bad regular expression"):
+        rules.load_rules()
+
+
+def test_body_part_outside_design_vocabulary_is_rejected(data_copy: Path) -> None:
+    path = data_copy / "body_parts.yaml"
+    path.write_text(path.read_text() + "  - value: tail\n    patterns: ['tail']\n")
+    with pytest.raises(KnowledgeBaseError, match="not a DESIGN body part"):
+        rules.load_rules()
+
+
+def test_unknown_context_category_is_rejected(data_copy: Path) -> None:
+    path = data_copy / "context_rules.yaml"
+    path.write_text(path.read_text() + "  - {literal: maybe, category: PERHAPS}\n")
+    with pytest.raises(KnowledgeBaseError, match="unknown category"):
+        rules.load_rules()
+
+
+def test_medication_name_mapped_twice_is_rejected(data_copy: Path) -> None:
+    path = data_copy / "medications.yaml"
+    path.write_text(path.read_text()
+                    + "  - {generic: fakeprofen, drug_class: nsaid, names: [norco]}\n")
+    with pytest.raises(KnowledgeBaseError, match="already maps"):
+        rules.load_rules()
+
+
+def test_rules_have_provenance() -> None:
+    for path in sorted(rules.DATA_DIR.glob("*.yaml")):
+        import yaml
+
+        data = yaml.safe_load(path.read_text())
+        assert data["provenance"]["source"], path.name
+
+
+# --- speed -----------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not LETTERS.exists(), reason="dev letters not available")
+def test_summaries_extract_fast() -> None:
+    with LETTERS.open() as handle:
+        summaries = [json.loads(line)["clinical_case_summary"] or "" for line in handle][:30]
+    extract_text("warm up")
+    start = time.perf_counter()
+    for summary in summaries:
+        extract_text(summary)
+    per_summary = (time.perf_counter() - start) / len(summaries)
+    # target is < 20 ms; the bound leaves room for a busy shared machine
+    assert per_summary < 0.1, per_summary
