@@ -315,3 +315,26 @@ def test_text_bytes_and_pdf_bytes() -> None:
     pdf = SHARED / "data" / "dwc-imr-letters" / "pdf" / "CM16-0213037.pdf"
     if pdf.is_file():
         assert parse_letter(pdf.read_bytes()).case_number == "CM16-0213037"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "IMR ISSUES, DECISIONS AND RATIONALES", "CLINICAL CASE SUMMARY", "DOCUMENTS REVIEWED",
+    "Case Number: CM16-0000001", ": Upheld", "Pending", "Overturned", "is:", "\f", "\n", "\n\n",
+    "Claims Administrator guideline:", "MAXIMUS guideline:", "Decision rationale:", "Page 2 of 3",
+    "Section(s):", "Page(s): 60", "was the original request.", "Physical therapy x 6", "#60",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=30)), max_size=40))
+def test_any_text_parses_or_fails_with_input_error(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    try:
+        letter = parse_text(text)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert letter.items and all(item.treatment for item in letter.items)
