@@ -183,3 +183,16 @@ def test_parse_requests_keeps_order() -> None:
     results = parse_requests(texts)
     assert [r.text for r in results] == texts
     assert [r.category for r in results] == ["imaging", "medication", "other", "acupuncture"]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Arthroscopy consult for the right knee", "consultation"),
+        ("Knee surgery second opinion", "consultation"),
+        ("Lumbar epidural steroid injection with pain management consult", "injection"),
+        ("Right shoulder arthroscopy and decompression", "surgery"),
+    ],
+)
+def test_consult_after_a_procedure_is_the_head(text, category) -> None:
+    assert parse_request(text).category == category

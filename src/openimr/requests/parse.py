@@ -312,6 +312,7 @@ def _read_services_and_drugs(s: str, marks: _Marks, lex: Lexicon, result: _Read)
     if not candidates:
         return
     _, _, best = max(candidates)
+    best = _consult_as_head(s, accepted, best, lex)
     if best == -1:
         result.category = "medication"
         _set_drug(s, drugs, lex, marks, result)
@@ -319,6 +320,31 @@ def _read_services_and_drugs(s: str, marks: _Marks, lex: Lexicon, result: _Read)
     else:
         result.category = lex.services[best].category
         result.service = lex.services[best].service
+
+
+# "Arthroscopy consult": in an English noun compound the last noun is the head, so a consult
+# word right after a procedure makes the item a consultation ("... with pain consult" does not).
+_PROCEDURE_CATEGORIES = frozenset({"surgery", "injection"})
+_COMPOUND_GAP = re.compile(r"^[\s\-]*(?:[a-z]+[\s\-]+){0,2}?$")
+_NOT_COMPOUND = frozenset({"with", "and", "or", "plus", "after", "before", "for", "to", "then"})
+
+
+def _consult_as_head(
+    s: str, accepted: list[tuple[int, int, int, int]], best: int, lex: Lexicon
+) -> int:
+    if best == -1 or lex.services[best].category not in _PROCEDURE_CATEGORIES:
+        return best
+    ends = [end for _, end, _, index in accepted if index == best]
+    for start, _, _, index in accepted:
+        if lex.services[index].category != "consultation":
+            continue
+        for end in ends:
+            gap = s[end:start]
+            if start >= end and _COMPOUND_GAP.match(gap) and not (
+                set(gap.split()) & _NOT_COMPOUND
+            ):
+                return index
+    return best
 
 
 def _set_drug(
