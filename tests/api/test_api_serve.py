@@ -87,3 +87,21 @@ def test_real_pipeline_behind_the_api(tmp_path) -> None:  # type: ignore[no-unty
             assert letter.status_code == 200 and number in letter.text
     finally:
         app.state.store.close()
+
+
+def test_the_worker_factory_reads_the_environment(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from openimr.api.app import create_app_from_env
+
+    monkeypatch.setenv("OPENIMR_DB", f"sqlite:///{tmp_path / 'env.db'}")
+    monkeypatch.setenv("OPENIMR_API_KEYS", "intake=env-intake-key")
+    monkeypatch.delenv("OPENIMR_API_KEYS_FILE", raising=False)
+    monkeypatch.setenv("OPENIMR_MAX_BODY", "100")
+    app = create_app_from_env()
+    with TestClient(app) as client:
+        headers = {"X-API-Key": "env-intake-key"}
+        assert client.get("/cases", headers=headers).json() == []
+        assert client.post("/cases", json={"x": "y" * 200}, headers=headers).status_code == 413
+    app.state.store.close()
+    assert (tmp_path / "env.db").exists()

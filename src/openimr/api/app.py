@@ -349,3 +349,11 @@ def create_app(
         return the_store.verify_audit_log()
 
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for `openimr serve --workers N`: each worker process builds its own app from the
+    environment (OPENIMR_DB, OPENIMR_API_KEYS[_FILE], OPENIMR_MAX_BODY)."""
+    import os
+
+    return create_app(None, max_body_bytes=int(os.environ.get("OPENIMR_MAX_BODY", DEFAULT_MAX_BODY)))

@@ -17,12 +17,23 @@ Clients send the key in the X-API-Key header. OpenAPI: /openapi.json, docs: /doc
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
     from openimr.api.app import create_app
 
-    app = create_app(args.db, max_body_bytes=args.max_body)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    app = create_app(args.db, max_body_bytes=args.max_body)  # fails fast on bad keys or --db
+    if args.workers <= 1:
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+        return 0
+    app.state.store.close()
+    # several processes: each builds its app from the environment (the GIL stays per process)
+    if args.db:
+        os.environ["OPENIMR_DB"] = args.db
+    os.environ["OPENIMR_MAX_BODY"] = str(args.max_body)
+    uvicorn.run("openimr.api.app:create_app_from_env", factory=True, workers=args.workers,
+                host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -36,5 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--db", help="store URL or SQLite file (default: $OPENIMR_DB, else the user data dir)")
     p.add_argument("--max-body", type=int, default=2 * 1024 * 1024,
                    help="largest accepted request body in bytes (default 2 MiB)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes (default 1; more suits PostgreSQL)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info"])
     p.set_defaults(handler=_serve)
