@@ -1,10 +1,11 @@
 """`openimr evaluate DIR`: blind each letter, re-decide it, compare with the real reviewer.
 
-Citation agreement (the rule, also in the README): an item counts when the reviewer cited a
-guideline (items citing no medical evidence are left out of the denominator). We agree when our
-applied recommendation and the reviewer's citation name the same guideline document (guideline +
-edition family, as normalized by `openimr.guidelines.normalize_citation`) and one of the sections
-the reviewer cited is the section of our recommendation.
+Citation agreement (the rule, also in the README): an item counts when the reviewer's guideline
+line names at least one guideline (items citing no medical evidence are left out). We agree when
+one (document, section) pair the reviewer cited names the recommendation we applied, under the
+matching rule of `openimr.guidelines.citations` (same document whatever the edition year, e.g.
+CPMTG 2009 = 2016; same normalized section name or a known alias; a citation naming no section
+matches the whole document).
 """
 
 from __future__ import annotations
@@ -43,14 +44,17 @@ class EvaluationReport(BaseModel):
         return [i for i in self.items if i.truth != i.ours]
 
 
-def citation_agrees(reviewer_text: str | None, ours: ItemDetermination) -> bool | None:
-    from openimr.guidelines import citation_matches
+def citation_agrees(reviewer_text: str | None, ours: ItemDetermination, kb: Any) -> bool | None:
+    """True when one (document, section) pair the reviewer cited names the row we applied."""
+    from openimr.guidelines import parse_citations
 
-    if not reviewer_text or "did not cite" in reviewer_text.lower():
-        return None
-    if not ours.citations:
+    refs = parse_citations(reviewer_text, kb) if reviewer_text else []
+    if not refs:
+        return None  # the reviewer cited no guideline
+    if not ours.citations or not ours.citations[0].recommendation_id:
         return False
-    return bool(citation_matches(reviewer_text, ours.citations[0]))
+    applied = ours.citations[0].recommendation_id
+    return any(kb.ref_matches(ref, kb.get(applied)) for ref in refs)
 
 
 def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool = False) -> EvaluationReport:
@@ -89,7 +93,7 @@ def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool =
                     ours=mine.outcome,
                     reviewer_guideline=truth.maximus_guideline,
                     our_guideline=mine.citations[0].text() if mine.citations else None,
-                    citation_match=citation_agrees(truth.maximus_guideline, mine),
+                    citation_match=citation_agrees(truth.maximus_guideline, mine, kb),
                     confidence=mine.confidence,
                     gaps=mine.gaps,
                 )

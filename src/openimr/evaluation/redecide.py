@@ -31,14 +31,16 @@ def letter_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def letter_text(path: Path) -> str:
-    from openimr.letters.pdftext import pdf_to_text
+    """A letter's text: PDFs (encrypted ones too) through the letters package's extractor."""
+    from openimr.letters.pdftext import is_pdf, pdf_text
 
-    if path.suffix.lower() == ".pdf":
-        return pdf_to_text(path)
+    data = path.read_bytes()
+    if is_pdf(data):
+        return pdf_text(data, name=str(path))
     try:
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not a text file") from None
+        raise InputError(f"{path}: neither a PDF nor a UTF-8 text letter") from None
 
 
 def decide_blinded_text(text: str, source_name: str, kb: Any = None) -> list[ItemDetermination]:
