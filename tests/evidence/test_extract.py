@@ -255,6 +255,11 @@ def test_imaging_and_electrodiagnostic_findings() -> None:
     assert "carpal tunnel" in fact.attributes["finding"]
 
 
+def test_findings_name_the_body_parts_of_their_sentence() -> None:
+    fact = only(read("X-ray of the left wrist revealed a distal radius fracture."), "red_flag")
+    assert fact.attributes["sentence_body_parts"] == ["wrist"]
+
+
 def test_surgery_with_date() -> None:
     fact = only(read("He underwent lumbar fusion on 5/5/2015."), "surgery")
     assert fact.attributes["date"] == "2015-05-05"

@@ -37,6 +37,11 @@ CONSERVATIVE = {
     "aquatic therapy", "injection", "epidural steroid injection", "TENS", "brace",
     "activity modification", "home exercise program",
 }
+LOCATED_KINDS = {
+    "red_flag", "imaging_result", "electrodiagnostic_result", "surgery", "surgery_planned",
+    "prior_treatment", "radiculopathy", "numbness", "weakness", "sensory_deficit",
+    "reflex_change", "neuro_deficit", "diagnosis", "instability", "osteoarthritis", "spasm",
+}
 SPAN_KEYS = ("matched", "match_start", "match_end")
 EXAM_WINDOW_BEFORE = 30
 EXAM_WINDOW_AFTER = 60
@@ -295,6 +300,19 @@ class _Reader:
                 }))
         derived += self.pain_relief_from_scores()
         self.facts.extend(derived)
+        self.attach_body_parts()
+
+    def attach_body_parts(self) -> None:
+        """Name the body parts of the sentence on findings about a place (a fracture where?)."""
+        parts: dict[int, list[str]] = {}
+        for fact in self.facts:
+            if fact.kind == "body_part" and fact.span is not None:
+                found = parts.setdefault(fact.span.start, [])
+                if fact.value not in found:
+                    found.append(fact.value)
+        for fact in self.facts:
+            if fact.kind in LOCATED_KINDS and fact.span is not None and fact.span.start in parts:
+                fact.attributes.setdefault("sentence_body_parts", parts[fact.span.start])
 
     def pain_relief_from_scores(self) -> list[ClinicalFact]:
         """Pain relief read from two scores: 'from 8/10 to 4/10' or '8/10 without, 4/10 with'."""
