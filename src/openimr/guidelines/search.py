@@ -31,6 +31,8 @@ from openimr.guidelines.citations import tokens
 if TYPE_CHECKING:
     from openimr.guidelines.kb import KnowledgeBase
 
+_TOPICAL = re.compile(r"\b(?:cream|gel|ointment|lotion|patch|patches|topical|transdermal)\b|\d\s*%", re.IGNORECASE)
+_TOPICAL_FORMS = {"cream", "gel", "ointment", "lotion", "patch", "spray", "foam", "pad"}
 _POST_OP = re.compile(
     r"\bpost[- ]?op|\bpostoperative|\bpost[- ]?surg|associated surgical service|after (?:the )?surgery",
     re.IGNORECASE,
@@ -55,11 +57,6 @@ class SearchResult(Model):
         return self.hits[0].recommendation if self.hits else None
 
 
-@functools.lru_cache(maxsize=1)
-def _phrases_of(row_key: str, phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    return tuple(t for t in {tuple(tokens(p, drop=False)) for p in phrases} if t)
-
-
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
@@ -79,6 +76,11 @@ class _Index:
 
     def __init__(self, kb: KnowledgeBase):
         self.phrases = {r.id: _row_phrases(r) for r in kb.rows}
+        self.synonyms = {
+            r.id: tuple(t for t in (tuple(tokens(x, drop=False)) for x in r.treatments.synonyms) if t)
+            for r in kb.rows
+        }
+        self.order = {r.id: n for n, r in enumerate(kb.rows)}
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -101,12 +103,22 @@ def _phase(facts: ClinicalFacts | None) -> str | None:
     return None
 
 
+def is_topical(request: TreatmentRequest) -> bool:
+    """Whether the request is for a topical or compounded product (parser fields, else the text)."""
+    if request.drug_class in ("topical", "compound") or request.route in ("topical", "transdermal"):
+        return True
+    if request.dose_form in _TOPICAL_FORMS:
+        return True
+    return bool(_TOPICAL.search(request.text))
+
+
 def score_row(
     rec: Recommendation,
     request: TreatmentRequest,
     words: list[str],
     phrases: tuple[tuple[str, ...], ...],
     facts: ClinicalFacts | None,
+    synonyms: tuple[tuple[str, ...], ...] = (),
 ) -> tuple[float, list[str], bool]:
     """(score, reasons, addresses) of one row for one request."""
     t = rec.treatments
@@ -114,26 +126,44 @@ def score_row(
     reasons: list[str] = []
     named = False
     matched = sorted((p for p in phrases if _contains(words, p)), key=len, reverse=True)
+    by_synonym = any(_contains(words, p) for p in synonyms)
     if matched:
         named = True
         score += 6 + 2 * len(matched[0]) + min(len(matched) - 1, 3)
         reasons.append(f"names '{' '.join(matched[0])}'")
+    # a generic the text itself names is strong evidence; one the parser inferred from a brand
+    # is weaker, so a row listing that very product name ("Deprizine" kits) can outrank it
+    named_generic = bool(request.drug) and any(
+        _contains(words, tuple(tokens(d, drop=False))) for d in (request.drug or "").split("/")
+    )
+    drug_weight = 12 if named_generic else 5
     if request.drug:
         parts = request.drug.split("/")
         hits = [d for d in parts if d in t.drugs]
-        if hits:
+        if request.drug in t.drugs:
             named = True
-            score += 10 + 2 * len(hits) / len(parts)
+            score += drug_weight
+            reasons.append(f"drug {request.drug}")
+        elif hits:
+            named = True
+            score += drug_weight * len(hits) / len(parts)
             reasons.append(f"drug {'/'.join(hits)}")
     if request.drug_class and request.drug_class in t.drug_classes:
         named = True
-        score += 4
+        score += 4 if named_generic or not request.drug else 2
         reasons.append(f"drug class {request.drug_class}")
     if request.service and request.service in t.services:
         named = True
         score += 6
         reasons.append(f"service {request.service}")
     addresses = named
+    if "medication" in t.categories and request.category in ("medication", "other"):
+        # a topical product is governed by the topical rows, a pill by the oral ones
+        row_topical = bool({"topical", "compound"} & set(t.drug_classes))
+        topical = is_topical(request)
+        # ...unless a topical row is named by one of its own product names ("Deprizine" kits)
+        if (topical and not row_topical) or (row_topical and not topical and not by_synonym):
+            addresses = False
     if t.categories and request.category != "other":
         if request.category in t.categories:
             score += 2
@@ -143,9 +173,12 @@ def score_row(
     if rec.body_parts:
         if request.body_parts:
             common = [b for b in request.body_parts if b in rec.body_parts]
-            if common:
+            if len(common) == len(request.body_parts):
                 score += 3
                 reasons.append(f"body part {', '.join(common)}")
+            elif common:  # a region-specific row covers only part of the request
+                score -= 2
+                reasons.append(f"covers only {', '.join(common)}")
             else:
                 addresses = False
         else:
@@ -187,6 +220,7 @@ def search(
     from openimr.guidelines.kb import LEVEL_ORDER, in_force
 
     idx = _index(kb)
+    order = idx.order
     words = tokens(request.text, drop=False)
     if request.partial_authorization is not None:
         words = tokens(request.partial_authorization.disputed.text, drop=False) or words
@@ -195,13 +229,14 @@ def search(
     for rec in kb.rows:
         if not in_force(rec, review_date):
             continue
-        score, reasons, addresses = score_row(rec, request, words, idx.phrases[rec.id], facts)
+        score, reasons, addresses = score_row(rec, request, words, idx.phrases[rec.id], facts, idx.synonyms[rec.id])
         if not addresses:
             continue
         level_rank = LEVEL_ORDER.index(rec.level)
         newest = (rec.effective_from or dt.date.min).toordinal()
         key = (kb.document_of(rec.id).key, rec.id.split(".", 1)[-1])
-        entry = (level_rank, -score, -newest, rec.id, SearchHit(recommendation=rec, score=score, reasons=reasons))
+        # ties: the newest edition, then file order (files list the general row before narrower ones)
+        entry = (level_rank, -score, -newest, order[rec.id], SearchHit(recommendation=rec, score=score, reasons=reasons))
         if key not in best_per_row or entry[:4] < best_per_row[key][:4]:
             best_per_row[key] = entry
     scored = sorted(best_per_row.values(), key=lambda e: e[:4])
