@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from openimr.reviewers.rules import ConflictRules, load_rules
@@ -143,7 +144,7 @@ class NameIndex:
         if normalized:
             scores = process.cdist(
                 [normalized], self.names, scorer=fuzz.ratio, processor=None,
-                score_cutoff=self.threshold, dtype="float32",
+                score_cutoff=self.threshold, dtype=np.float64,
             )[0]
             for pos in scores.nonzero()[0]:
                 hits[int(pos)] = float(scores[pos])
