@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import textwrap
 from functools import cache
 from pathlib import Path
@@ -65,6 +66,7 @@ STATE_NAMES = {
     "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
     "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
 }
+_ITEM_HEADING = re.compile(r": (?:Upheld|Overturned|Pending)$")
 PRIORITY_LABELS = {"regular": "Standard", "expedited": "Expedited"}
 
 
@@ -311,8 +313,13 @@ def _page_chunks(lines: list[str], size: int) -> list[list[str]]:
         if carry:
             block = [*carry, "", *block]
             carry = []
-        if len(block) == 1 and block is not blocks[-1]:
-            carry = block  # a heading: keep it with what follows
+        heading = (
+            len(block) == 1
+            or _ITEM_HEADING.search(block[-1])
+            or (len(block) <= 3 and block[0].isupper())  # a section title and its intro
+        )
+        if heading and block is not blocks[-1]:
+            carry = block  # keep it with what follows
             continue
         merged.append(block)
     if carry:
