@@ -338,3 +338,16 @@ def test_any_text_parses_or_fails_with_input_error(pieces: list[str]) -> None:
         assert "\n" not in str(exc)
         return
     assert letter.items and all(item.treatment for item in letter.items)
+
+
+def test_openimr_rendered_layout_draft_marks_and_signature_block() -> None:
+    """openimr's own letters: "Guideline relied on:", DRAFT page marks, attestation after items."""
+    body = item("Physical therapy x 6", "Upheld").replace(
+        "MAXIMUS guideline:", "DRAFT - NOT A FINAL DETERMINATION\nGuideline relied on:"
+    )
+    text = (HEADER + body + "ATTESTATION\nSigned by expert reviewer RV-1 on 2015-02-02.\n"
+            "DRAFT: this determination has not been signed.\n")
+    [only] = parse_text(text).items
+    assert only.maximus_guideline.startswith("Decision based on MTUS Chronic Pain")
+    assert only.citations[0].section == "Physical medicine treatment"
+    assert only.decision_rationale == "The request is not medically necessary."

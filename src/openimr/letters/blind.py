@@ -7,7 +7,7 @@ from __future__ import annotations
 from openimr.errors import InputError
 from openimr.letters.parse import detect_format
 from openimr.letters.parse.common import PAGE, content, item_spans, to_lines
-from openimr.letters.parse.sections import items_begin
+from openimr.letters.parse.sections import items_begin, items_end
 
 
 def _treatment(header: str, decision: str) -> str:
@@ -29,7 +29,7 @@ def blind_text(text: str, source_name: str | None = None) -> str:
         raise InputError(f"{name}: blinding supports the 2014 and later layouts, not the 2013 notice")
     lines = to_lines(text)
     begin = items_begin(lines)
-    spans = item_spans(lines[begin:]) if begin is not None else []
+    spans = item_spans(lines[begin : items_end(lines, begin)]) if begin is not None else []
     if begin is None or not spans:
         raise InputError(f"{name}: IMR letter layout found but no decided or pending item")
     out = list(lines[: begin + spans[0][0]])

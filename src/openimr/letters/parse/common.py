@@ -108,7 +108,12 @@ def labelled_line(lines: Sequence[str], label_rx: str) -> str | None:
 
 ITEM_LABELS = (
     ("claims_administrator_guideline", r"Claims\s+Administrator\s+guideline\s*:"),
-    ("maximus_guideline", r"(?:MAXIMUS|Expert\s+Reviewer(?:'s)?)\s+guideline\s*:"),
+    (
+        "maximus_guideline",
+        r"(?:(?:MAXIMUS|Expert\s+Reviewer(?:'s)?|IMR)\s+guideline\s*:"
+        r"|Guideline\(?s?\)?\s+relied\s+(?:up)?on(?:\s+by\s+the\s+(?:Expert|Professional)\s+Reviewer)?"
+        r"\s*:)",
+    ),
     ("decision_rationale", r"Decision\s+rationale\s*:"),
 )
 _LABEL_START = re.compile(

@@ -25,6 +25,11 @@ ISSUES = re.compile(
     r"^(?:IMR ISSUES,? DECISIONS,? AND RATIONALES|IMR DECISION\(?S?\)? AND RATIONALE\(?S?\)?)\b",
     re.IGNORECASE,
 )
+# what may follow the last item: a signature block, a draft notice, reviewer qualifications
+ISSUES_END = re.compile(
+    r"^(?:ATTESTATION\b|DRAFT:|MEDICAL (?:REVIEWER )?QUALIFICATIONS\b|Medical Qualifications of the"
+    r" Expert Reviewer)",
+)
 _SUMMARY_PREFACE = re.compile(
     r"^The expert reviewer developed the following clinical case summary based on a review of the"
     r" case file, including all medical records:?\s*",
@@ -81,6 +86,12 @@ def items_begin(lines: Sequence[str]) -> int | None:
     return _skip_preface(lines, issues + 1, len(lines), _ISSUES_PREFACE)
 
 
+def items_end(lines: Sequence[str], begin: int) -> int:
+    """Index just past the last item's text (a signature block or draft notice may follow)."""
+    end = find_line(lines, ISSUES_END, begin)
+    return len(lines) if end is None else end
+
+
 def parse_sectioned(lines: Sequence[str], layout: Layout, source_name: str | None) -> ParsedLetter:
     n = len(lines)
     how = find_line(lines, HOW_MADE)
@@ -108,7 +119,7 @@ def parse_sectioned(lines: Sequence[str], layout: Layout, source_name: str | Non
             documents = _documents(lines[docs + 1 : stop])
     items = []
     if begin_items is not None:
-        items = segment_items(lines[begin_items:])
+        items = segment_items(lines[begin_items : items_end(lines, begin_items)])
     return ParsedLetter(
         **fields,
         reviewer_licensure=labelled_line(credentials, r"State\(s\)\s+of\s+Licensure\s*:"),
