@@ -351,3 +351,16 @@ def test_openimr_rendered_layout_draft_marks_and_signature_block() -> None:
     assert only.maximus_guideline.startswith("Decision based on MTUS Chronic Pain")
     assert only.citations[0].section == "Physical medicine treatment"
     assert only.decision_rationale == "The request is not medically necessary."
+
+
+def test_pdf_locked_with_a_user_password_is_input_error(tmp_path: Path) -> None:
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+    path = tmp_path / "locked.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    with pytest.raises(InputError, match=r"locked.pdf: PDF is encrypted with a user password"):
+        parse_letter(path)

@@ -28,9 +28,7 @@ def pdf_text(data: bytes, name: str = "PDF") -> str:
         return pypdf_text(data, name)
     try:
         return pdfium_text(data)
-    except InputError:
-        raise
-    except Exception:  # noqa: BLE001 - PDFium failed on this file: let pypdf try
+    except Exception:  # noqa: BLE001 - PDFium failed on this file: let pypdf try, or explain
         return pypdf_text(data, name)
 
 
@@ -55,10 +53,7 @@ def _page_lines(textpage) -> list[tuple[float, str]]:  # noqa: ANN001
 def pdfium_text(data: bytes) -> str:
     import pypdfium2 as pdfium
 
-    try:
-        document = pdfium.PdfDocument(data, password="")
-    except pdfium.PdfiumError as exc:
-        raise InputError(f"unreadable PDF ({exc})") from exc
+    document = pdfium.PdfDocument(data, password="")  # PdfiumError: pypdf will say why
     pages = []
     try:
         for page_index in range(len(document)):

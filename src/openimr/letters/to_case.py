@@ -54,7 +54,7 @@ _UR_DATE = re.compile(
 _DIAGNOSES = re.compile(
     r"(?:diagnos(?:es|is)\s+(?:of|include[sd]?|including|were|was|are|is|:)\s*:?|diagnosed"
     r" (?:with|as having)|(?:undergoing|being) treat(?:ment|ed) for|treated for|"
-    r"were noted to include:?)"
+    r"(?:diagnoses|impressions)[^.]{0,30}?noted to include:?)"
     r"\s+(?P<list>[^.]+(?:\.\d[^.]*)*)\.",
     re.IGNORECASE,
 )
@@ -111,7 +111,7 @@ def diagnoses_from_summary(summary: str) -> list[Diagnosis]:
         for part in re.split(r",\s*(?:and\s+)?|;\s*|\s+and\s+(?=[a-z])", listed):
             text = part.strip(" .:")
             text = re.sub(
-                r"^(?:the\s+|a\s+|an\s+)?(?:(?:diagnoses|diagnosis)\s+(?:of\s+)?|documented as\s+)",
+                r"^(?:the\s+|a\s+|an\s+)?(?:(?:diagnoses|diagnosis)\s+(?:of\s+)?|documented (?:as|is)\s+)",
                 "", text, flags=re.I,
             )
             key = text.lower()
