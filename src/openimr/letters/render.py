@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 import textwrap
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ FORMATS = ("text", "html", "pdf", "json")
 TEXT_WIDTH = 95
 TEXT_PAGE_LINES = 56  # body lines per page-equivalent of the text letter (a printed page)
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+_PDF_LOCK = threading.Lock()
 
 # Our own wording of the DWC boilerplate: who the reviewer is and what they had to be.
 HOW_MADE = (
@@ -102,13 +104,14 @@ def render_pdf(det: Determination) -> bytes:
     # fontTools stamps the current time into each embedded font subset unless SOURCE_DATE_EPOCH
     # is set; pin it to the decision date so the same determination gives the same bytes.
     epoch = dt.datetime.combine(det.decision_date, dt.time(), tzinfo=dt.UTC).timestamp()
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = previous or str(int(epoch))
-    try:
-        return HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
+    with _PDF_LOCK:  # the environment is process-wide: one PDF at a time per process
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = previous or str(int(epoch))
+        try:
+            return HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf()
+        finally:
+            if previous is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 # ---------------------------------------------------------------------------------------------
