@@ -57,6 +57,13 @@ def test_full_lifecycle_with_deadlines(store) -> None:  # type: ignore[no-untype
     assert drafted.state == "drafted" and drafted.determination_status == "draft"
     signed = store.sign(case.case_number, "R-7", "reviewer:R-7")
     assert signed.status == "signed" and signed.signature.reviewer_code == "R-7"
+    other = make_case("CM15-0000077", items=3)
+    store.add_case(other, "intake")
+    listed = {c.case_number: c for c in store.list_cases("admin")}
+    assert (listed[case.case_number].determination_status, listed[case.case_number].items) == (
+        "signed", 1)
+    assert (listed[other.case_number].determination_status, listed[other.case_number].items) == (
+        None, 3)
     issued = store.transition(case.case_number, "issued", "admin")
     assert issued.state == "issued" and issued.decision_due is None
     events = store.get_case(case.case_number, "admin").events

@@ -181,11 +181,18 @@ class Store:
             .limit(1)
         ).scalar_one_or_none()
 
-    def _summary(self, session: Session, row: CaseRow) -> CaseSummary:
-        latest = self._latest_determination(session, row.id)
-        items = session.execute(
-            select(func.count()).select_from(DisputedItemRow).where(DisputedItemRow.case_id == row.id)
-        ).scalar_one()
+    def _summary(
+        self, session: Session, row: CaseRow, known: tuple[str | None, int] | None = None
+    ) -> CaseSummary:
+        """`known`: (latest determination status, item count) when the caller fetched them in bulk."""
+        if known is None:
+            latest = self._latest_determination(session, row.id)
+            items = session.execute(
+                select(func.count()).select_from(DisputedItemRow)
+                .where(DisputedItemRow.case_id == row.id)
+            ).scalar_one()
+            known = (latest.status if latest else None, items)
+        status, items = known
         return CaseSummary(
             case_number=row.case_number,
             state=row.state,
@@ -203,7 +210,7 @@ class Store:
                 if lifecycle.is_open(row.state) else None
             ),
             ineligible_reason=row.ineligible_reason,
-            determination_status=latest.status if latest else None,
+            determination_status=status,
             items=items,
             version=row.version,
         )
@@ -306,7 +313,19 @@ class Store:
             if reviewer is not None:
                 query = query.where(CaseRow.assigned_reviewer == reviewer)
             rows = session.execute(query.order_by(CaseRow.case_number)).scalars().all()
-            summaries = [self._summary(session, row) for row in rows]
+            # two grouped queries instead of two per case
+            counts = dict(session.execute(
+                select(DisputedItemRow.case_id, func.count()).group_by(DisputedItemRow.case_id)
+            ).all())
+            latest_ids = select(func.max(DeterminationRow.id)).group_by(DeterminationRow.case_id)
+            statuses = dict(session.execute(
+                select(DeterminationRow.case_id, DeterminationRow.status)
+                .where(DeterminationRow.id.in_(latest_ids))
+            ).all())
+            summaries = [
+                self._summary(session, row, (statuses.get(row.id), counts.get(row.id, 0)))
+                for row in rows
+            ]
             self._append_audit(session, actor, "list_cases", None, {"count": len(summaries)})
         far = dt.date.max
         return sorted(summaries, key=lambda s: (s.decision_due or far, s.case_number))
