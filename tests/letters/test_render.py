@@ -288,3 +288,10 @@ def test_rendered_text_reads_back_through_the_letter_parser() -> None:
     for parsed, item in zip(letter.items, det.items, strict=True):
         # the parser may run the last rationale on into the attestation block: check the start
         assert (parsed.decision_rationale or "").startswith(_flat(item.rationale))
+
+
+def test_signed_status_without_a_signature_stays_a_draft() -> None:
+    det = make_determination().model_copy(update={"status": "signed"})
+    text = render_letter(det, "text")
+    assert text.startswith("DRAFT") and "ATTESTATION" not in text
+    assert 'class="draft-banner"' in render_letter(det, "html")

@@ -85,6 +85,11 @@ def render_letter(det: Determination, fmt: str) -> str | bytes:
     raise InputError(f"format: unknown letter format {fmt!r} (expected one of {', '.join(FORMATS)})")
 
 
+def is_draft(det: Determination) -> bool:
+    """A letter loses its DRAFT mark only with a signature: "signed" without one stays a draft."""
+    return not (det.status == "signed" and det.signature is not None)
+
+
 def render_text(det: Determination) -> str:
     body = _template("letter.txt.j2").render(**letter_context(det))
     lines = _wrap(body, TEXT_WIDTH)
@@ -130,7 +135,7 @@ def letter_context(det: Determination) -> dict[str, Any]:
     pairs = [(header[i], header[i + 1]) for i in range(0, len(header), 2)]
     return {
         "case_number": det.case_number,
-        "draft": det.status != "signed",
+        "draft": is_draft(det),
         "draft_banner": DRAFT_BANNER,
         "draft_footer": DRAFT_FOOTER,
         "header_pairs": pairs,
@@ -207,7 +212,7 @@ def _guideline_relied_on(item: ItemDetermination) -> str:
 
 
 def _signature_context(det: Determination) -> dict[str, str] | None:
-    if det.status != "signed" or det.signature is None:
+    if is_draft(det) or det.signature is None:
         return None
     signed_at = det.signature.signed_at
     if signed_at.tzinfo is not None:
@@ -281,7 +286,7 @@ def _paginate_text(lines: list[str], det: Determination) -> str:
     """Split into page-equivalents separated by form feeds (as pdftotext does), each opening with
     the running header of the DWC letters; every page of a draft also opens with a DRAFT line."""
     pages = _page_chunks(lines, TEXT_PAGE_LINES)
-    draft = det.status != "signed"
+    draft = is_draft(det)
     out: list[str] = []
     for number, page in enumerate(pages, start=1):
         if draft:
