@@ -1,0 +1,106 @@
+"""Every criterion of every row can be met and can fail, as evaluated by the engine.
+
+Inputs are generated from each criterion's check and params (not from known letters), so the test
+covers new rows automatically. A `not_recommended` criterion is never met; a `chronic_pain`
+criterion without a case or contrary fact is "not documented", which fails a required criterion
+just the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from openimr.domain.facts import ClinicalFact, ClinicalFacts
+from openimr.domain.guideline import Criterion, Recommendation
+from openimr.domain.request import TreatmentRequest
+from openimr.guidelines import load_knowledge_base
+
+evaluate_criterion = pytest.importorskip("openimr.engine.criteria").evaluate_criterion
+
+KB = load_knowledge_base()
+# one edition per recommendation is enough: editions share their criteria
+ROWS = sorted({(KB.document_of(r.id).key, r.id.split(".", 1)[1]): r for r in KB.rows}.values(), key=lambda r: r.id)
+
+
+def _modality(crit: Criterion, rec: Recommendation) -> str:
+    named = crit.params.get("modalities") or crit.params.get("modality")
+    if isinstance(named, str):
+        return named
+    if named:
+        return named[0]
+    t = rec.treatments
+    return (t.services or t.synonyms or t.drugs or ["treatment"])[0]
+
+
+def _setup(crit: Criterion, rec: Recommendation, met: bool) -> tuple[TreatmentRequest, list[ClinicalFact]]:
+    """A request and facts that make `crit` met (or not), honouring its applies_if condition."""
+    modality = _modality(crit, rec)
+    req: dict[str, Any] = {"text": rec.section, "service": modality}
+    facts: list[ClinicalFact] = []
+    cond = crit.applies_if
+    if cond == "continuation" or crit.check == "prior_trial_improvement":
+        effect = "improved" if met else "no improvement"
+        facts.append(ClinicalFact(kind="prior_treatment", attributes={"modality": modality, "effect": effect}))
+    elif cond and cond != "initial" and not cond.startswith("!"):
+        facts.append(ClinicalFact(kind=cond))
+    p = crit.params
+    check = crit.check
+    if check == "sessions_at_most":
+        req["sessions"] = p["max"] if met else p["max"] + 1
+    elif check == "frequency_at_most":
+        req["frequency_per_week"] = p["max"] if met else p["max"] + 1
+    elif check == "duration_at_most":
+        req["duration_weeks"] = p["weeks"] if met else p["weeks"] + 1
+    elif check == "quantity_at_most":
+        req["quantity"] = p["max"] if met else p["max"] + 1
+    elif check == "fact_present":
+        facts.append(ClinicalFact(kind=p["kind"], negated=not met, attributes=p.get("attributes") or {}))
+    elif check == "fact_absent":
+        if not met:
+            facts.append(ClinicalFact(kind=p["kind"], attributes=p.get("attributes") or {}))
+    elif check == "any_fact_present":
+        facts.append(ClinicalFact(kind=p["kinds"][0], negated=not met))
+    elif check == "chronic_pain":
+        if met:
+            facts.append(ClinicalFact(kind="chronic_pain"))
+    elif check in ("age_at_least", "age_at_most"):
+        older = check == "age_at_least"
+        age = p["years"] if met else p["years"] + (-1 if older else 1)
+        facts.append(ClinicalFact(kind="age", value=age))
+    elif check == "med_at_most":
+        # morphine 30 mg tablets for 30 days: the daily MED equals the tablet count
+        req.update(drug="morphine", drug_class="opioid", strength="30 mg")
+        req["quantity"] = int(p["mg"]) if met else int(p["mg"]) * 2
+    return TreatmentRequest(**req), facts
+
+
+@pytest.mark.parametrize("rec", ROWS, ids=lambda r: r.id)
+def test_each_criterion_can_be_met_and_not_met(rec: Recommendation) -> None:
+    exercised = 0
+    for crit in rec.criteria:
+        if crit.check == "not_recommended":
+            req, facts = _setup(crit, rec, met=True)
+            result = evaluate_criterion(crit, req, ClinicalFacts(facts=facts))
+            assert result.status == "not_met", f"{rec.id}:{crit.id}"
+            assert rec.status == "not_recommended"
+            exercised += 1
+            continue
+        req, facts = _setup(crit, rec, met=True)
+        met = evaluate_criterion(crit, req, ClinicalFacts(facts=facts))
+        assert met.status == "met", f"{rec.id}:{crit.id} should be met: {met.explanation}"
+        req, facts = _setup(crit, rec, met=False)
+        failed = evaluate_criterion(crit, req, ClinicalFacts(facts=facts))
+        assert failed.status in ("not_met", "not_documented"), f"{rec.id}:{crit.id}: {failed.explanation}"
+        assert failed.status == "not_met" or crit.check == "chronic_pain"
+        exercised += 1
+    assert exercised == len(rec.criteria) > 0
+
+
+def test_initial_trial_limit_does_not_apply_to_a_continuation() -> None:
+    crit = next(c for c in KB.get("mtus_acu2007.acupuncture").criteria if c.id == "trial")
+    req = TreatmentRequest(text="Acupuncture 12 sessions", category="acupuncture", sessions=12)
+    assert evaluate_criterion(crit, req, ClinicalFacts()).status == "not_met"
+    prior = ClinicalFact(kind="prior_treatment", attributes={"modality": "acupuncture", "effect": "improved"})
+    assert evaluate_criterion(crit, req, ClinicalFacts(facts=[prior])).status == "not_applicable"

@@ -1,0 +1,132 @@
+"""The knowledge base loads, every row validates with provenance, and bad data fails loudly."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from openimr.domain.facts import FACT_KINDS
+from openimr.errors import KnowledgeBaseError, NotFoundError
+from openimr.guidelines import load_knowledge_base
+from openimr.guidelines.loader import DATA_DIR, load_files
+
+GOOD_ROW = """
+document:
+  key: test_doc
+  guideline: Test Guideline
+  level: mtus
+  editions:
+    - {edition: "2016", id_prefix: t2016}
+  source: test
+rows:
+  - id: ok_row
+    section: Massage therapy
+    treatments: {categories: [massage], synonyms: [massage]}
+    status: recommended
+    criteria:
+      - {id: visits, description: up to 6, check: sessions_at_most, params: {max: 6}, gap: fewer visits}
+    provenance: {source: test}
+    rationale: test row
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "bad.yaml") -> Path:
+    folder = tmp_path / "mtus"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_knowledge_base_is_large_and_every_row_has_provenance_and_criteria() -> None:
+    kb = load_knowledge_base()
+    distinct = {(kb.document_of(r.id).key, r.id.split(".", 1)[1]) for r in kb.rows}
+    assert len(distinct) > 150  # distinct recommendations, editions not double counted
+    assert len({r.id for r in kb.rows}) == len(kb.rows)
+    for rec in kb.rows:
+        assert rec.provenance.source.strip(), rec.id
+        assert rec.rationale.strip(), rec.id
+        assert rec.criteria, rec.id
+        for crit in rec.criteria:
+            if crit.required and crit.check != "not_recommended":
+                assert crit.gap, f"{rec.id}:{crit.id} needs a gap sentence"
+            for kind in [crit.params.get("kind"), *crit.params.get("kinds", [])]:
+                assert kind is None or kind in FACT_KINDS, f"{rec.id}:{crit.id} {kind}"
+
+
+def test_all_levels_and_required_documents_are_present() -> None:
+    kb = load_knowledge_base()
+    assert {r.level for r in kb.rows} >= {"mtus", "acoem_odg", "other_guideline"}
+    for key in [
+        "mtus_cpmtg", "mtus_opioids_2016", "mtus_acupuncture", "mtus_postsurgical", "mtus_neck",
+        "mtus_shoulder", "mtus_elbow", "mtus_forearm_wrist_hand", "mtus_low_back", "mtus_knee",
+        "mtus_ankle_foot", "mtus_stress", "mtus_general_approaches", "mtus_acoem_2017", "mtus_formulary",
+    ]:
+        assert key in kb.documents, key
+
+
+def test_editions_have_effective_dates_in_sequence() -> None:
+    kb = load_knowledge_base()
+    massage_2009, massage_2016 = kb.get("cpmtg2009.massage"), kb.get("cpmtg2016.massage")
+    assert massage_2009.pages == massage_2016.pages == "60"
+    assert massage_2009.effective_to < massage_2016.effective_from
+    assert str(kb.get("mtus_acoem2017.opioids_chronic").effective_from) == "2017-12-01"
+    assert str(kb.get("mtus_formulary2018.special_fill").effective_from) == "2018-01-01"
+    assert kb.get("cpmtg2016.massage").effective_to < kb.get("mtus_acoem2017.opioids_chronic").effective_from
+
+
+def test_unknown_row_id_is_not_found() -> None:
+    with pytest.raises(NotFoundError, match="nope"):
+        load_knowledge_base().get("nope")
+
+
+def test_good_file_loads(tmp_path: Path) -> None:
+    files = load_files(_write(tmp_path, GOOD_ROW, "good.yaml"))
+    assert [r.id for r in files[0].rows] == ["t2016.ok_row"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("status: recommended", "status: maybe"), "row ok_row: status"),
+        (("check: sessions_at_most, params: {max: 6}", "check: sessions_at_most, params: {}"), "needs params"),
+        (("check: sessions_at_most, params: {max: 6}", "check: fact_present, params: {kind: unicorn}"), "unknown fact kind"),
+        ((", gap: fewer visits", ""), "needs a gap"),
+        (("rationale: test row", "rationale: test row\n    surprise: 1"), "row ok_row: surprise"),
+        (("treatments: {categories: [massage]", "treatments: {categories: [massages]"), "row ok_row: treatments"),
+    ],
+)
+def test_invalid_row_names_file_and_row(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    assert change[0] in GOOD_ROW
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_files(_write(tmp_path, GOOD_ROW.replace(*change)))
+    assert "bad.yaml" in str(err.value)
+    assert message in str(err.value)
+
+
+def test_broken_yaml_names_file_and_line(tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeBaseError, match=r"bad.yaml: not valid YAML line \d+"):
+        load_files(_write(tmp_path, GOOD_ROW.replace("synonyms: [massage]}", "synonyms: [massage}")))
+
+
+def test_duplicate_row_ids_across_files_fail(tmp_path: Path) -> None:
+    _write(tmp_path, GOOD_ROW, "a.yaml")
+    _write(tmp_path, GOOD_ROW.replace("key: test_doc", "key: other_doc"), "b.yaml")
+    with pytest.raises(KnowledgeBaseError, match="t2016.ok_row"):
+        load_files(tmp_path)
+
+
+def test_real_data_file_with_a_bad_row_is_reported(tmp_path: Path) -> None:
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    path = tmp_path / "data" / "mtus" / "acupuncture_2007.yaml"
+    path.write_text(path.read_text().replace("check: frequency_at_most", "check: visits_at_most"))
+    with pytest.raises(KnowledgeBaseError, match=r"acupuncture_2007.yaml: row acupuncture: criteria"):
+        load_files(tmp_path / "data")
+
+
+def test_loading_is_fast() -> None:
+    start = time.perf_counter()
+    load_files(DATA_DIR)  # uncached parse and validation of every file
+    assert time.perf_counter() - start < 0.5
