@@ -63,7 +63,7 @@ def main() -> None:
     for kind, n in coverage.most_common():
         print(f"| {kind} | {n} |")
 
-    for name in ("evidence_gold", "evidence_heldout"):
+    for name in ("evidence_gold", "evidence_heldout", "evidence_heldout2"):
         result = score(load_gold(ROOT / "tests" / "data" / f"{name}.jsonl"))
         micro = result["micro"]
         print(f"\n## tests/data/{name}.jsonl\n")

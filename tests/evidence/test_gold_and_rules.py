@@ -16,11 +16,12 @@ from openimr.evidence.scoring import load_gold, score
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "tests" / "data" / "evidence_gold.jsonl"
 HELDOUT = ROOT / "tests" / "data" / "evidence_heldout.jsonl"
+HELDOUT2 = ROOT / "tests" / "data" / "evidence_heldout2.jsonl"
 LETTERS = ROOT.parent / "shared" / "data" / "dwc-imr-letters" / "dwc_imr_letters_2016_2017.jsonl"
 STATUSES = {"asserted", "negated", "hypothetical"}
 
 
-@pytest.mark.parametrize("path", [GOLD, HELDOUT])
+@pytest.mark.parametrize("path", [GOLD, HELDOUT, HELDOUT2])
 def test_gold_files_are_well_formed(path: Path) -> None:
     rows = load_gold(path)
     assert len(rows) >= 40
@@ -28,7 +29,8 @@ def test_gold_files_are_well_formed(path: Path) -> None:
 
     for row in rows:
         assert row["text"].strip()
-        assert set(row["facts"].values()) <= STATUSES
+        for status in row["facts"].values():
+            assert set(status if isinstance(status, list) else [status]) <= STATUSES
         assert set(row["facts"]) <= set(FACT_KINDS)
 
 
@@ -43,9 +45,11 @@ def test_gold_precision_and_recall_floor() -> None:
         assert result["per_kind"][kind]["recall"] >= 0.8, kind
 
 
-def test_heldout_precision_and_recall_floor() -> None:
-    # labelled after the rules were frozen; the honest estimate (see docs/benchmarks/evidence.md)
-    result = score(load_gold(HELDOUT))
+@pytest.mark.parametrize("path", [HELDOUT, HELDOUT2])
+def test_heldout_precision_and_recall_floor(path: Path) -> None:
+    # each set was labelled before the extractor first ran on it; its first-run figures are the
+    # honest estimates (docs/benchmarks/evidence.md); the floor sits below those
+    result = score(load_gold(path))
     assert result["micro"]["precision"] >= 0.9, result["errors"]
     assert result["micro"]["recall"] >= 0.8, result["errors"]
 

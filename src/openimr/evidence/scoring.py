@@ -1,7 +1,7 @@
 """Precision and recall of the extractor against hand-labelled sentences (tests/data/evidence_gold.jsonl).
 
 A gold row: {"source": case number, "text": sentence(s), "facts": {kind: status}, "values": {...}}
-with status "asserted", "negated" or "hypothetical". A prediction is the set of (kind, status)
+with status "asserted", "negated" or "hypothetical" (or a list of them). A prediction is the set of (kind, status)
 pairs read from the text; derived chronicity (which needs a review date) is left out.
 """
 
@@ -32,6 +32,16 @@ def predicted_pairs(facts: ClinicalFacts) -> set[tuple[str, str]]:
     }
 
 
+def gold_pairs(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """(kind, status) pairs of a gold row; a status may be a list ("normal cervical and decreased
+    lumbar range of motion": negated and asserted)."""
+    pairs = []
+    for kind, status in row["facts"].items():
+        for one in status if isinstance(status, list) else [status]:
+            pairs.append((kind, one))
+    return pairs
+
+
 def load_gold(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
@@ -47,7 +57,7 @@ def score(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     for row in rows:
         facts = extract_text(row["text"], record_id=row.get("source", "gold"))
         predicted = predicted_pairs(facts)
-        gold = {(kind, status) for kind, status in row["facts"].items()}
+        gold = set(gold_pairs(row))
         for kind, _ in predicted & gold:
             tp[kind] += 1
         for kind, _ in predicted - gold:
