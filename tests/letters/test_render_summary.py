@@ -7,6 +7,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from openimr.intake import load_case, parse_case_data
 from openimr.letters.summary import describe_record, documents_reviewed, summarize_case
 
@@ -156,3 +159,27 @@ def test_seed_example_summary_matches_the_seed_letter_facts() -> None:
         "certifying physical therapy 2 times a week for 4 weeks to the right wrist",
     ):
         assert phrase in text
+
+
+def test_record_without_section_labels_gives_its_opening_sentences() -> None:
+    text = (
+        "Patient seen for knee pain. Exam shows effusion. Plan is MRI. Follow up in two weeks. "
+        "Extra sentence."
+    )
+    records = [{"id": "n1", "type": "consult", "date": "2016-03-10", "text": text}]
+    summary = summarize_case(make_case(records=records))
+    assert (
+        "According to the consultation report dated 03/10/2016: Patient seen for knee pain. "
+        "Exam shows effusion. Plan is MRI." in summary
+    )
+    assert "Follow up" not in summary
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(min_size=0, max_size=400))
+def test_any_record_text_gives_a_bounded_summary(text: str) -> None:
+    records = [{"id": "r1", "type": "pr2", "date": "2016-03-10", "text": text}]
+    summary = summarize_case(make_case(records=records))
+    assert summary.startswith("The injured worker is")
+    assert summary.rstrip().endswith(".")
+    assert len(summary) < 2000

@@ -37,7 +37,8 @@ RECORD_EXCERPT_CHARS = 600
 _HEADING = re.compile(r"^\s*[A-Z][A-Z0-9 /&()-]{1,40}:\s*")
 _SKIPPED_SECTIONS = ("DIAGNOS", "ICD", "WORK STATUS", "MEDICATION LIST")
 _ORIGINAL_REQUEST = re.compile(r"^(.+?)\s+was the original request\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)%][.!?])\s+(?=[A-Z0-9])")
+# a sentence ends after two word characters and a stop ("MRI." ends one; "M.D." and "Dr." do not)
+_SENTENCE_END = re.compile(r"(?<!\bDr\.)(?<!\bvs\.)(?<=[A-Za-z0-9)%]{2}[.!?])\s+(?=[A-Z0-9])")
 
 
 def summarize_case(case: Case, review_date: dt.date | None = None) -> str:
