@@ -57,3 +57,17 @@ def test_seed_blinded() -> None:
 def test_not_a_letter() -> None:
     with pytest.raises(InputError, match="not an IMR Final Determination Letter"):
         blind_text("Dear Sir, thank you.")
+
+
+def test_blinding_a_2014_necessity_worded_item_hides_the_outcome() -> None:
+    text = (
+        "Case Number: CM14-0000001\nCLINICAL CASE SUMMARY\nWrist pain.\n\n"
+        "IMR ISSUES, DECISIONS AND RATIONALES\n\n"
+        "Naproxen 550mg #60 is not medically necessary and appropriate.\n\n"
+        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Treatment Guidelines NSAIDs"
+        " Page(s): 67-68.\n\nDecision rationale: Not needed.\n"
+    )
+    blinded = blind_text(text)
+    assert "Naproxen 550mg #60: Pending" in blinded
+    assert "medically necessary" not in blinded
+    assert [i.treatment for i in parse_text(blinded).items] == ["Naproxen 550mg #60"]

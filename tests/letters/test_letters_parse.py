@@ -364,3 +364,28 @@ def test_pdf_locked_with_a_user_password_is_input_error(tmp_path: Path) -> None:
         writer.write(handle)
     with pytest.raises(InputError, match=r"locked.pdf: PDF is encrypted with a user password"):
         parse_letter(path)
+
+
+def test_2014_item_lines_worded_as_medical_necessity() -> None:
+    """2014-2015 letters may word an item as "<treatment> is [not] medically necessary and
+    appropriate" instead of "<treatment>: Upheld"."""
+    body = (
+        "Physical therapy 2 times a week for 6 weeks to the right wrist is not medically necessary\n"
+        "and appropriate.\n\n"
+        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Treatment Guidelines Physical\n"
+        "medicine Page(s): 98-99.\n\n"
+        "Decision rationale: Twelve visits exceed the guideline. The request is not medically"
+        " necessary.\n\n"
+        "Naproxen 550mg #60 is medically necessary and appropriate.\n\n"
+        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Treatment Guidelines NSAIDs"
+        " Page(s): 67-68.\n\n"
+        "Decision rationale: The request is medically necessary.\n"
+    )
+    letter = parse_text(HEADER.replace("Case Number", "Case No") + body)
+    assert letter.format == "format_2014"
+    assert [(i.treatment, i.decision) for i in letter.items] == [
+        ("Physical therapy 2 times a week for 6 weeks to the right wrist", "Upheld"),
+        ("Naproxen 550mg #60", "Overturned"),
+    ]
+    assert letter.items[1].citations[0].pages == "67-68"
+    assert letter.items[0].decision_rationale.startswith("Twelve visits")

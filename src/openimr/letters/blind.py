@@ -6,17 +6,8 @@ from __future__ import annotations
 
 from openimr.errors import InputError
 from openimr.letters.parse import detect_format
-from openimr.letters.parse.common import PAGE, content, item_spans, to_lines
+from openimr.letters.parse.common import PAGE, content, item_spans, to_lines, treatment_of
 from openimr.letters.parse.sections import items_begin, items_end
-
-
-def _treatment(header: str, decision: str) -> str:
-    from openimr.letters.parse.common import _MARKER_SAME_LINE
-
-    match = _MARKER_SAME_LINE.match(header)
-    if match and match.group("dec") == decision:
-        return match.group("head").rstrip(" :")
-    return header.removesuffix(decision).rstrip(" :")
 
 
 def blind_text(text: str, source_name: str | None = None) -> str:
@@ -35,6 +26,6 @@ def blind_text(text: str, source_name: str | None = None) -> str:
     out = list(lines[: begin + spans[0][0]])
     for start, marker, _end, decision in spans:
         header = content(lines[begin + start : begin + marker + 1])
-        out.extend([f"{_treatment(header, decision)}: Pending", ""])
+        out.extend([f"{treatment_of(header, decision)}: Pending", ""])
     blinded = "\n".join(out).replace(f"\n{PAGE}\n", PAGE)
     return blinded.rstrip("\n") + "\n"

@@ -121,6 +121,10 @@ _LABEL_START = re.compile(
 )
 _MARKER_SAME_LINE = re.compile(r"^(?P<head>.*?)(?::|\bis)\s*(?P<dec>Upheld|Overturned|Pending)\.?$")
 _MARKER_ALONE = re.compile(r"^(?P<dec>Upheld|Overturned|Pending)\.?$")
+# the 2014-2015 wording of an item line: "<treatment> is [not] medically necessary and appropriate"
+_MARKER_NECESSITY = re.compile(
+    r"\s+is\s+(?P<neg>not\s+)?medically\s+necessary(?:\s+and\s+appropriate)?\.?$", re.IGNORECASE
+)
 _CONTINUATION = re.compile(
     r"^(?:[a-z]|was authorized\b|authorized\b|The remaining IMR|remaining IMR|The original request,"
     r"|by the Claims|Claims Administrator\.|Administrator\.|request IMR|IMR eligible)"
@@ -158,7 +162,11 @@ def find_markers(lines: Sequence[str]) -> list[tuple[int, str]]:
                 continue
             decision = alone.group("dec")
         else:
-            continue
+            following = _next_content(lines, index + 1)
+            necessity = _MARKER_NECESSITY.search(content(lines[max(0, index - 3) : index + 1]))
+            if not necessity or following is None or not _LABEL_START.match(following):
+                continue
+            decision = "Upheld" if necessity.group("neg") else "Overturned"
         following = _next_content(lines, index + 1)
         if decision == "Pending" or following is None or _LABEL_START.match(following):
             markers.append((index, decision))
@@ -255,16 +263,26 @@ def item_spans(lines: Sequence[str]) -> list[tuple[int, int, int, str]]:
     return spans
 
 
+def treatment_of(header: str, decision: str) -> str:
+    """The item text of a header line, without its decision ("X: Upheld", "X is: Upheld",
+    "X is not medically necessary and appropriate")."""
+    if header.rstrip(". ").endswith(decision):
+        if re.search(r"\bis:?\s*" + decision + r"\.?$", header):
+            # keep the " is" of "... Z is: Upheld", as published; drop the colon
+            return re.sub(r":?\s*" + decision + r"\.?$", "", header).rstrip(": ").strip()
+        match = _MARKER_SAME_LINE.match(header)
+        if match:
+            return match.group("head").strip().rstrip(":").strip()
+    if _MARKER_NECESSITY.search(header):
+        return _MARKER_NECESSITY.sub("", header).strip()
+    return header
+
+
 def segment_items(lines: Sequence[str]) -> list[ParsedItem]:
     """Items of an issues section (the lines after its heading and preamble)."""
     items: list[ParsedItem] = []
     for start, marker, end, decision in item_spans(lines):
-        header = content(lines[start : marker + 1])
-        match = _MARKER_SAME_LINE.match(header)
-        treatment = match.group("head").strip() if match else header
-        # keep the " is" of "... Z is: Upheld", as published; drop the colon
-        if header.rstrip(". ").endswith(decision) and re.search(r"\bis:?\s*" + decision, header):
-            treatment = re.sub(r":?\s*" + decision + r"\.?$", "", header).rstrip(": ").strip()
+        treatment = treatment_of(content(lines[start : marker + 1]), decision)
         body_text = "\n".join(line for line in lines[marker + 1 : end] if line != PAGE)
         fields = split_item_body(body_text)
         maximus = fields["maximus_guideline"]
