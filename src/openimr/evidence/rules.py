@@ -124,9 +124,12 @@ def _load_body_parts() -> list[TargetSpec]:
         value = row.get("value")
         if value not in BODY_PARTS:
             raise KnowledgeBaseError(f"{file}: {where}: {value!r} is not a DESIGN body part")
-        for j, pattern in enumerate(row.get("patterns") or []):
+        patterns = list(row.get("patterns") or [])
+        for j, pattern in enumerate(patterns):
             _compile(file, f"{where}.patterns[{j}]", pattern)
-            specs.append(TargetSpec(kind="body_part", literal=value, pattern=pattern, value=value))
+        if patterns:  # one rule per body part: fewer passes of the regex matcher
+            joined = "|".join(f"(?:{p})" for p in patterns)
+            specs.append(TargetSpec(kind="body_part", literal=value, pattern=joined, value=value))
     return specs
 
 
