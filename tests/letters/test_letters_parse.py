@@ -389,3 +389,12 @@ def test_2014_item_lines_worded_as_medical_necessity() -> None:
     ]
     assert letter.items[1].citations[0].pages == "67-68"
     assert letter.items[0].decision_rationale.startswith("Twelve visits")
+
+
+def test_item_header_starting_in_lower_case_after_a_finished_rationale() -> None:
+    text = HEADER + item("Physical therapy x 6", "Upheld") + item(
+        "retrospective urine drug screen (DOS 11/11/2016)", "Upheld"
+    )
+    assert [i.treatment for i in parse_text(text).items] == [
+        "Physical therapy x 6", "retrospective urine drug screen (DOS 11/11/2016)",
+    ]

@@ -173,12 +173,19 @@ def find_markers(lines: Sequence[str]) -> list[tuple[int, str]]:
     return markers
 
 
-def _needs_more(candidate: list[str]) -> bool:
-    """True when a header candidate is only the tail of a longer header (split paragraph)."""
+def _needs_more(candidate: list[str], clean_break: bool = False) -> bool:
+    """True when a header candidate is only the tail of a longer header (split paragraph).
+
+    After a clean break (a blank line, no page break, the text before it a finished sentence) a
+    header may well start in lower case ("retrospective ..."): only the partial-authorization
+    sentences then show that more belongs to it.
+    """
     text = content(candidate)
     if not text or _MARKER_ALONE.match(text):
         return True
-    if _CONTINUATION.match(text):
+    if not clean_break and _CONTINUATION.match(text):
+        return True
+    if clean_break and re.match(r"^(?:was authorized|authorized|by the Claims|Administrator\.)", text):
         return True
     return bool(re.search(r"remaining IMR\s+eligible|The original request,", text)) and not re.search(
         r"was the original request", text
@@ -209,8 +216,10 @@ def header_start(lines: Sequence[str], marker: int, floor: int) -> int:
             return start
         run = lines[index + 1 : run_end + 1]
         has_blank = any(not line for line in run)
-        is_break = has_blank and (PAGE not in run or bool(_SENTENCE_END.search(lines[index])))
-        if is_break and not _needs_more(list(lines[start : marker + 1])):
+        finished = bool(_SENTENCE_END.search(lines[index]))
+        is_break = has_blank and (PAGE not in run or finished)
+        clean = is_break and PAGE not in run and finished
+        if is_break and not _needs_more(list(lines[start : marker + 1]), clean):
             return start
     else:
         return start
