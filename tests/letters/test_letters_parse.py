@@ -398,3 +398,8 @@ def test_item_header_starting_in_lower_case_after_a_finished_rationale() -> None
     assert [i.treatment for i in parse_text(text).items] == [
         "Physical therapy x 6", "retrospective urine drug screen (DOS 11/11/2016)",
     ]
+
+
+def test_parse_letter_accepts_the_text_itself() -> None:
+    text = HEADER + item("Physical therapy x 6", "Upheld")
+    assert parse_letter(text).items[0].treatment == "Physical therapy x 6"

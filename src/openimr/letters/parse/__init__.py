@@ -65,13 +65,15 @@ def parse_text(text: str, source_name: str | None = None) -> ParsedLetter:
 
 
 def parse_letter(source: str | Path | bytes) -> ParsedLetter:
-    """Parse a letter from a PDF or text file path, or from PDF/text bytes."""
+    """Parse a letter from a PDF or text file path, from PDF/text bytes, or from its text."""
     from openimr.letters.pdftext import is_pdf, pdf_text
 
     if isinstance(source, bytes):
         if is_pdf(source):
             return parse_text(pdf_text(source), None)
         return parse_text(source.decode("utf-8", errors="replace"), None)
+    if isinstance(source, str) and ("\n" in source or len(source) > 1024):
+        return parse_text(source)  # the letter's text itself, not a file name
     path = Path(source)
     if not path.is_file():
         raise NotFoundError(f"{path}: no such file")
