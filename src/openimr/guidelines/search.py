@@ -177,12 +177,12 @@ def score_row(
                 score += 3
                 reasons.append(f"body part {', '.join(common)}")
             elif common:  # a region-specific row covers only part of the request
-                score -= 2
+                score -= 4
                 reasons.append(f"covers only {', '.join(common)}")
             else:
                 addresses = False
-        else:
-            score -= 1
+        else:  # the request names no body part: a region-specific row is a guess
+            score -= 4
     post_op = bool(_POST_OP.search(request.text)) or bool(facts and facts.asserted("surgery"))
     if "post_surgical" in rec.phases:
         if post_op:
