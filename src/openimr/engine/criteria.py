@@ -64,8 +64,50 @@ def _at_most(
     return _result(criterion, "met", f"The request is for {_fmt(value)} {noun}, within the {_fmt(limit)} recommended.")
 
 
+def course_sessions(req: TreatmentRequest) -> int | None:
+    """Visits in the whole requested course: for a partial authorization, the original request
+    (what UR certified plus the disputed remainder), since a guideline limit bounds the course."""
+    partial = req.partial_authorization
+    if partial is not None:
+        original = partial.original.sessions
+        if original is None and partial.authorized is not None and partial.authorized.sessions is not None:
+            remainder = partial.disputed.sessions or requested_sessions(req)
+            original = partial.authorized.sessions + remainder if remainder is not None else None
+        if original is not None:
+            return original
+    return requested_sessions(req)
+
+
+def completed_sessions(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts) -> tuple[int, list[ClinicalFact]]:
+    """Visits of the same treatment already completed, where the record counts them."""
+    terms = _modality_terms(c, req)
+    counted = [
+        f for f in facts.asserted("prior_treatment")
+        if isinstance(f.attributes.get("sessions"), int) and _same_modality(f, terms)
+    ]
+    return sum(int(f.attributes["sessions"]) for f in counted), counted
+
+
 def _sessions_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
-    return _at_most(c, requested_sessions(req), float(c.params["max"]), "visits", "not_documented")
+    limit = float(c.params["max"])
+    course = course_sessions(req)
+    if course is None:
+        return _result(c, "not_documented", "The request does not state how many visits are asked for.")
+    done, evidence = (0, []) if c.params.get("include_prior") is False else completed_sessions(c, req, facts)
+    total = course + done
+    parts = [f"{course} visits requested"]
+    if req.partial_authorization is not None and course != requested_sessions(req):
+        parts = [f"{course} visits in the original request (including those already authorized)"]
+    if done:
+        parts.append(f"{done} already completed")
+    described = " plus ".join(parts)
+    if total > limit:
+        return _result(c, "not_met", f"{_capital(described)}: {total} in all, more than the {_fmt(limit)} recommended.", evidence)
+    return _result(c, "met", f"{_capital(described)}: {total} in all, within the {_fmt(limit)} recommended.", evidence)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _frequency_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
@@ -130,13 +172,14 @@ def _modality_terms(c: Criterion, req: TreatmentRequest) -> set[str]:
     return {t for t in terms if t and t != "other"}
 
 
+def _same_modality(fact: ClinicalFact, terms: set[str]) -> bool:
+    modality = str(fact.attributes.get("modality", fact.value or "")).lower()
+    return bool(modality) and any(t in modality or modality in t for t in terms)
+
+
 def prior_use(req: TreatmentRequest, facts: ClinicalFacts, terms: set[str]) -> list[ClinicalFact]:
     """Facts showing the requested treatment was already given (a course of it, or the same drug)."""
-    found: list[ClinicalFact] = []
-    for fact in facts.asserted("prior_treatment"):
-        modality = str(fact.attributes.get("modality", fact.value or "")).lower()
-        if modality and any(t in modality or modality in t for t in terms):
-            found.append(fact)
+    found: list[ClinicalFact] = [f for f in facts.asserted("prior_treatment") if _same_modality(f, terms)]
     for fact in facts.asserted("current_medication"):
         drug = str(fact.attributes.get("drug", fact.value or "")).lower()
         klass = str(fact.attributes.get("drug_class", "")).lower()
@@ -145,16 +188,20 @@ def prior_use(req: TreatmentRequest, facts: ClinicalFacts, terms: set[str]) -> l
     return found
 
 
+def _effect(fact: ClinicalFact) -> str:
+    return str(fact.attributes.get("effect", "")).lower().replace("_", " ")
+
+
 def _prior_trial_improvement(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
     prior = prior_use(req, facts, _modality_terms(c, req))
     if not prior:
         return _result(c, "not_applicable", "No earlier course of this treatment is documented; this is an initial trial.")
-    improved = [f for f in prior if str(f.attributes.get("effect", "")).lower() in ("improved", "improvement", "helpful")]
+    improved = [f for f in prior if _effect(f) in ("improved", "improvement", "helpful", "benefit")]
     gains = facts.asserted("functional_improvement")
     if improved or gains:
         chosen = improved or gains
         return _result(c, "met", f"Documented benefit from the earlier course: {_quote(chosen[0])}", chosen)
-    failed = [f for f in prior if str(f.attributes.get("effect", "")).lower() in ("no improvement", "none", "worse", "failed")]
+    failed = [f for f in prior if _effect(f) in ("no improvement", "none", "worse", "failed", "no benefit")]
     negated = facts.negated("functional_improvement")
     if failed or negated:
         chosen = failed or negated
@@ -233,7 +280,7 @@ def _estimate_daily_med(req: TreatmentRequest) -> float | None:
 
 def _quote(fact: ClinicalFact) -> str:
     if fact.span is not None:
-        return f'"{fact.span.text.strip()}"'
+        return '"' + " ".join(fact.span.text.split()) + '"'
     return str(fact.value if fact.value is not None else fact.kind.replace("_", " "))
 
 

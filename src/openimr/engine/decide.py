@@ -104,6 +104,12 @@ def decide_item(
     top = hits[0]
     rec: Recommendation = top.recommendation
     criteria = list(rec.criteria) + implicit_criteria(rec)
+    if "post_surgical" in rec.phases:
+        # a post-operative course is counted afresh: therapy before the operation does not use it up
+        criteria = [
+            c.model_copy(update={"params": {**c.params, "include_prior": False}}) if c.check == "sessions_at_most" else c
+            for c in criteria
+        ]
     results = [evaluate_criterion(c, request, facts, case) for c in criteria]
     outcome = choose_outcome(results)
     by_id = {c.id: c for c in criteria}
