@@ -17,7 +17,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pydantic import Field
+import numpy as np
+from pydantic import Field, PrivateAttr, computed_field
 
 from openimr.domain.case import Case
 from openimr.domain.common import Model
@@ -57,13 +58,43 @@ class Exclusion(Model):
 
 
 class Assignment(Model):
+    """The screening result.  `eligible` and `excluded` are built on first access from the
+    screening snapshot (every decision is already made by `assign`): materializing 500
+    explanation objects per case would otherwise dominate bulk assignment."""
+
     case_number: str
     deadline: dt.date
     deadline_detail: Deadline
-    eligible: list[RankedReviewer] = Field(default_factory=list)
-    excluded: list[Exclusion] = Field(default_factory=list)
     chosen: RankedReviewer | None = None
     reason: str  # why the chosen reviewer, or why nobody
+    _screen: _Screen | None = PrivateAttr(default=None)
+    _eligible: list[RankedReviewer] | None = PrivateAttr(default=None)
+    _excluded: list[Exclusion] | None = PrivateAttr(default=None)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def eligible(self) -> list[RankedReviewer]:
+        """Eligible reviewers, best first."""
+        if self._eligible is None:
+            self._eligible = self._screen.ranked() if self._screen else []
+        return self._eligible
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def excluded(self) -> list[Exclusion]:
+        """Every excluded reviewer, in panel order, with all its reasons."""
+        if self._excluded is None:
+            self._excluded = self._screen.exclusions() if self._screen else []
+        return self._excluded
+
+    @property
+    def eligible_codes(self) -> list[str]:
+        """Eligible reviewer codes, best first, without building the explanations."""
+        return self._screen.eligible_codes() if self._screen else []
+
+    @property
+    def excluded_count(self) -> int:
+        return self._screen.excluded_count() if self._screen else 0
 
     def contract_dict(self) -> dict:
         """The `openimr assign --json` shape (DESIGN.md): reviewers by code."""
@@ -110,7 +141,11 @@ class PanelIndex:
     affiliations: NameIndex | None = None
     case_ties: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     names: NameIndex | None = None
-    _fit_cache: dict[tuple[int, CaseNeed], tuple[float, str, str | None]] = field(default_factory=dict)
+    qualified: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    signature_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    code_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    _need_cache: dict[CaseNeed, _NeedFit] = field(default_factory=dict)
+    _holds_matrix: tuple[np.ndarray, dict[str, int]] | None = None
 
     @classmethod
     def build(cls, panel: Sequence[Reviewer], rules: Rules | None = None,
@@ -142,16 +177,128 @@ class PanelIndex:
                     index.case_ties.setdefault(key, []).append((i, j))
             if reviewer.name:
                 index.names.add(reviewer.name, i, -1)
+        index.qualified = np.array([not p.problems for p in index.profiles], dtype=bool)
+        index.signature_of = np.array([p.signature for p in index.profiles], dtype=np.int64)
+        order = sorted(range(len(index.reviewers)), key=lambda k: index.reviewers[k].code)
+        index.code_rank = np.empty(len(order), dtype=np.int64)
+        index.code_rank[order] = np.arange(len(order))
         return index
 
-    def fit(self, signature: int, need: CaseNeed) -> tuple[float, str, str | None]:
-        """(fit, matched specialty, reason when some item is not covered) for a specialty set."""
-        key = (signature, need)
-        cached = self._fit_cache.get(key)
+    def need_fit(self, need: CaseNeed) -> _NeedFit:
+        """Fit of every distinct specialty set of the panel to a case's needs (memoized).
+
+        Vectorized: holds[s, k] says specialty set s holds specialty k; an item's need is a
+        vector of fits over k; a set's fit to the item is the best of what it holds, and to the
+        case the worst over items (every item must be covered)."""
+        cached = self._need_cache.get(need)
         if cached is None:
-            cached = _fit(self.signatures[signature], need, self.specialty_map)
-            self._fit_cache[key] = cached
+            holds, column = self._holds()
+            fits = np.full(len(self.signatures), np.inf)
+            for _, item_need in need.items:
+                vector = np.zeros(len(column))
+                for name, score in item_need:
+                    vector[column[name]] = score
+                fits = np.minimum(fits, (holds * vector).max(axis=1, initial=0.0))
+            if not need.items:
+                fits = np.zeros(len(self.signatures))
+            if need.condition_specialties:
+                treats = np.zeros(len(column))
+                treats[[column[n] for n in need.condition_specialties]] = 1.0
+                bonus = ((holds @ treats) > 0) & (fits > 0)
+                fits = fits + bonus * self.specialty_map.fit.condition_bonus
+            cached = _NeedFit(np.round(fits, 3), need, self)
+            if len(self._need_cache) > 4096:  # bound memory on endless distinct cases
+                self._need_cache.clear()
+            self._need_cache[need] = cached
         return cached
+
+    def _holds(self) -> tuple[np.ndarray, dict[str, int]]:
+        if self._holds_matrix is None:
+            column = {name: k for k, name in enumerate(sorted(self.specialty_map.rows))}
+            holds = np.zeros((len(self.signatures), len(column)))
+            for s, names in enumerate(self.signatures):
+                for name in names:
+                    holds[s, column[name]] = 1.0
+            self._holds_matrix = (holds, column)
+        return self._holds_matrix
+
+
+class _NeedFit:
+    """Fits per specialty set; the words (matched specialty, mismatch) are written on demand."""
+
+    def __init__(self, fits: np.ndarray, need: CaseNeed, index: PanelIndex) -> None:
+        self.fits = fits
+        self._need = need
+        self._index = index
+        self._words: dict[int, tuple[float, str, str | None]] = {}
+
+    def _explain(self, signature: int) -> tuple[float, str, str | None]:
+        words = self._words.get(signature)
+        if words is None:
+            words = _fit(self._index.signatures[signature], self._need, self._index.specialty_map)
+            self._words[signature] = words
+        return words
+
+    def matched(self, signature: int) -> str:
+        return self._explain(signature)[1]
+
+    def mismatch(self, signature: int) -> str | None:
+        return self._explain(signature)[2]
+
+
+@dataclass
+class _Screen:
+    """Everything `assign` decided for one case, kept to explain it on demand.  Loads and
+    capacities are copied, so later changes to the panel do not rewrite the explanation."""
+
+    index: PanelIndex
+    need_fit: _NeedFit
+    conflicts: dict[int, list[str]]
+    loads: np.ndarray
+    capacities: np.ndarray
+    ok: np.ndarray
+    order: np.ndarray  # eligible reviewer positions, best first
+    fit: np.ndarray  # per eligible position in `order`
+    done_days: np.ndarray
+    meets: np.ndarray
+    slack: np.ndarray
+    today: dt.date
+    deadline: Deadline
+
+    def eligible_codes(self) -> list[str]:
+        return [self.index.reviewers[int(i)].code for i in self.order]
+
+    def excluded_count(self) -> int:
+        return int(len(self.ok) - self.ok.sum())
+
+    def ranked_one(self, k: int) -> RankedReviewer:
+        i = int(self.order[k])
+        profile = self.index.profiles[i]
+        load, capacity = int(self.loads[i]), int(self.capacities[i])
+        return _ranked(
+            k + 1, profile, float(self.fit[k]), self.need_fit.matched(profile.signature), load,
+            capacity, self.today + dt.timedelta(days=int(self.done_days[k])),
+            bool(self.meets[k]), int(self.slack[k]), self.deadline,
+        )
+
+    def ranked(self) -> list[RankedReviewer]:
+        return [self.ranked_one(k) for k in range(len(self.order))]
+
+    def exclusions(self) -> list[Exclusion]:
+        out: list[Exclusion] = []
+        for i in np.flatnonzero(~self.ok):
+            i = int(i)
+            profile = self.index.profiles[i]
+            reasons = list(profile.problems)
+            reasons.extend(self.conflicts.get(i, ()))
+            if self.need_fit.fits[profile.signature] <= 0:
+                reasons.append(self.need_fit.mismatch(profile.signature) or "specialty does not match")
+            if self.loads[i] >= self.capacities[i]:
+                reasons.append(
+                    f"at full capacity ({int(self.loads[i])}/{int(self.capacities[i])} open cases)"
+                )
+            out.append(Exclusion(reviewer=profile.reviewer.code, reasons=reasons))
+        return out
 
 
 def _counted_specialties(reviewer: Reviewer, smap: SpecialtyMap, rules: Rules) -> tuple[str, ...]:
@@ -229,55 +376,54 @@ def assign(
     need = index.specialty_map.case_need(
         requests, [d.description for d in case.diagnoses] + [case.summary or ""]
     )
+    need_fit = index.need_fit(need)
     conflicts = _conflicts(case, index)
+    n = len(index.reviewers)
+    loads = np.fromiter((r.current_load for r in index.reviewers), dtype=np.int64, count=n)
+    capacities = np.fromiter((r.capacity for r in index.reviewers), dtype=np.int64, count=n)
+
+    fit_all = need_fit.fits[index.signature_of]
+    ok = index.qualified & (fit_all > 0) & (loads < capacities)
+    if conflicts:
+        ok[list(conflicts)] = False
+    eligible = np.flatnonzero(ok)
+
+    # Workload model: `capacity` cases per cycle, in order, so this case is done after
+    # ceil(cycle * (load + 1) / capacity) days (integer arithmetic: no float rounding).
     cycle = index.rules.deadlines.cycle_days
-
-    eligible: list[tuple[tuple, _Profile, float, str, dt.date, bool, int]] = []
-    excluded: list[Exclusion] = []
-    for i, profile in enumerate(index.profiles):
-        reviewer = profile.reviewer
-        reasons = list(profile.problems)
-        reasons.extend(conflicts.get(i, ()))
-        fit, matched, mismatch = index.fit(profile.signature, need)
-        if mismatch:
-            reasons.append(mismatch)
-        if reviewer.current_load >= reviewer.capacity:
-            reasons.append(f"at full capacity ({reviewer.current_load}/{reviewer.capacity} open cases)")
-        if reasons:
-            excluded.append(Exclusion(reviewer=reviewer.code, reasons=reasons))
-            continue
-        days_needed = math.ceil(cycle * (reviewer.current_load + 1) / reviewer.capacity)
-        done = today + dt.timedelta(days=days_needed)
-        meets = done <= deadline.due
-        slack = (deadline.due - done).days
-        load_ratio = reviewer.current_load / reviewer.capacity
-        key = (not meets, -fit, load_ratio, -slack, reviewer.code)
-        eligible.append((key, profile, fit, matched, done, meets, slack))
-
-    eligible.sort(key=lambda row: row[0])
-    ranked = [
-        _ranked(rank, profile, fit, matched, done, meets, slack, deadline)
-        for rank, (_, profile, fit, matched, done, meets, slack) in enumerate(eligible, start=1)
-    ]
-    chosen = ranked[0] if ranked else None
-    return Assignment(
+    load_e, cap_e = loads[eligible], capacities[eligible]
+    done_days = -(-(cycle * (load_e + 1)) // cap_e)
+    days_left = (deadline.due - today).days
+    meets = done_days <= days_left
+    slack = days_left - done_days
+    fit_e = fit_all[eligible]
+    # np.lexsort: the last key is the primary one.
+    order_in_e = np.lexsort((index.code_rank[eligible], -slack, load_e / cap_e, -fit_e, ~meets))
+    screen = _Screen(
+        index=index, need_fit=need_fit, conflicts=conflicts, loads=loads, capacities=capacities,
+        ok=ok, order=eligible[order_in_e], fit=fit_e[order_in_e],
+        done_days=done_days[order_in_e], meets=meets[order_in_e], slack=slack[order_in_e],
+        today=today, deadline=deadline,
+    )
+    chosen = screen.ranked_one(0) if len(screen.order) else None
+    result = Assignment(
         case_number=case.case_number,
         deadline=deadline.due,
         deadline_detail=deadline,
-        eligible=ranked,
-        excluded=excluded,
         chosen=chosen,
-        reason=_reason(chosen, ranked, excluded, need, deadline),
+        reason=_reason(chosen, screen, need, deadline),
     )
+    result._screen = screen
+    return result
 
 
-def _ranked(rank: int, profile: _Profile, fit: float, matched: str, done: dt.date, meets: bool,
-            slack: int, deadline: Deadline) -> RankedReviewer:
+def _ranked(rank: int, profile: _Profile, fit: float, matched: str, load: int, capacity: int,
+            done: dt.date, meets: bool, slack: int, deadline: Deadline) -> RankedReviewer:
     reviewer = profile.reviewer
-    load_ratio = reviewer.current_load / reviewer.capacity
+    load_ratio = load / capacity
     why = [
         f"specialty fit {fit:g} through {matched}",
-        f"load {reviewer.current_load}/{reviewer.capacity} open cases",
+        f"load {load}/{capacity} open cases",
         (f"expected done {done.isoformat()}, {slack} day(s) before the deadline {deadline.due.isoformat()}"
          if meets else
          f"cannot meet the deadline {deadline.due.isoformat()}: expected done {done.isoformat()} "
@@ -289,13 +435,13 @@ def _ranked(rank: int, profile: _Profile, fit: float, matched: str, done: dt.dat
     return RankedReviewer(
         reviewer=reviewer, code=reviewer.code, rank=rank, score=round(score, 3),
         specialty=profile.printed, matched_specialty=matched, specialty_fit=fit,
-        load=reviewer.current_load, capacity=reviewer.capacity, expected_completion=done,
+        load=load, capacity=capacity, expected_completion=done,
         meets_deadline=meets, why=why,
     )
 
 
-def _reason(chosen: RankedReviewer | None, ranked: list[RankedReviewer],
-            excluded: list[Exclusion], need: CaseNeed, deadline: Deadline) -> str:
+def _reason(chosen: RankedReviewer | None, screen: _Screen, need: CaseNeed,
+            deadline: Deadline) -> str:
     if chosen is not None:
         text = (f"{chosen.code} chosen: {chosen.matched_specialty} (fit {chosen.specialty_fit:g}), "
                 f"load {chosen.load}/{chosen.capacity}, expected done "
@@ -303,6 +449,7 @@ def _reason(chosen: RankedReviewer | None, ranked: list[RankedReviewer],
         if not chosen.meets_deadline:
             text += "; WARNING: no eligible reviewer can finish before the deadline"
         return text
+    excluded = screen.exclusions()
     counts: dict[str, int] = {}
     for exclusion in excluded:
         for kind in {_reason_kind(r) for r in exclusion.reasons}:

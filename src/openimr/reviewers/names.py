@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import combinations
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -18,6 +19,7 @@ from rapidfuzz import fuzz, process
 from openimr.reviewers.rules import ConflictRules, load_rules
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_MAX_SUBSET_WORDS = 8  # 247 sub-sets of 2+ words; longer names fall back to a scan
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,8 @@ class NameIndex:
     names: list[str] = field(default_factory=list)  # unique normalized names
     owners: list[list[tuple[int, int]]] = field(default_factory=list)  # (owner, entry) per name
     _token_sets: list[frozenset[str]] = field(default_factory=list)
-    _by_token: dict[str, list[int]] = field(default_factory=dict)
+    _by_token: dict[str, set[int]] = field(default_factory=dict)
+    _by_token_set: dict[frozenset[str], list[int]] = field(default_factory=dict)
     _by_acronym: dict[str, list[int]] = field(default_factory=dict)
     _position: dict[str, int] = field(default_factory=dict)
     _memo: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
@@ -126,7 +129,8 @@ class NameIndex:
             tokens = frozenset(normalized.split())
             self._token_sets.append(tokens)
             for token in tokens:
-                self._by_token.setdefault(token, []).append(pos)
+                self._by_token.setdefault(token, set()).add(pos)
+            self._by_token_set.setdefault(tokens, []).append(pos)
             for acronym in self.normalizer.acronyms(name):
                 self._by_acronym.setdefault(acronym, []).append(pos)
         self.owners[pos].append((owner, entry))
@@ -148,15 +152,8 @@ class NameIndex:
             )[0]
             for pos in scores.nonzero()[0]:
                 hits[int(pos)] = float(scores[pos])
-            tokens = frozenset(normalized.split())
-            candidates: set[int] = set()
-            for token in tokens:
-                candidates.update(self._by_token.get(token, ()))
-            for pos in candidates:
-                other = self._token_sets[pos]
-                short, long = (tokens, other) if len(tokens) <= len(other) else (other, tokens)
-                if _subset_match(short, long, self.normalizer):
-                    hits[pos] = 100.0
+            for pos in self._subset_hits(frozenset(normalized.split())):
+                hits[pos] = 100.0
             for pos in self._by_acronym.get(normalized, ()):
                 hits[pos] = 100.0
             for acronym in self.normalizer.acronyms(query):
@@ -165,3 +162,34 @@ class NameIndex:
         result = sorted(hits.items())
         self._memo[query] = result
         return result
+
+    def _subset_hits(self, tokens: frozenset[str]) -> set[int]:
+        """Indexed names whose words all appear in the query, or that contain all the query's
+        words, under the distinctive-subset rule; found by set lookups, not by scanning."""
+        hits: set[int] = set()
+        # the query inside an indexed name: intersect the names holding each query word
+        if len(tokens) >= 2 and self.normalizer.distinctive(tokens):
+            postings = sorted((self._by_token.get(t, set()) for t in tokens), key=len)
+            common = set(postings[0])
+            for posting in postings[1:]:
+                common &= posting
+                if not common:
+                    break
+            hits |= common
+        # an indexed name inside the query: look up every sub-set of the query's words
+        words = sorted(tokens)
+        if len(words) <= _MAX_SUBSET_WORDS:
+            for size in range(2, len(words) + 1):
+                for combo in combinations(words, size):
+                    key = frozenset(combo)
+                    found = self._by_token_set.get(key)
+                    if found and self.normalizer.distinctive(key):
+                        hits.update(found)
+        else:  # very long names: scan the names sharing a word
+            candidates: set[int] = set()
+            for token in tokens:
+                candidates |= self._by_token.get(token, set())
+            for pos in candidates:
+                if _subset_match(self._token_sets[pos], tokens, self.normalizer):
+                    hits.add(pos)
+        return hits

@@ -37,7 +37,7 @@ class DeadlineRules(Model):
     formulary_working_days: int = Field(ge=1)
     formulary_rule_from: dt.date
     holidays_not_closed: list[str] = Field(default_factory=list)
-    cycle_days: float = Field(gt=0)
+    cycle_days: int = Field(gt=0)
     provenance: str
 
 
