@@ -241,6 +241,23 @@ def test_neuro_deficits(text: str, kind: str) -> None:
     assert facts.asserted("neuro_deficit")
 
 
+def test_exam_result_in_its_own_clause_wins() -> None:
+    facts = read("Motor strength is 4 out of 5, reflexes are 2+ at the Achilles.")
+    assert facts.asserted("weakness")
+    assert facts.negated("reflex_change") and not facts.asserted("reflex_change")
+
+
+def test_no_neurological_deficits() -> None:
+    assert read("There were no neurological deficits in the lower extremities.").negated(
+        "neuro_deficit")
+
+
+def test_request_after_a_semicolon_is_hypothetical() -> None:
+    facts = read("The following treatment was requested; physical therapy 2 times a week for 4 "
+                 "weeks (8 sessions) for the right knee.")
+    assert facts.of_kind("prior_treatment") and not facts.asserted("prior_treatment")
+
+
 def test_exam_finding_without_result_is_not_a_fact() -> None:
     assert not read("Reflexes were tested.").of_kind("reflex_change")
 

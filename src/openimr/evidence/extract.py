@@ -66,6 +66,33 @@ def _nearest(regex: re.Pattern[str], text: str, start: int, end: int) -> int | N
     return best
 
 
+def _exam_status(text: str, start: int, end: int) -> str | None:
+    """'abnormal', 'normal' or None for an exam finding at [start, end) of a sentence.
+
+    The result written after the finding in its own clause wins ("reflexes are 2+"), then one
+    before it in the clause ("4/5 strength"), then the nearest in a window ("strength, sensation
+    and reflexes were normal").
+    """
+    c_start, c_end = _clause_bounds(text, start, end)
+    abnormal, normal = V.pattern("exam_abnormal"), V.pattern("exam_normal")
+    after = text[end:c_end]
+    before = text[c_start:start]
+    for part, pick in ((after, 0), (before, -1)):
+        hits = [(m.start(), "abnormal") for m in abnormal.finditer(part)]
+        hits += [(m.start(), "normal") for m in normal.finditer(part)]
+        if hits:
+            return sorted(hits)[pick][1]
+    if abnormal.search(text[start:end]):
+        return "abnormal"  # "weakness", "hyporeflexia"
+    near_abnormal = _nearest(abnormal, text, start, end)
+    near_normal = _nearest(normal, text, start, end)
+    if near_abnormal is None and near_normal is None:
+        return None
+    if near_abnormal is None or (near_normal is not None and near_normal < near_abnormal):
+        return "normal"
+    return "abnormal"
+
+
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause around [start, end): delimited by ; , : or the text ends."""
     left = max(text.rfind(d, 0, start) for d in (";", ",", ":"))
@@ -157,12 +184,10 @@ class _Reader:
                 flags["hypothetical"] = False
                 attrs["ongoing"] = True
         if meta.get("exam_status") and not flags["negated"]:
-            abnormal = _nearest(V.pattern("exam_abnormal"), sent_text, rel_start, rel_end)
-            normal = _nearest(V.pattern("exam_normal"), sent_text, rel_start, rel_end)
-            if abnormal is None and normal is None:
+            status = _exam_status(sent_text, rel_start, rel_end)
+            if status is None:
                 return  # the finding is named but its result is not stated here
-            if abnormal is None or (normal is not None and normal < abnormal):
-                flags["negated"] = True
+            flags["negated"] = status == "normal"
         if kind in EXAM_TESTS:
             # the nearer of "positive"/"negative" decides; ConText only when neither is written
             neg = _nearest(V.pattern("test_negative"), sent_text, rel_start, rel_end)
