@@ -75,3 +75,26 @@ def test_ten_thousand_characters_are_fast_and_safe() -> None:
 def test_non_string_input_does_not_raise() -> None:
     assert parse_request(None).text == ""  # type: ignore[arg-type]
     assert parse_request(12345).text == "12345"  # type: ignore[arg-type]
+
+
+PATHOLOGICAL = [
+    "Norco #" + "1" * 3900,
+    "Norco " + "1" * 3000 + "mg",
+    "Lidocaine " + "1" * 3000 + "g",
+    "Norco " + "11/" * 1300,
+    "Norco " + "1.1-" * 1000 + "x",
+    "PT x " + "9" * 3000,
+    "( " * 2000,
+    "x was the original request. " * 140,
+    "L4-5 " * 800,
+    "two to " * 570,
+]
+
+
+def test_pathological_inputs_stay_fast() -> None:
+    parse_request("warm up")  # the first call loads the lexicons
+    for text in PATHOLOGICAL:
+        start = time.perf_counter()
+        result = parse_request(text)
+        assert time.perf_counter() - start < 0.5, text[:30]
+        _valid(result, text)

@@ -156,7 +156,9 @@ def _patterns() -> _Patterns:
             rf"{left}(?:(?P<n>{num})\s+refills?|refills?\s*:?\s*(?P<m>\d+)){right}"
         ),
         strength=re.compile(
-            r"(?<![\d.])(?P<v>\d*\.?\d+(?:\s*[/-]\s*\d*\.?\d+)*)\s*(?P<u>mg|mcg|%|percent)"
+            # numbers written unambiguously ("12.5", ".5"), so a long digit run cannot backtrack
+            r"(?<![\d.])(?P<v>(?:\d+(?:\.\d+)?|\.\d+)(?:\s*[/-]\s*(?:\d+(?:\.\d+)?|\.\d+))*)"
+            r"\s*(?P<u>mg|mcg|%|percent)"
             r"(?![a-z])(?:\s*/\s*(?:1\s*)?(?P<per>ml|gm|g|hr|h)(?![a-z]))?"
         ),
         bare_combination=re.compile(
@@ -173,7 +175,9 @@ def _patterns() -> _Patterns:
             rf"q\s*\d+\s*h|(?:twice|once|three\s+times)\s+(?:daily|a\s+day)|"
             rf"{rng}\s+by\s+mouth){right}"
         ),
-        amount=re.compile(r"(?<![a-z0-9])\d*\.?\d+\s*(?:g|gm|gms|grams?|ml|cc|oz)(?![a-z])"),
+        amount=re.compile(
+            r"(?<![a-z0-9.])(?:\d+(?:\.\d+)?|\.\d+)\s*(?:g|gm|gms|grams?|ml|cc|oz)(?![a-z])"
+        ),
         word_then_digit=re.compile(rf"{left}(?P<w>{num})\s*\(\s*(?P<d>\d+)\s*\)"),
         noise=re.compile(
             r"(?<![a-z0-9])(?:associated\s+surgical\s+services?\s*:?|retrospective(?:\s+request)?"
@@ -203,6 +207,8 @@ def _number(text: str, lex: Lexicon) -> float | None:
         part = re.sub(r"\s+", " ", part)
         if part in lex.numbers:
             return float(lex.numbers[part])
+        if len(part) > 9:  # no real count or dose has ten digits; keeps int() and float() sane
+            continue
         try:
             return float(part)
         except ValueError:
