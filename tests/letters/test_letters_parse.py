@@ -403,3 +403,16 @@ def test_item_header_starting_in_lower_case_after_a_finished_rationale() -> None
 def test_parse_letter_accepts_the_text_itself() -> None:
     text = HEADER + item("Physical therapy x 6", "Upheld")
     assert parse_letter(text).items[0].treatment == "Physical therapy x 6"
+
+
+def test_several_mtus_chapters_joined_by_and_are_split() -> None:
+    text = (
+        "Decision based on MTUS Neck and Upper Back Complaints 2004, Section(s): Special Studies,"
+        " Summary, and Forearm, Wrist, and Hand Complaints 2004, Section(s): Special Studies, and"
+        " Chronic Pain Medical Treatment 2016, Section(s): Electrodiagnostic testing (EMG/NCS)."
+    )
+    assert [(c.guideline, c.section) for c in split_citations(text)] == [
+        ("MTUS Neck and Upper Back Complaints 2004", "Special Studies, Summary"),
+        ("MTUS Forearm, Wrist, and Hand Complaints 2004", "Special Studies"),
+        ("MTUS Chronic Pain Medical Treatment 2016", "Electrodiagnostic testing (EMG/NCS)"),
+    ]

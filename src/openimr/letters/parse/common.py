@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from openimr.letters.model import Citation, ParsedItem
 from openimr.letters.vocab import furniture_regexes, guideline_titles
@@ -359,17 +360,38 @@ def _odg_parts(chunk: str) -> tuple[str, str | None]:
     match = re.match(r"(Official Disability Guidelines|ODG)(\s*\(ODG\))?[\s,]*(.*)$", chunk, re.I)
     if not match:
         return chunk, None
-    return "Official Disability Guidelines", match.group(3).strip(" ,.") or None
+    return "Official Disability Guidelines", match.group(3).strip(" ,.:") or None
+
+
+@lru_cache(maxsize=1)
+def _joined_chapter() -> re.Pattern[str]:
+    """", and <MTUS chapter title>": letters cite several MTUS chapters in one sentence."""
+    titles = sorted(
+        {row.title.removeprefix("MTUS ").strip() for row in guideline_titles()
+         if row.source == "MTUS" and row.title != "MTUS"},
+        key=len, reverse=True,
+    )
+    alternatives = "|".join(re.escape(title) for title in titles)
+    return re.compile(r",\s+and\s+(?=(?:MTUS\s+)?(?:" + alternatives + r")\b)")
+
+
+def _chapters(chunk: str) -> list[str]:
+    parts = _joined_chapter().split(chunk)
+    if len(parts) > 1 and parts[0].lstrip().startswith("MTUS"):
+        parts = [parts[0]] + [p if p.startswith("MTUS") else f"MTUS {p}" for p in parts[1:]]
+    return parts
 
 
 def split_citations(guideline_text: str | None) -> list[Citation]:
-    """Each "Decision based on ..." of a guideline paragraph as a Citation."""
+    """Each "Decision based on ..." of a guideline paragraph as a Citation; several MTUS
+    chapters joined by ", and" in one sentence become one Citation each."""
     if not guideline_text or re.search(r"did not cite any", guideline_text, re.I):
         return []
     chunks = _CITATION_SPLIT.split(guideline_text)[1:]
     citations = []
     for chunk in chunks:
-        citation = split_citation(chunk)
-        if citation:
-            citations.append(citation)
+        for part in _chapters(squash(chunk)):
+            citation = split_citation(part)
+            if citation:
+                citations.append(citation)
     return citations
