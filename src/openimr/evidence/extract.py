@@ -177,6 +177,8 @@ class _Reader:
         value = meta.get("value")
         attrs: dict[str, Any] = dict(meta.get("attributes") or {})
         match_text = self.text[start:end]
+        if span._.is_uncertain and kind not in CONTEXT_FREE:
+            attrs["uncertain"] = True  # "possible radiculopathy": not asserted, but not absent
 
         if flags["hypothetical"] and kind in ONGOING_KINDS:
             c_start, _ = _clause_bounds(sent_text, rel_start, rel_end)
