@@ -45,6 +45,7 @@ def test_the_whole_case_over_http(client) -> None:  # type: ignore[no-untyped-de
     audit = client.get(f"/cases/{number}/audit", headers=ADMIN).json()
     actors = {(e["actor"], e["action"]) for e in audit}
     assert ("reviewer:R-1", "sign") in actors and ("reviewer:R-1", "view_case") in actors
+    assert ("reviewer:R-1", "view_letter_pdf") in actors
     assert client.get("/audit/verify", headers=ADMIN).json()["ok"] is True
 
 

@@ -156,9 +156,16 @@ def test_list_is_ordered_by_decision_deadline(store) -> None:  # type: ignore[no
         store.transition(case.case_number, "eligible", "intake")
         store.assign(case.case_number, "R-1", "admin", on=dt.date(2015, 1, 15))
         store.transition(case.case_number, "records_complete", "intake", on=day)
-    assert [c.case_number for c in store.list_cases("admin")] == [
+    listed = store.list_cases("admin")
+    assert [c.case_number for c in listed] == [
         soon.case_number, late.case_number, none.case_number,
     ]
+    # decisions due in 2015 are long past; a case with no deadline yet is not overdue
+    assert [c.overdue for c in listed] == [True, True, False]
+    store.add_case(make_case("CM15-0000024"), "intake")
+    store.transition("CM15-0000024", "eligible", "intake")
+    fresh = store.assign("CM15-0000024", "R-1", "admin")  # today: records due in 15 days
+    assert fresh.records_due is not None and not fresh.overdue
 
 
 def test_record_decision_and_signature_for_the_cli(store) -> None:  # type: ignore[no-untyped-def]

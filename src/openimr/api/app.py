@@ -332,7 +332,8 @@ def create_app(
         number: str, who: Caller,
         format: Annotated[Literal["html", "pdf", "text", "json"], Query()] = "html",  # noqa: A002
     ) -> Response:
-        det = the_store.determination(number, who.actor, reviewer=scope(who))
+        det = the_store.determination(number, who.actor, reviewer=scope(who),
+                                      purpose=f"view_letter_{format}")
         body = stages.render(det, format)
         return Response(content=body, media_type=LETTER_TYPES[format])
 

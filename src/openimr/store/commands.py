@@ -53,7 +53,8 @@ def _cases_list(args: argparse.Namespace) -> int:
           f"{'DECISION DUE':<12} ITEMS")
     for c in cases:
         print(f"{c.case_number:<15} {c.state:<20} {c.priority:<9} {c.assigned_reviewer or '-':<10} "
-              f"{_fmt(c.records_due):<11} {_fmt(c.decision_due):<12} {c.items}")
+              f"{_fmt(c.records_due):<11} {_fmt(c.decision_due):<12} {c.items}"
+              f"{'  OVERDUE' if c.overdue else ''}")
     return 0
 
 

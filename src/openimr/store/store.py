@@ -49,6 +49,7 @@ class CaseSummary(BaseModel):
     ineligible_reason: str | None = None
     determination_status: str | None = None
     items: int = 0
+    overdue: bool = False  # an open case past its records or decision deadline today
     version: int
 
 
@@ -193,6 +194,15 @@ class Store:
             ).scalar_one()
             known = (latest.status if latest else None, items)
         status, items = known
+        today = _now().date()
+        records_due = (
+            lifecycle.records_due(row.priority, row.assigned_on) if row.state == "assigned" else None
+        )
+        decision_due = (
+            lifecycle.decision_due(row.priority, row.records_complete_on)
+            if lifecycle.is_open(row.state) else None
+        )
+        overdue = any(due is not None and due < today for due in (records_due, decision_due))
         return CaseSummary(
             case_number=row.case_number,
             state=row.state,
@@ -200,18 +210,13 @@ class Store:
             application_received=row.application_received,
             assigned_reviewer=row.assigned_reviewer,
             assigned_on=row.assigned_on,
-            records_due=(
-                lifecycle.records_due(row.priority, row.assigned_on)
-                if row.state == "assigned" else None
-            ),
+            records_due=records_due,
             records_complete_on=row.records_complete_on,
-            decision_due=(
-                lifecycle.decision_due(row.priority, row.records_complete_on)
-                if lifecycle.is_open(row.state) else None
-            ),
+            decision_due=decision_due,
             ineligible_reason=row.ineligible_reason,
             determination_status=status,
             items=items,
+            overdue=overdue,
             version=row.version,
         )
 
@@ -493,21 +498,22 @@ class Store:
             return self._summary(session, row)
 
     def determination(
-        self, number: str, actor: str, reviewer: str | None = None
+        self, number: str, actor: str, reviewer: str | None = None,
+        purpose: str = "view_determination",
     ) -> Determination:
-        """The latest determination of a case (logged as a view)."""
+        """The latest determination of a case, logged as a view (`purpose`: e.g. view_letter)."""
         denied: _Denied | None = None
         with self._tx() as session:
             row = self._case_row(session, number)
             try:
-                self._deny_if_not_assigned(session, row, reviewer, actor, "view_determination")
+                self._deny_if_not_assigned(session, row, reviewer, actor, purpose)
             except _Denied as exc:
                 denied = exc
             else:
                 latest = self._latest_determination(session, row.id)
                 if latest is None:
                     raise NotFoundError(f"case {number}: no determination yet")
-                self._append_audit(session, actor, "view_determination", number)
+                self._append_audit(session, actor, purpose, number)
                 det = Determination.model_validate(latest.determination_json)
         if denied is not None:
             raise NotFoundError(str(denied))
