@@ -8,7 +8,7 @@ import pytest
 
 from openimr.domain.case import Case, MedicalRecord
 from openimr.domain.facts import FACT_KINDS, ClinicalFacts
-from openimr.evidence import extract, extract_text
+from openimr.evidence import extract, extract_text, treatment_courses
 
 REF = dt.date(2016, 12, 1)
 
@@ -425,3 +425,14 @@ def test_extract_reads_a_case_summary() -> None:
 
 def test_empty_text_gives_no_facts() -> None:
     assert extract_text("   ").facts == []
+
+
+def test_treatment_courses_do_not_double_count() -> None:
+    facts = read("Treatment to date included 12 sessions of physical therapy and acupuncture. She "
+                 "completed 12 physical therapy visits with no improvement. Acupuncture helped. "
+                 "The plan is 6 more sessions of physical therapy.")
+    courses = treatment_courses(facts)
+    assert set(courses) == {"physical therapy", "acupuncture"}
+    assert courses["physical therapy"].sessions == 12
+    assert courses["physical therapy"].effect == "no_improvement"
+    assert courses["acupuncture"].effect == "improved"

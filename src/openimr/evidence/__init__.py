@@ -21,7 +21,8 @@ Conventions a consumer can rely on:
 - prior_treatment: value = modality; attributes modality, sessions (int, when written), effect
   ("improved" | "no_improvement"), sentence_body_parts. A conservative treatment with
   effect no_improvement also yields `failed_conservative_care`. The same course may be mentioned
-  in several sentences: take the largest `sessions`, do not add them up.
+  in several sentences: take the largest `sessions`, do not add them up
+  (`treatment_courses(facts)` does this per modality).
 - current_medication: value = generic (medications.yaml); attributes drug, drug_class,
   duration_months (from "since 2014", "for 6 months", relative to the note/review date),
   long_term, ongoing (a plan that continues/refills it).
@@ -34,8 +35,12 @@ Conventions a consumer can rely on:
 - Located findings (red_flag, imaging_result, surgery, ...) carry `sentence_body_parts`.
 """
 
+from openimr.evidence.courses import TreatmentCourse, treatment_courses
 from openimr.evidence.extract import extract, extract_text, latest_date
 from openimr.evidence.pipeline import build_nlp
 from openimr.evidence.rules import load_rules
 
-__all__ = ["build_nlp", "extract", "extract_text", "latest_date", "load_rules"]
+__all__ = [
+    "TreatmentCourse", "build_nlp", "extract", "extract_text", "latest_date", "load_rules",
+    "treatment_courses",
+]
