@@ -95,3 +95,16 @@ def test_invalid_yaml_is_a_knowledge_base_error(tmp_path: Path) -> None:
     data = _broken_copy(tmp_path, "number_words.yaml", "numbers:", "numbers: [")
     with pytest.raises(KnowledgeBaseError, match="number_words.yaml"):
         load_lexicon(data)
+
+
+@pytest.mark.parametrize(("daily_mg", "factor"), [(None, None), (10, 4.0), (20, 4.0), (30, 8.0),
+                                                  (60, 10.0), (100, 12.0)])
+def test_methadone_factor_depends_on_the_daily_dose(daily_mg, factor) -> None:
+    assert mme_factor("methadone", daily_dose_mg=daily_mg) == factor
+
+
+def test_morphine_factor_alias_for_the_engine() -> None:
+    from openimr.requests.lexicon import morphine_factor
+
+    assert morphine_factor("hydrocodone/acetaminophen") == 1.0
+    assert morphine_factor(None) is None

@@ -25,6 +25,8 @@ def _valid(result: TreatmentRequest, text: str) -> None:
     assert result.category in CATEGORIES
     assert all(part in BODY_PARTS for part in result.body_parts)
     assert 0.0 <= result.confidence <= 1.0
+    # the catch-all in parse_request is a safety net, not a code path
+    assert not any(span.startswith("<parser error") for span in result.unparsed_spans)
     for number in (result.quantity, result.sessions, result.frequency_per_week,
                    result.duration_weeks):
         assert number is None or number >= 0

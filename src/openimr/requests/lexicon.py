@@ -33,11 +33,19 @@ class DrugClass(_Row):
     description: str
 
 
+class MmeTier(_Row):
+    """A dose band of a dose-dependent factor; max_mg_per_day null = no upper bound."""
+
+    max_mg_per_day: float | None
+    factor: float
+
+
 class GenericDrug(_Row):
     name: str
     drug_class: str = Field(alias="class")
     mme_factor: float | None = None
     mme_note: str | None = None
+    mme_tiers: list[MmeTier] = Field(default_factory=list)
     source: str
     aliases: list[str] = Field(default_factory=list)
 
@@ -144,6 +152,7 @@ class Ingredient(BaseModel):
     drug_class: str
     mme_factor: float | None = None
     mme_note: str | None = None
+    mme_tiers: list[MmeTier] = Field(default_factory=list)
     source: str
 
 
@@ -303,7 +312,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
             raise _fail("drugs.yaml", f"generics.{index} ({row.name}): opioid without MME factor or note")
         ingredients[row.name] = Ingredient(
             name=row.name, drug_class=row.drug_class, mme_factor=row.mme_factor,
-            mme_note=row.mme_note, source=drugs.sources[row.source],
+            mme_note=row.mme_note, mme_tiers=row.mme_tiers, source=drugs.sources[row.source],
         )
         for word in [row.name, *row.aliases]:
             drug_words[word.lower()] = DrugEntry(drug=row.name, drug_class=None)
@@ -374,11 +383,28 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     )
 
 
-def mme_factor(drug: str) -> float | None:
-    """Morphine-milligram-equivalent factor of the opioid in a drug string, if any."""
+def mme_factor(drug: str | None, daily_dose_mg: float | None = None) -> float | None:
+    """Morphine-milligram-equivalent factor of the opioid in a drug string ("a/b"), if any.
+
+    Dose-dependent factors (methadone) need the total daily dose in mg; without it they give
+    None. Fentanyl's factor applies to a patch's mcg/h, not to mg. Non-opioids give None.
+    """
+    if not drug:
+        return None
     lexicon = load_lexicon()
-    for name in drug.split("/"):
-        ingredient = lexicon.ingredients.get(name)
-        if ingredient and ingredient.drug_class == "opioid":
-            return ingredient.mme_factor
+    for name in drug.lower().split("/"):
+        ingredient = lexicon.ingredients.get(name.strip())
+        if ingredient is None or ingredient.drug_class != "opioid":
+            continue
+        if ingredient.mme_tiers:
+            if daily_dose_mg is None:
+                return None
+            for tier in ingredient.mme_tiers:
+                if tier.max_mg_per_day is None or daily_dose_mg <= tier.max_mg_per_day:
+                    return tier.factor
+        return ingredient.mme_factor
     return None
+
+
+# The engine asks for it by this name.
+morphine_factor = mme_factor
