@@ -10,7 +10,13 @@ import pytest
 
 from openimr.letters.model import ParsedItem, ParsedLetter
 from openimr.letters.parse import parse_letter
-from openimr.letters.to_case import diagnoses_from_summary, to_case, worker_from_summary
+from openimr.letters.to_case import (
+    body_parts_from_summary,
+    diagnoses_from_summary,
+    prior_treatments_from_summary,
+    to_case,
+    worker_from_summary,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("OPENIMR_SHARED", REPO / ".." / "shared")).resolve()
@@ -50,7 +56,8 @@ def test_fields_from_header_and_summary() -> None:
     ]
     assert case.summary == SUMMARY
     [record] = case.records
-    assert record.type == "other" and record.text == SUMMARY
+    assert (record.id, record.type, record.text) == ("summary", "other", SUMMARY)
+    assert case.injury.body_parts == ["cervical spine", "shoulder"]
     assert [i.text for i in case.disputed_items] == ["MRI of the right shoulder"]
     assert case.priority == "regular"
 
@@ -113,3 +120,18 @@ def test_summary_helpers() -> None:
     assert [d.description for d in diagnoses_from_summary(
         "He was diagnosed as having right elbow medial epicondylitis. Treatment followed.")] == [
         "right elbow medial epicondylitis"]
+
+
+def test_prior_treatments_and_body_parts_from_summary() -> None:
+    summary = (
+        "This 65-year-old female worker sustained injuries to her bilateral shoulders, bilateral"
+        " wrists and hands, neck and lower back on 1/24/12. Previous treatments include"
+        " medications, local heat application, rest, physical therapy and surgery."
+    )
+    assert prior_treatments_from_summary(summary) == [
+        "medications", "local heat application", "rest", "physical therapy", "surgery",
+    ]
+    assert body_parts_from_summary(summary) == [
+        "lumbar spine", "cervical spine", "shoulder", "wrist", "hand",
+    ]
+    assert prior_treatments_from_summary("No treatment is documented.") == []

@@ -58,6 +58,33 @@ _DIAGNOSES = re.compile(
     r"\s+(?P<list>[^.]+(?:\.\d[^.]*)*)\.",
     re.IGNORECASE,
 )
+_PRIOR_TREATMENTS = re.compile(
+    r"(?:treatments?\s+to\s+date|previous\s+treatments?|past\s+treatments?|prior\s+(?:relevant\s+)?"
+    r"treatments?)\s+(?:has\s+|have\s+)?(?:been\s+)?(?:noted\s+to\s+)?"
+    r"(?:included|includes?|including|consisted\s+of)\s*:?\s+(?P<list>[^.]+)\.",
+    re.IGNORECASE,
+)
+# summary words -> Case body parts (domain BodyPart vocabulary)
+_BODY_PART_WORDS: tuple[tuple[str, str], ...] = (
+    (r"lumbar|low(?:er)? back|lumbosacral", "lumbar spine"),
+    (r"cervical|neck", "cervical spine"),
+    (r"thoracic|upper back|mid back", "thoracic spine"),
+    (r"sacroiliac", "sacroiliac joint"),
+    (r"shoulders?|rotator cuff", "shoulder"),
+    (r"elbows?|epicondyl\w*", "elbow"),
+    (r"forearms?", "forearm"),
+    (r"wrists?|carpal tunnel", "wrist"),
+    (r"hands?|palm", "hand"),
+    (r"fingers?|thumbs?", "finger"),
+    (r"hips?", "hip"),
+    (r"knees?|menisc\w*|patell\w*", "knee"),
+    (r"ankles?", "ankle"),
+    (r"foot|feet|heel|toes?|plantar", "foot"),
+    (r"head|skull|concussion", "head"),
+    (r"pelvi[cs]", "pelvis"),
+    (r"abdomen|abdominal|hernia", "abdomen"),
+    (r"chest|ribs?", "chest"),
+)
 _PARTIAL_SPLIT = re.compile(
     r"^(?P<original>.+?) was the original request\.\s*(?P<authorized>.+?) was authorized by the"
     r" Claims Administrator\.", re.IGNORECASE | re.DOTALL,
@@ -121,6 +148,31 @@ def diagnoses_from_summary(summary: str) -> list[Diagnosis]:
     return found
 
 
+def prior_treatments_from_summary(summary: str) -> list[str]:
+    """Treatments listed after "Treatment to date has included" and the like."""
+    found: list[str] = []
+    for match in _PRIOR_TREATMENTS.finditer(summary):
+        listed = re.sub(r"\s+", " ", match.group("list"))
+        for part in re.split(r",\s*(?:and\s+)?|;\s*|\s+and\s+", listed):
+            text = part.strip(" .:")
+            if 2 < len(text) < 100 and text.lower() not in {t.lower() for t in found}:
+                found.append(text)
+    return found
+
+
+def body_parts_from_summary(summary: str) -> list[str]:
+    """Injured body parts named where the summary states the injury and the diagnoses."""
+    sentences = re.split(r"(?<=[.!?])\s+", summary)
+    relevant = " ".join(
+        s for s in sentences[:4] if re.search(r"injur|diagnos|treat(?:ed|ment) for", s, re.I)
+    )
+    parts = []
+    for words, part in _BODY_PART_WORDS:
+        if re.search(r"\b(?:" + words + r")\b", relevant, re.I) and part not in parts:
+            parts.append(part)
+    return parts
+
+
 def _case_number(letter: ParsedLetter) -> str:
     if letter.case_number and re.fullmatch(r"[A-Z]{2}\d{2}-\d{4,8}", letter.case_number):
         return letter.case_number
@@ -168,7 +220,7 @@ def to_case(letter: ParsedLetter) -> Case:
     if summary:
         records.append(
             MedicalRecord(
-                id="clinical-case-summary", type="other", date=record_date,
+                id="summary", type="other", date=record_date,
                 author="IMR expert reviewer", text=summary,
             )
         )
@@ -183,7 +235,8 @@ def to_case(letter: ParsedLetter) -> Case:
         date_assigned=assigned,
         decision_date=decided,
         worker=worker_from_summary(summary),
-        injury=Injury(date=injury),
+        injury=Injury(date=injury, body_parts=body_parts_from_summary(summary)),  # type: ignore[arg-type]
+        prior_treatments=prior_treatments_from_summary(summary),
         diagnoses=diagnoses_from_summary(summary),
         ur_decision=URDecision(date=ur_date, items=[_ur_item(text) for text in texts]),
         disputed_items=items,
