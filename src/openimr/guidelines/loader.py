@@ -15,6 +15,9 @@ Each file under `data/` describes one guideline document (or one chapter of it) 
       - id: mri                      # final id: <id_prefix>.<id>
         section: Special Studies
         also_cited_as: [Summary]     # other sections of the same document that state it
+        treatments:
+          services: [mri]            # request-parser service names this row is the primary guide for
+          synonyms: [MRI, magnetic resonance imaging]   # words naming the treatment in item texts
         ...                          # any other Recommendation field
 
 Every problem raises KnowledgeBaseError naming the file and the row id.

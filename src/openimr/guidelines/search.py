@@ -81,6 +81,10 @@ class _Index:
             for r in kb.rows
         }
         self.order = {r.id: n for n, r in enumerate(kb.rows)}
+        # `services` name the parser's services for which the row is the primary guidance
+        self.services = {
+            r.id: frozenset(" ".join(tokens(x, drop=False)) for x in r.treatments.services) for r in kb.rows
+        }
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -119,6 +123,7 @@ def score_row(
     phrases: tuple[tuple[str, ...], ...],
     facts: ClinicalFacts | None,
     synonyms: tuple[tuple[str, ...], ...] = (),
+    services: frozenset[str] = frozenset(),
 ) -> tuple[float, list[str], bool]:
     """(score, reasons, addresses) of one row for one request."""
     t = rec.treatments
@@ -152,7 +157,12 @@ def score_row(
         named = True
         score += 4 if named_generic or not request.drug else 2
         reasons.append(f"drug class {request.drug_class}")
-    if request.service and request.service in t.services:
+    # the parser repeats a drug name as the service; that is not a second piece of evidence
+    if (
+        request.service
+        and request.service != request.drug
+        and " ".join(tokens(request.service, drop=False)) in services
+    ):
         named = True
         score += 6
         reasons.append(f"service {request.service}")
@@ -229,7 +239,9 @@ def search(
     for rec in kb.rows:
         if not in_force(rec, review_date):
             continue
-        score, reasons, addresses = score_row(rec, request, words, idx.phrases[rec.id], facts, idx.synonyms[rec.id])
+        score, reasons, addresses = score_row(
+            rec, request, words, idx.phrases[rec.id], facts, idx.synonyms[rec.id], idx.services[rec.id]
+        )
         if not addresses:
             continue
         level_rank = LEVEL_ORDER.index(rec.level)
