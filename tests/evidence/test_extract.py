@@ -247,6 +247,24 @@ def test_exam_result_in_its_own_clause_wins() -> None:
     assert facts.negated("reflex_change") and not facts.asserted("reflex_change")
 
 
+def test_motor_grade_below_five_is_weakness() -> None:
+    facts = read("Left ankle dorsiflexion 4/5 and left great toe extension 4/5.")
+    assert facts.asserted("weakness") and facts.asserted("neuro_deficit")
+    assert not read("Left ankle dorsiflexion 5/5.").asserted("weakness")
+
+
+def test_cauda_equina_symptoms_denied() -> None:
+    facts = read("He denies bowel or bladder changes and saddle numbness.")
+    assert facts.negated("red_flag") and not facts.asserted("red_flag")
+
+
+def test_note_sentences_are_trimmed() -> None:
+    text = "SUBJECTIVE: back pain.\nOBJECTIVE: Decreased sensation in the left L5 dermatome.\n"
+    fact = extract_text(text, "pr2").asserted("sensory_deficit")[0]
+    assert fact.span.text == text[fact.span.start:fact.span.end]
+    assert not fact.span.text[0].isspace() and not fact.span.text[-1].isspace()
+
+
 def test_no_neurological_deficits() -> None:
     assert read("There were no neurological deficits in the lower extremities.").negated(
         "neuro_deficit")

@@ -30,6 +30,7 @@ NEURO_KINDS = {"weakness", "sensory_deficit", "reflex_change"}
 # out a tear"; a work status value already says whether the worker works ("not working")
 CONTEXT_FREE = {"body_part", "age", "sex", "injury_date"}
 NEGATION_FREE = {"work_status", "pain_score"}
+HYPOTHETICAL_FREE = {"surgery_planned"}  # a plan is what this kind states
 # in a plan, "continue"/"refill"/"remains" states what is true now for these kinds
 ONGOING_KINDS = {"work_status", "home_exercise_program", "current_medication", "prior_treatment"}
 CONSERVATIVE = {
@@ -113,6 +114,11 @@ class _Reader:
 
     # --- spans -------------------------------------------------------------------------------
     def span_for(self, sent_start: int, sent_end: int) -> EvidenceSpan:
+        # the sentence without the line breaks/spaces spaCy keeps around it
+        while sent_start < sent_end and self.text[sent_start].isspace():
+            sent_start += 1
+        while sent_end > sent_start and self.text[sent_end - 1].isspace():
+            sent_end -= 1
         return EvidenceSpan(
             record_id=self.record_id, start=sent_start, end=sent_end,
             text=self.text[sent_start:sent_end],
@@ -166,6 +172,8 @@ class _Reader:
             flags = dict.fromkeys(flags, False)
         if kind in NEGATION_FREE:
             flags["negated"] = False
+        if kind in HYPOTHETICAL_FREE:
+            flags["hypothetical"] = False
         return flags
 
     def read_span(self, span: Any, kind: str, sent: tuple[int, int], doc: Any) -> None:
