@@ -8,10 +8,12 @@ Public API:
     parse_citations(text) -> list[CitationRef]
     normalize_citation(text) -> (guideline_key, section_key)
     match_citation(citation_text) -> Recommendation | None
+    citation_agrees(citation_text, recommendation) -> bool   (same document and section?)
 """
 
 from openimr.guidelines.citations import (
     CitationRef,
+    citation_agrees,
     match_citation,
     normalize_citation,
     parse_citations,
@@ -21,6 +23,7 @@ from openimr.guidelines.kb import KnowledgeBase, in_force, load_knowledge_base
 __all__ = [
     "CitationRef",
     "KnowledgeBase",
+    "citation_agrees",
     "in_force",
     "load_knowledge_base",
     "match_citation",

@@ -250,3 +250,16 @@ def match_citation(citation_text: str, kb: KnowledgeBase | None = None) -> Recom
         if rows:
             return rows[0]
     return None
+
+
+def citation_agrees(citation_text: str, rec: Recommendation, kb: KnowledgeBase | None = None) -> bool:
+    """Whether row `rec` is one of the (document, section) pairs the citation names.
+
+    This is the comparison of "the guideline and section we applied" with "the one the reviewer
+    cited" (module docstring: document identity + normalized section, edition ignored).
+    """
+    if kb is None:
+        from openimr.guidelines.kb import load_knowledge_base
+
+        kb = load_knowledge_base()
+    return any(kb.ref_matches(ref, rec) for ref in parse_citations(citation_text, kb))
