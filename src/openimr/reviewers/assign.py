@@ -16,6 +16,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import numpy as np
 from pydantic import Field, PrivateAttr, computed_field
@@ -33,6 +34,8 @@ from openimr.reviewers.screening import case_parties, case_people, qualification
 from openimr.reviewers.specialties import CaseNeed, SpecialtyMap, load_specialty_map
 
 _TIES_TO_CASE = ("family", "treated_employee")
+_LOAD = attrgetter("current_load")
+_CAPACITY = attrgetter("capacity")
 
 
 class RankedReviewer(Model):
@@ -253,7 +256,7 @@ class _Screen:
 
     index: PanelIndex
     need_fit: _NeedFit
-    conflicts: dict[int, list[str]]
+    conflicts: dict[int, list[_Conflict]]
     loads: np.ndarray
     capacities: np.ndarray
     ok: np.ndarray
@@ -290,7 +293,10 @@ class _Screen:
             i = int(i)
             profile = self.index.profiles[i]
             reasons = list(profile.problems)
-            reasons.extend(self.conflicts.get(i, ()))
+            for conflict in self.conflicts.get(i, ()):
+                words = _conflict_words(profile.reviewer, conflict)
+                if words not in reasons:
+                    reasons.append(words)
             if self.need_fit.fits[profile.signature] <= 0:
                 reasons.append(self.need_fit.mismatch(profile.signature) or "specialty does not match")
             if self.loads[i] >= self.capacities[i]:
@@ -379,8 +385,8 @@ def assign(
     need_fit = index.need_fit(need)
     conflicts = _conflicts(case, index)
     n = len(index.reviewers)
-    loads = np.fromiter((r.current_load for r in index.reviewers), dtype=np.int64, count=n)
-    capacities = np.fromiter((r.capacity for r in index.reviewers), dtype=np.int64, count=n)
+    loads = np.fromiter(map(_LOAD, index.reviewers), dtype=np.int64, count=n)
+    capacities = np.fromiter(map(_CAPACITY, index.reviewers), dtype=np.int64, count=n)
 
     fit_all = need_fit.fits[index.signature_of]
     ok = index.qualified & (fit_all > 0) & (loads < capacities)
@@ -475,34 +481,46 @@ def _reason_kind(reason: str) -> str:
     return "not qualified"
 
 
-def _conflicts(case: Case, index: PanelIndex) -> dict[int, list[str]]:
-    """Reviewer position -> conflict reasons."""
-    out: dict[int, list[str]] = {}
+# A conflict found by screening, kept raw and put into words only when explained:
+# (kind of tie, what the reviewer declared, the party's role, the party's name, similarity).
+_Conflict = tuple[str, int, str, str, float]
+
+
+def _conflicts(case: Case, index: PanelIndex) -> dict[int, list[_Conflict]]:
+    """Reviewer position -> conflicts with the parties (and people) of the case."""
+    out: dict[int, list[_Conflict]] = {}
     assert index.affiliations is not None and index.names is not None
-    for role, name in case_parties(case):
-        for pos, score in index.affiliations.lookup(name):
+    parties = case_parties(case)
+    matches = index.affiliations.lookup_many([name for _, name in parties])
+    for (role, name), found in zip(parties, matches, strict=True):
+        for pos, score in found:
             for owner, entry in index.affiliations.owners[pos]:
-                aff = index.reviewers[owner].affiliations[entry]
-                rel = f" ({aff.relationship})" if aff.relationship else ""
-                how = "same name" if score >= 99.5 else f"name similarity {score:.0f}"
-                _add(out, owner, f"conflict: {aff.kind.replace('_', ' ')} affiliation "
-                                 f"'{aff.name}'{rel} matches {role} '{name}' ({how})")
+                out.setdefault(owner, []).append(("affiliation", entry, role, name, score))
     case_key = "".join(ch for ch in case.case_number.upper() if ch.isalnum())
     for owner, entry in index.case_ties.get(case_key, ()):
-        aff = index.reviewers[owner].affiliations[entry]
-        _add(out, owner, f"conflict: {aff.kind.replace('_', ' ')} tie to this case ({aff.name})")
-    for role, name in case_people(case):
-        for pos, score in index.names.lookup(name):
+        out.setdefault(owner, []).append(("case", entry, "", "", 100.0))
+    if not index.names.names:
+        return out
+    people = case_people(case)
+    matches = index.names.lookup_many([name for _, name in people])
+    for (role, name), found in zip(people, matches, strict=True):
+        for pos, score in found:
             for owner, _ in index.names.owners[pos]:
-                how = "same name" if score >= 99.5 else f"name similarity {score:.0f}"
-                _add(out, owner, f"conflict: the reviewer is the {role} '{name}' ({how})")
+                out.setdefault(owner, []).append(("person", -1, role, name, score))
     return out
 
 
-def _add(out: dict[int, list[str]], owner: int, reason: str) -> None:
-    reasons = out.setdefault(owner, [])
-    if reason not in reasons:
-        reasons.append(reason)
+def _conflict_words(reviewer: Reviewer, conflict: _Conflict) -> str:
+    tie, entry, role, name, score = conflict
+    how = "same name" if score >= 99.5 else f"name similarity {score:.0f}"
+    if tie == "person":
+        return f"conflict: the reviewer is the {role} '{name}' ({how})"
+    aff = reviewer.affiliations[entry]
+    kind = aff.kind.replace("_", " ")
+    if tie == "case":
+        return f"conflict: {kind} tie to this case ({aff.name})"
+    rel = f" ({aff.relationship})" if aff.relationship else ""
+    return f"conflict: {kind} affiliation '{aff.name}'{rel} matches {role} '{name}' ({how})"
 
 
 def credentials(reviewer: Reviewer, specialty: str | None = None) -> ReviewerCredentials:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -62,7 +62,10 @@ class NameNormalizer:
         "Pacific Coast Claims Management Services" is "Pacific Coast CMS".  Compared only for
         equality with the other name's full form, never fuzzily (short strings differ by one
         letter too easily)."""
-        tokens = self.tokens(name)
+        return self._acronyms(self.tokens(name))
+
+    @staticmethod
+    def _acronyms(tokens: tuple[str, ...]) -> list[str]:
         out: list[str] = []
         for keep in range(1, len(tokens) - 1):
             initials = "".join(t[0] for t in tokens[keep:])
@@ -138,30 +141,39 @@ class NameIndex:
 
     def lookup(self, query: str) -> list[tuple[int, float]]:
         """Positions of the indexed names matching `query`, with their similarity (0-100)."""
+        return self.lookup_many([query])[0]
+
+    def lookup_many(self, queries: Sequence[str]) -> list[list[tuple[int, float]]]:
+        """`lookup` for several queries, with one rapidfuzz `cdist` call for the new ones."""
         if not self.names:
-            return []
-        cached = self._memo.get(query)
-        if cached is not None:
-            return cached
-        normalized = self.normalizer.normalize(query)
-        hits: dict[int, float] = {}
-        if normalized:
+            return [[] for _ in queries]
+        fresh = [q for q in dict.fromkeys(queries) if q not in self._memo]
+        if fresh:
+            tokenized = [self.normalizer.tokens(q) for q in fresh]
+            normalized = [" ".join(sorted(t)) for t in tokenized]
             scores = process.cdist(
-                [normalized], self.names, scorer=fuzz.ratio, processor=None,
+                normalized, self.names, scorer=fuzz.ratio, processor=None,
                 score_cutoff=self.threshold, dtype=np.float64,
-            )[0]
-            for pos in scores.nonzero()[0]:
-                hits[int(pos)] = float(scores[pos])
-            for pos in self._subset_hits(frozenset(normalized.split())):
-                hits[pos] = 100.0
-            for pos in self._by_acronym.get(normalized, ()):
-                hits[pos] = 100.0
-            for acronym in self.normalizer.acronyms(query):
-                if acronym in self._position:
-                    hits[self._position[acronym]] = 100.0
-        result = sorted(hits.items())
-        self._memo[query] = result
-        return result
+            )
+            rows, cols = scores.nonzero()
+            fuzzy: list[dict[int, float]] = [{} for _ in fresh]
+            for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+                fuzzy[row][col] = float(scores[row, col])
+            for query, tokens, norm, hits in zip(fresh, tokenized, normalized, fuzzy, strict=True):
+                if norm:
+                    for pos in self._subset_hits(frozenset(norm.split())):
+                        hits[pos] = 100.0
+                    for pos in self._by_acronym.get(norm, ()):
+                        hits[pos] = 100.0
+                    for acronym in self.normalizer._acronyms(tokens):
+                        if acronym in self._position:
+                            hits[self._position[acronym]] = 100.0
+                else:
+                    hits.clear()  # a name that normalizes to nothing matches nothing
+                self._memo[query] = sorted(hits.items())
+            if len(self._memo) > 200_000:  # bound memory on endless distinct names
+                self._memo.clear()
+        return [self._memo[q] if q in self._memo else self.lookup(q) for q in queries]
 
     def _subset_hits(self, tokens: frozenset[str]) -> set[int]:
         """Indexed names whose words all appear in the query, or that contain all the query's
