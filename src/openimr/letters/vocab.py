@@ -102,6 +102,14 @@ def furniture_regexes() -> tuple[re.Pattern[str], ...]:
 
 
 @lru_cache(maxsize=1)
+def furniture_regex() -> re.Pattern[str]:
+    """All furniture patterns as one alternation (one match call a line)."""
+    return re.compile(
+        "|".join(f"(?:{rx.pattern})" for rx in furniture_regexes()), re.IGNORECASE
+    )
+
+
+@lru_cache(maxsize=1)
 def guideline_titles() -> tuple[GuidelineTitle, ...]:
     rows: list[GuidelineTitle] = _rows("guideline_names.yaml", "guidelines", GuidelineTitle)
     return tuple(sorted(rows, key=lambda r: -len(r.title)))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from openimr.letters.model import Citation, ParsedItem
-from openimr.letters.vocab import furniture_regexes, guideline_titles
+from openimr.letters.vocab import furniture_regex, guideline_titles
 
 PAGE = "\f"
 DATE = r"\d{1,2}/\d{1,2}/\d{2,4}"
@@ -30,14 +30,14 @@ def squash(text: str) -> str:
 def to_lines(text: str) -> list[str]:
     """Split text into lines; drop page furniture; keep page breaks as PAGE lines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    furniture = furniture_regexes()
+    furniture = furniture_regex()
     lines: list[str] = []
     for page_index, page in enumerate(text.split(PAGE)):
         if page_index:
             lines.append(PAGE)
         for raw in page.split("\n"):
             line = raw.strip()
-            if line and any(rx.match(line) for rx in furniture):
+            if line and furniture.match(line):
                 continue
             lines.append(line)
     return lines
@@ -163,6 +163,8 @@ def find_markers(lines: Sequence[str]) -> list[tuple[int, str]]:
                 continue
             decision = alone.group("dec")
         else:
+            if not line.rstrip(". ").lower().endswith(("necessary", "appropriate")):
+                continue
             following = _next_content(lines, index + 1)
             necessity = _MARKER_NECESSITY.search(content(lines[max(0, index - 3) : index + 1]))
             if not necessity or following is None or not _LABEL_START.match(following):
