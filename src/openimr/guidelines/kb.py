@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openimr.domain.facts import ClinicalFacts
 from openimr.domain.guideline import Recommendation, SearchLevel
@@ -12,6 +13,9 @@ from openimr.domain.request import TreatmentRequest
 from openimr.errors import NotFoundError
 from openimr.guidelines.citations import CitationRef, section_keys, tokens
 from openimr.guidelines.loader import DATA_DIR, GuidelineDocument, LoadedFile, load_files
+
+if TYPE_CHECKING:
+    from openimr.guidelines.search import SearchResult
 
 LEVEL_ORDER: tuple[SearchLevel, ...] = ("mtus", "acoem_odg", "other_guideline", "peer_reviewed")
 
@@ -106,7 +110,8 @@ class KnowledgeBase:
         review_date: dt.date | None = None,
         facts: ClinicalFacts | None = None,
         limit: int = 5,
-    ):
+    ) -> SearchResult:
+        """Ranked rows for a parsed request, MTUS first (see `openimr.guidelines.search`)."""
         from openimr.guidelines.search import search
 
         return search(self, request, review_date=review_date, facts=facts, limit=limit)
@@ -117,7 +122,8 @@ class KnowledgeBase:
         review_date: dt.date | None = None,
         facts: ClinicalFacts | None = None,
         limit: int = 5,
-    ):
+    ) -> SearchResult:
+        """Parse `text` with `openimr.requests.parse_request`, then `search`."""
         from openimr.guidelines.search import request_from_text
 
         return self.search(request_from_text(text), review_date=review_date, facts=facts, limit=limit)
