@@ -109,8 +109,11 @@ def item_topics(text: str) -> list[str]:
 
 
 def citation_topics(text: str) -> list[str]:
-    text = re.sub(r"[-_]", " ", text)  # cited web addresses spell topics with hyphens
-    return [topic for topic, _, rx, _ in _topic_matchers() if rx and rx.search(text)]
+    spaced = re.sub(r"[-_]", " ", text)  # cited web addresses spell topics with hyphens
+    return [
+        topic for topic, _, rx, _ in _topic_matchers()
+        if rx and (rx.search(text) or rx.search(spaced))
+    ]
 
 
 def item_regions(text: str) -> list[str]:
@@ -136,9 +139,8 @@ def _category(text: str) -> str | None:
             return str(category)
     except Exception:  # noqa: BLE001 - the audit must degrade gracefully without it
         pass
-    for topic, rx, _, categories in _topic_matchers():
+    for _topic, rx, _, categories in _topic_matchers():
         if rx and rx.search(text) and categories:
-            del topic
             return categories[0]
     return None
 
