@@ -134,7 +134,7 @@ def test_reviewer_who_cannot_meet_an_expedited_deadline_is_ranked_down() -> None
     assert result.deadline == dt.date(2016, 9, 15)
     assert [r.code for r in result.eligible] == ["IDLE", "BUSY"]
     assert result.eligible[1].meets_deadline is False
-    assert "cannot meet the deadline" in result.eligible[1].why[2]
+    assert any("cannot meet the deadline" in why for why in result.eligible[1].why)
 
 
 def test_nobody_eligible_gets_a_clear_answer(case) -> None:
@@ -161,3 +161,15 @@ def test_credentials_print_full_state_names_and_the_letter_specialty() -> None:
     assert creds.specialty == "Physical Medicine & Rehabilitation"
     assert credentials(reviewer).specialty == "Physical Medicine & Rehabilitation, Pain Management"
     assert creds.code == "C1"
+
+
+def test_specialty_that_treats_the_diagnosed_condition_ranks_first() -> None:
+    case = make_case(diagnoses=[{"description": "Carpal tunnel syndrome, right"}])
+    mri = [req("MRI of the right wrist", "imaging", body_parts=["wrist"])]
+    occ = make_reviewer("OCC", current_load=0)
+    hand = make_reviewer("HAND", board_certifications=["Orthopedic Surgery"],
+                         specialties=["Orthopedic Surgery"], current_load=4)
+    result = assign(case, [occ, hand], mri)
+    assert [r.code for r in result.eligible] == ["HAND", "OCC"]
+    assert result.eligible[0].specialty_fit == 1.1 and result.eligible[1].specialty_fit == 1.0
+    assert any("treats the diagnosed condition" in why for why in result.eligible[0].why)

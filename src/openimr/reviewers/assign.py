@@ -231,14 +231,14 @@ class _NeedFit:
 
     def __init__(self, fits: np.ndarray, need: CaseNeed, index: PanelIndex) -> None:
         self.fits = fits
-        self._need = need
+        self.need = need
         self._index = index
         self._words: dict[int, tuple[float, str, str | None]] = {}
 
     def _explain(self, signature: int) -> tuple[float, str, str | None]:
         words = self._words.get(signature)
         if words is None:
-            words = _fit(self._index.signatures[signature], self._need, self._index.specialty_map)
+            words = _fit(self._index.signatures[signature], self.need, self._index.specialty_map)
             self._words[signature] = words
         return words
 
@@ -278,11 +278,16 @@ class _Screen:
         i = int(self.order[k])
         profile = self.index.profiles[i]
         load, capacity = int(self.loads[i]), int(self.capacities[i])
-        return _ranked(
+        ranked = _ranked(
             k + 1, profile, float(self.fit[k]), self.need_fit.matched(profile.signature), load,
             capacity, self.today + dt.timedelta(days=int(self.done_days[k])),
             bool(self.meets[k]), int(self.slack[k]), self.deadline,
         )
+        treats = sorted(self.need_fit.need.condition_specialties & set(profile.specialties))
+        if treats:
+            ranked.why.insert(1, f"treats the diagnosed condition ({', '.join(treats)}): "
+                                 f"+{self.index.specialty_map.fit.condition_bonus:g} fit")
+        return ranked
 
     def ranked(self) -> list[RankedReviewer]:
         return [self.ranked_one(k) for k in range(len(self.order))]

@@ -47,7 +47,7 @@ def _assign(args: argparse.Namespace) -> int:
     for r in result.eligible:
         flag = "" if r.meets_deadline else "  [cannot meet deadline]"
         print(f"  {r.rank:>3}. {r.code}  {r.specialty}  score {r.score:g}{flag}")
-        print(f"       {'; '.join(r.why[:3])}")
+        print(f"       {'; '.join(w for w in r.why if not w.startswith('qualified'))}")
     print(f"\nExcluded ({len(result.excluded)}):")
     for e in result.excluded:
         print(f"  {e.reviewer}: {'; '.join(e.reasons)}")
