@@ -107,11 +107,17 @@ def test_every_dev_letter_becomes_a_case() -> None:
     pdfs = sorted(PDFS.glob("*.pdf"))[::6]
     if not pdfs:
         pytest.skip("dev letters not found")
+    from openimr.letters.blind import blind_text
+    from openimr.letters.parse import parse_text
+    from openimr.letters.pdftext import pdf_text
+
     for pdf in pdfs:
-        letter = parse_letter(pdf)
+        text = pdf_text(pdf.read_bytes())
+        letter = parse_text(text)
         case = to_case(letter)
         assert len(case.disputed_items) == len(letter.items)
         assert case.worker.age is not None
+        assert to_case(parse_text(blind_text(text))) == case  # the outcome plays no part
 
 
 def test_summary_helpers() -> None:

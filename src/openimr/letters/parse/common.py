@@ -16,7 +16,6 @@ from openimr.letters.vocab import furniture_regex, guideline_titles
 
 PAGE = "\f"
 DATE = r"\d{1,2}/\d{1,2}/\d{2,4}"
-DECISION_WORDS = ("Upheld", "Overturned", "Pending")
 
 _WS = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?\"”')]$")
