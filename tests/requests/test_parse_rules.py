@@ -196,3 +196,18 @@ def test_parse_requests_keeps_order() -> None:
 )
 def test_consult_after_a_procedure_is_the_head(text, category) -> None:
     assert parse_request(text).category == category
+
+
+@pytest.mark.parametrize(
+    ("text", "drug"),
+    [("Tramdol 50mg #60", "tramadol"), ("Methylpredniosone 4mg dose pack", "methylprednisolone"),
+     ("Cyclobenzeprine 7.5mg #60", "cyclobenzaprine")],
+)
+def test_misspelled_drug_names_are_matched_with_lower_confidence(text, drug) -> None:
+    r = parse_request(text)
+    assert (r.category, r.drug) == ("medication", drug)
+    assert r.confidence <= 0.8
+
+
+def test_fuzzy_matching_does_not_invent_drugs() -> None:
+    assert parse_request("Celebrate the weekend").drug is None

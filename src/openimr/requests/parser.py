@@ -76,6 +76,7 @@ class _Read:
     contrast: str | None = None
     confidence: float = 0.0
     unparsed_spans: list[str] = field(default_factory=list)
+    fuzzy: bool = False  # a drug was recognised only by approximate spelling
 
 
 @dataclass
@@ -313,6 +314,11 @@ def _read_services_and_drugs(s: str, marks: _Marks, lex: Lexicon, result: _Read)
     for start, end, _ in drugs:
         marks.cover(start, end)
 
+    if not accepted and not drugs:
+        drugs = _fuzzy_drugs(s, lex)
+        result.fuzzy = bool(drugs)
+        for start, end, _ in drugs:
+            marks.cover(start, end)
     candidates = [(weight, -start, index) for start, _, weight, index in accepted]
     candidates += [(2, -start, -1) for start, _, _ in drugs]
     if not candidates:
@@ -351,6 +357,26 @@ def _consult_as_head(
             ):
                 return index
     return best
+
+
+_WORD = re.compile(r"[a-z][a-z-]{5,}")
+FUZZY_CUTOFF = 85  # rapidfuzz ratio; "tramdol" -> tramadol scores 93
+
+
+def _fuzzy_drugs(s: str, lex: Lexicon) -> list[tuple[int, int, DrugEntry]]:
+    """Misspelled drug names ("Tramdol"), tried only when nothing else was recognised."""
+    from rapidfuzz import fuzz, process
+
+    found = []
+    for m in _WORD.finditer(s[:500]):
+        if m.group(0) in lex.filler_words:
+            continue
+        hit = process.extractOne(
+            m.group(0), lex.drug_words.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+        )
+        if hit:
+            found.append((m.start(), m.end(), lex.drug_words[hit[0]]))
+    return found
 
 
 def _set_drug(
@@ -619,6 +645,8 @@ def _score(s: str, marks: _Marks, lex: Lexicon, result: _Read, truncated: bool) 
     coverage = understood / len(tokens)
     anchored = result.category != "other" or result.service is not None
     result.confidence = round(0.5 + 0.5 * coverage if anchored else 0.25 * coverage, 2)
+    if result.fuzzy:
+        result.confidence = round(result.confidence * 0.8, 2)
     result.unparsed_spans = [s[a:b] for a, b in runs[:20]]
     if truncated:
         result.unparsed_spans.append(f"<text beyond {MAX_CHARS} characters not read>")
