@@ -79,7 +79,7 @@ def test_unknown_category_is_rejected(tmp_path: Path) -> None:
 
 
 def test_unknown_body_part_is_rejected(tmp_path: Path) -> None:
-    data = _broken_copy(tmp_path, "body_parts.yaml", "  chest: [chest]", "  torso: [chest]")
+    data = _broken_copy(tmp_path, "body_parts.yaml", "  chest: [", "  torso: [")
     with pytest.raises(KnowledgeBaseError, match=r"body_parts\.yaml.*torso"):
         load_lexicon(data)
 
