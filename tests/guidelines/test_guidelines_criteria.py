@@ -1,7 +1,8 @@
 """Every criterion of every row can be met and can fail, as evaluated by the engine.
 
 Inputs are generated from each criterion's check and params (not from known letters), so the test
-covers new rows automatically. A `not_recommended` criterion is never met; a `chronic_pain`
+covers new rows automatically. A `not_recommended` criterion is never met (when it has an
+`applies_if`, it is not applicable outside that condition); a `chronic_pain`
 criterion without a case or contrary fact is "not documented", which fails a required criterion
 just the same.
 """
@@ -84,7 +85,12 @@ def test_each_criterion_can_be_met_and_not_met(rec: Recommendation) -> None:
             req, facts = _setup(crit, rec, met=True)
             result = evaluate_criterion(crit, req, ClinicalFacts(facts=facts))
             assert result.status == "not_met", f"{rec.id}:{crit.id}"
-            assert rec.status == "not_recommended"
+            if crit.applies_if is None:
+                assert rec.status == "not_recommended", f"{rec.id}: unconditional not_recommended"
+            else:  # e.g. continuing a drug meant for a short course: fine when it is a new course
+                req = TreatmentRequest(text=rec.section, service=_modality(crit, rec))
+                fresh = evaluate_criterion(crit, req, ClinicalFacts())
+                assert fresh.status == "not_applicable", f"{rec.id}:{crit.id}"
             exercised += 1
             continue
         req, facts = _setup(crit, rec, met=True)
