@@ -194,7 +194,7 @@ def test_reopening_runs_no_migration_twice(store_url: str) -> None:
     first.close()
     second = open_store(store_url)
     with second.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
     assert len(second.list_cases("admin")) == 1
     second.close()
 
@@ -206,3 +206,26 @@ def test_a_bad_url_is_one_clear_line(tmp_path) -> None:  # type: ignore[no-untyp
     blocker.write_text("x")
     with pytest.raises(InputError, match="cannot"):
         open_store(f"sqlite:///{blocker}/sub/openimr.db")
+
+
+def test_hostile_values_are_stored_or_refused_cleanly(store) -> None:  # type: ignore[no-untyped-def]
+    data = make_case().model_dump(mode="json")
+    data["records"][0]["id"] = "r" * 500
+    data["records"][0]["author"] = "Dr. " + "A" * 1000
+    data["disputed_items"][0]["id"] = "i" * 300
+    from openimr.domain import Case
+
+    long_ids = Case.model_validate(data)
+    store.add_case(long_ids, "intake")
+    assert store.get_case(long_ids.case_number, "check").case == long_ids
+    nul = make_case("CM15-0000005").model_dump(mode="json")
+    nul["records"][0]["text"] = "before\x00after"
+    try:
+        store.add_case(Case.model_validate(nul), "intake")
+    except InputError as exc:  # PostgreSQL text cannot hold NUL; SQLite can
+        assert "nothing stored" in str(exc)
+        assert [c.case_number for c in store.list_cases("check")] == [long_ids.case_number]
+    with pytest.raises(InputError, match="nothing stored"):
+        store.transition(long_ids.case_number, "eligible", "x" * 10_000)
+    assert store.list_cases("check")[0].state == "application_received"
+    assert store.verify_audit_log().ok

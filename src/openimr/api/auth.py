@@ -30,9 +30,9 @@ Role = Literal["intake", "reviewer", "admin"]
 class ApiKey(BaseModel):
     model_config = {"extra": "forbid"}
 
-    name: str | None = None
+    name: str | None = Field(default=None, max_length=64)
     role: Role
-    reviewer: str | None = None  # the reviewer code a reviewer key acts as
+    reviewer: str | None = Field(default=None, max_length=64)  # the code a reviewer key acts as
     key_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     key: str | None = Field(default=None, min_length=8)
 

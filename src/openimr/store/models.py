@@ -43,10 +43,10 @@ class RecordRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    record_id: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[str] = mapped_column(Text)
     type: Mapped[str] = mapped_column(String(32))
     date: Mapped[dt.date] = mapped_column(Date)
-    author: Mapped[str | None] = mapped_column(String(200))
+    author: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
 
 
@@ -56,7 +56,7 @@ class DisputedItemRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    item_id: Mapped[str] = mapped_column(String(64))
+    item_id: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     ur_guideline: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(16))  # from the latest determination

@@ -31,6 +31,8 @@ from openimr.store.models import (
     ReviewerRow,
 )
 
+MAX_ACTOR = 128  # the audit log's actor column
+
 Signer = Callable[[Determination, str, "str | None", "dt.datetime | None"], Determination]
 
 
@@ -125,12 +127,16 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
-        from sqlalchemy.exc import IntegrityError
+        from sqlalchemy.exc import DataError, IntegrityError
         from sqlalchemy.orm.exc import StaleDataError
 
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
+        except DataError as exc:
+            # a value the database cannot hold (NUL byte in PostgreSQL text, an over-long actor)
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else "invalid value"
+            raise InputError(f"a value cannot be stored, nothing stored ({detail})") from None
         except StaleDataError:
             raise StateError("the case was changed by someone else meanwhile; retry") from None
         except IntegrityError as exc:
@@ -147,6 +153,8 @@ class Store:
         detail: dict[str, Any] | None = None,
     ) -> AuditRow:
         """Chain one entry onto the log. Locks the head row, so call it last in a transaction."""
+        if not actor or len(actor) > MAX_ACTOR:
+            raise InputError(f"actor must be 1-{MAX_ACTOR} characters, nothing stored")
         session.flush()
         self._checkpoint("before_audit")
         head = session.execute(
