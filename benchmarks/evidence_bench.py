@@ -63,7 +63,8 @@ def main() -> None:
     for kind, n in coverage.most_common():
         print(f"| {kind} | {n} |")
 
-    for name in ("evidence_gold", "evidence_heldout", "evidence_heldout2"):
+    for name in ("evidence_gold", "evidence_heldout", "evidence_heldout2",
+                 "evidence_heldout3"):
         result = score(load_gold(ROOT / "tests" / "data" / f"{name}.jsonl"))
         micro = result["micro"]
         print(f"\n## tests/data/{name}.jsonl\n")

@@ -241,6 +241,21 @@ def test_neuro_deficits(text: str, kind: str) -> None:
     assert facts.asserted("neuro_deficit")
 
 
+def test_instability_tests() -> None:
+    fact = only(read("Negative anterior drawer test of the knee."), "instability")
+    assert fact.negated and fact.attributes["result"] == "negative"
+    assert read("Lachman's test was positive.").asserted("instability")
+
+
+def test_negation_inside_parentheses_stays_there() -> None:
+    facts = read("Treatment included physical therapy (number of sessions not found) and Tylenol.")
+    assert facts.asserted("current_medication")
+
+
+def test_released_to_full_duty_is_return_to_work() -> None:
+    assert read("He was released to full duty with no restrictions.").asserted("return_to_work")
+
+
 def test_exam_result_in_its_own_clause_wins() -> None:
     facts = read("Motor strength is 4 out of 5, reflexes are 2+ at the Achilles.")
     assert facts.asserted("weakness")

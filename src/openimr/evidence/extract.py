@@ -198,13 +198,19 @@ class _Reader:
             if status is None:
                 return  # the finding is named but its result is not stated here
             flags["negated"] = status == "normal"
-        if kind in EXAM_TESTS:
+        is_test = kind in EXAM_TESTS or bool(meta.get("test"))
+        if is_test:
             # the nearer of "positive"/"negative" decides; ConText only when neither is written
             neg = _nearest(V.pattern("test_negative"), sent_text, rel_start, rel_end)
             pos = _nearest(V.pattern("test_positive"), sent_text, rel_start, rel_end)
             if neg is not None or pos is not None:
                 flags["negated"] = pos is None or (neg is not None and neg < pos)
-            value = "negative" if flags["negated"] else "positive"
+        if is_test:
+            result = "negative" if flags["negated"] else "positive"
+            if kind in EXAM_TESTS:
+                value = result
+            else:  # instability tests: the finding is instability, the test says which
+                attrs.update(test=match_text, result=result)
 
         if kind == "age":
             value = V.parse_age(match_text)
@@ -285,6 +291,9 @@ class _Reader:
             rest = sent_text[rel_end:].strip(" .:")
             rest = re.sub(r"^(?:was|is|were|remains|has been)?\s*(?:noted\s+)?(?:as|to be)?\s*",
                           "", rest, flags=re.IGNORECASE)
+            if re.match(r"(?:deferred|unknown|pending|not\s+(?:stated|provided|documented|"
+                        r"specified|detailed|indicated))\b", rest, re.IGNORECASE):
+                return  # the record names the work status without stating it
             value = rest or None
         self.add(kind, sent, (start, end), value, attrs, **flags)
 

@@ -39,6 +39,7 @@ class TargetSpec:
     attributes: dict[str, Any] = field(default_factory=dict)
     force_negated: bool = False
     exam_status: bool = False  # status read from the words next to it ("reflexes were 1+")
+    test: bool = False  # an exam test: "negative" next to it means the finding is absent
 
     def as_metadata(self) -> dict[str, Any]:
         return {
@@ -46,6 +47,7 @@ class TargetSpec:
             "attributes": dict(self.attributes),
             "force_negated": self.force_negated,
             "exam_status": self.exam_status,
+            "test": self.test,
         }
 
 
@@ -94,7 +96,7 @@ def _load_targets() -> list[TargetSpec]:
     file = "target_rules.yaml"
     data = _read_yaml(file)
     specs: list[TargetSpec] = []
-    allowed = {"kind", "literal", "pattern", "value", "attributes", "force", "exam_status"}
+    allowed = {"kind", "literal", "pattern", "value", "attributes", "force", "exam_status", "test"}
     for i, row in enumerate(data.get("rules") or []):
         where = f"rules[{i}]"
         if not isinstance(row, dict) or not {"kind", "literal", "pattern"} <= row.keys():
@@ -111,6 +113,7 @@ def _load_targets() -> list[TargetSpec]:
             kind=row["kind"], literal=str(row["literal"]), pattern=row["pattern"],
             value=row.get("value"), attributes=dict(row.get("attributes") or {}),
             force_negated=force == "negated", exam_status=bool(row.get("exam_status", False)),
+            test=bool(row.get("test", False)),
         ))
     return specs
 
