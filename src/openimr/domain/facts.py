@@ -65,6 +65,9 @@ FACT_KINDS: dict[str, str] = {
     "treatment_goals": "specific, measurable treatment goals stated in the plan",
     "psychological_clearance": "psychological evaluation clearing the worker for a procedure (SCS, pump)",
     "mechanical_symptoms": "locking, catching or giving way of a joint",
+    "weight_bearing_limited": "reduced weight bearing is desirable (extreme obesity, lower-limb fracture)",
+    "crps": "complex regional pain syndrome (CRPS/RSD) diagnosed or suspected",
+    "hearing_loss": "hearing loss documented (audiogram)",
     "surgery_authorized": "the surgery this item supports is certified or found necessary in this review",
 }
 
