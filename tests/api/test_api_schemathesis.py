@@ -5,20 +5,29 @@ Bounded: a few examples per operation, each key role, so the whole run takes sec
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from store_testkit import pg_database_url
 
 from conftest import ADMIN, KEYS, REV1, case_body, stand_in_services
 
 
-@pytest.fixture
-def api_schema(tmp_path):  # type: ignore[no-untyped-def]
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def api_schema(request, tmp_path):  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
     from openimr.api.app import create_app
 
-    app = create_app(f"sqlite:///{tmp_path / 'fuzz.db'}", api_keys=KEYS,
+    url = f"sqlite:///{tmp_path / 'fuzz.db'}"
+    if request.param == "postgres":
+        if not os.environ.get("OPENIMR_TEST_PG_URL"):
+            pytest.skip("OPENIMR_TEST_PG_URL not set (source .ci/postgres.sh)")
+        url = pg_database_url(os.environ["OPENIMR_TEST_PG_URL"],
+                              os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    app = create_app(url, api_keys=KEYS,
                      services=stand_in_services(), max_body_bytes=64 * 1024)
     # one case in a late state, so path parameters can hit real rows too
     with TestClient(app) as client:

@@ -47,3 +47,25 @@ def advance_to_records_complete(store, number: str, reviewer: str = "R-1") -> No
     store.transition(number, "eligible", "intake")
     store.assign(number, reviewer, "admin", on=dt.date(2015, 1, 12))
     store.transition(number, "records_complete", "intake", on=dt.date(2015, 1, 20))
+
+
+def pg_database_url(base_url: str, worker: str) -> str:
+    """One database per xdist worker, emptied before each test."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(base_url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = base.set(database=name)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url.render_as_string(hide_password=False)
