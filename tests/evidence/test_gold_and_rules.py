@@ -121,6 +121,22 @@ def test_rules_have_provenance() -> None:
         assert data["provenance"]["source"], path.name
 
 
+def test_rules_round_trip_through_medspacy_json(tmp_path: Path) -> None:
+    from medspacy.context import ConTextRule
+    from medspacy.target_matcher import TargetRule
+
+    from openimr.evidence.pipeline import _context_rules, export_medspacy_json, target_rules
+
+    targets_path, context_path = export_medspacy_json(tmp_path)
+    loaded = TargetRule.from_json(str(targets_path))
+    assert [r.to_dict() for r in loaded] == [r.to_dict() for r in target_rules()]
+    context = ConTextRule.from_json(str(context_path))
+    original = _context_rules(rules.load_rules())
+    assert [(r.literal, r.category, r.direction, r.max_scope) for r in context] == [
+        (r.literal, r.category, r.direction, r.max_scope) for r in original
+    ]
+
+
 # --- speed -----------------------------------------------------------------------------------
 
 @pytest.mark.skipif(not LETTERS.exists(), reason="dev letters not available")

@@ -97,13 +97,38 @@ def _speed_up_regex_matching(target_matcher: Any) -> None:
         regex.__class__ = TextOnceRegexMatcher
 
 
+def target_rules() -> list[Any]:
+    """Our target rules as medspaCy TargetRules (metadata carries value/attributes/flags)."""
+    from medspacy.target_matcher import TargetRule
+
+    return [
+        TargetRule(
+            literal=spec.literal, category=spec.kind, pattern=spec.pattern,
+            metadata=spec.as_metadata(),
+        )
+        for spec in load_rules().targets
+    ]
+
+
+def export_medspacy_json(directory: Path) -> tuple[Path, Path]:
+    """Write the rules in medspaCy's own JSON rule format (target_rules.json, context_rules.json),
+    so they can be loaded with `TargetRule.from_json` / `ConTextRule.from_json` elsewhere."""
+    from medspacy.context import ConTextRule
+    from medspacy.target_matcher import TargetRule
+
+    directory.mkdir(parents=True, exist_ok=True)
+    targets, context = directory / "target_rules.json", directory / "context_rules.json"
+    TargetRule.to_json(target_rules(), str(targets))
+    ConTextRule.to_json(_context_rules(load_rules()), str(context))
+    return targets, context
+
+
 @lru_cache(maxsize=1)
 def build_nlp() -> Any:
     """The evidence pipeline (cached: build once per process)."""
     _quiet_third_party_logs()
     import medspacy
     from medspacy.section_detection import SectionRule
-    from medspacy.target_matcher import TargetRule
 
     rules = load_rules()
     # only the medspaCy tokenizer from medspacy.load; components are added with our configuration
@@ -113,13 +138,7 @@ def build_nlp() -> Any:
         "medspacy_target_matcher",
         config={"result_type": "group", "span_group_name": SPAN_GROUP, "prune": False},
     )
-    matcher.add([
-        TargetRule(
-            literal=spec.literal, category=spec.kind, pattern=spec.pattern,
-            metadata=spec.as_metadata(),
-        )
-        for spec in rules.targets
-    ])
+    matcher.add(target_rules())
     _speed_up_regex_matching(matcher)
     context = nlp.add_pipe(
         "medspacy_context",
