@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from store_testkit import make_case, make_determination
+
 from conftest import ADMIN, INTAKE, REV1, REV2, case_body
 
 
@@ -134,16 +136,23 @@ def test_missing_pipeline_stage_is_503_not_500(tmp_path) -> None:  # type: ignor
 
     from openimr.api.app import create_app
     from openimr.api.services import Services, StageUnavailable
+    from openimr.errors import KnowledgeBaseError
 
     def missing(*_args):  # type: ignore[no-untyped-def]
         raise StageUnavailable("the decision engine is not available (openimr.engine)")
 
+    def broken_kb(*_args):  # type: ignore[no-untyped-def]
+        raise KnowledgeBaseError("mtus/massage.yaml: row MASSAGE-1: pages missing")
+
     app = create_app(f"sqlite:///{tmp_path / 'x.db'}", api_keys={"admin-key-00001": "admin"},
-                     services=Services(decide=missing))
+                     services=Services(decide=missing, render=broken_kb))
     with TestClient(app) as client:
         client.post("/cases", json=case_body(), headers=ADMIN)
         out = client.post("/cases/CM15-0012345/decide", headers=ADMIN)
-    assert out.status_code == 503 and "not available" in out.json()["error"]
+        assert out.status_code == 503 and "not available" in out.json()["error"]
+        app.state.store.save_determination(make_determination(make_case()), "test")
+        letter = client.get("/cases/CM15-0012345/letter", headers=ADMIN)
+        assert letter.status_code == 503 and "MASSAGE-1" in letter.json()["error"]
     app.state.store.close()
 
 

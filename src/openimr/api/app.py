@@ -22,7 +22,7 @@ from openimr import __version__
 from openimr.api.auth import ApiKey, KeyRing, resolve_keys
 from openimr.api.services import Services, StageUnavailable
 from openimr.domain import Case, Determination
-from openimr.errors import NotFoundError, OpenIMRError, StateError
+from openimr.errors import KnowledgeBaseError, NotFoundError, OpenIMRError, StateError
 from openimr.store import AuditEntry, AuditVerification, CaseSummary, Store, StoredCase
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
@@ -178,6 +178,8 @@ def create_app(
 
     @app.exception_handler(OpenIMRError)
     async def _domain_error(_: Request, exc: OpenIMRError) -> JSONResponse:
+        if isinstance(exc, KnowledgeBaseError):  # our own data files are broken, not the request
+            return JSONResponse({"error": str(exc)}, status_code=503)
         status = 404 if isinstance(exc, NotFoundError) else 409 if isinstance(exc, StateError) else 422
         return JSONResponse({"error": str(exc)}, status_code=status)
 
