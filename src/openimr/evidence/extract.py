@@ -27,8 +27,10 @@ from openimr.evidence.rules import load_rules
 EXAM_TESTS = {"spurling", "straight_leg_raise", "tinel", "phalen"}
 NEURO_KINDS = {"weakness", "sensory_deficit", "reflex_change"}
 # context does not change these: a body part is the patient's even in "MRI of the knee to rule
-# out a tear"; a work status value already says whether the worker works ("not working")
+# out a tear"
 CONTEXT_FREE = {"body_part", "age", "sex", "injury_date"}
+# a work status value already says whether the worker works ("not working"); a pain score is a
+# number even after "without" ("8/10 without medications")
 NEGATION_FREE = {"work_status", "pain_score"}
 HYPOTHETICAL_FREE = {"surgery_planned"}  # a plan is what this kind states
 # in a plan, "continue"/"refill"/"remains" states what is true now for these kinds
