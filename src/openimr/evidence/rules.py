@@ -34,7 +34,7 @@ class TargetSpec:
 
     kind: str
     literal: str
-    pattern: str
+    pattern: str | None  # None: the literal itself, matched on lower-case tokens (fast)
     value: Any = None
     attributes: dict[str, Any] = field(default_factory=dict)
     force_negated: bool = False
@@ -136,15 +136,6 @@ def _load_body_parts() -> list[TargetSpec]:
     return specs
 
 
-def _name_pattern(name: str) -> str:
-    """A medication name as a regex: escaped, flexible spaces/hyphens, whole words."""
-    parts = [re.escape(p) for p in re.split(r"[\s\-]+", name.strip())]
-    body = r"[\s\-]*".join(parts)
-    start = r"\b" if name[0].isalnum() else ""
-    end = r"\b" if name[-1].isalnum() else ""
-    return f"{start}{body}{end}"
-
-
 def _load_medications() -> tuple[list[TargetSpec], dict[str, dict[str, str]]]:
     file = "medications.yaml"
     data = _read_yaml(file)
@@ -168,16 +159,15 @@ def _load_medications() -> tuple[list[TargetSpec], dict[str, dict[str, str]]]:
                     f"{file}: {where}: name {name!r} already maps to {seen[key]!r}"
                 )
             seen[key] = generic
-        # one alternation per drug keeps the matcher small
         names = sorted({str(n) for n in row.get("names") or []}, key=len, reverse=True)
         if not names:
             raise KnowledgeBaseError(f"{file}: {where}: needs names")
-        pattern = "|".join(_name_pattern(n) for n in names)
-        _compile(file, where, pattern)
-        specs.append(TargetSpec(
-            kind="current_medication", literal=generic, pattern=pattern, value=generic,
-            attributes={"drug": generic, "drug_class": drug_class},
-        ))
+        # drug names are plain words: phrase rules (one pass for all) instead of regexes
+        for name in names:
+            specs.append(TargetSpec(
+                kind="current_medication", literal=name, pattern=None, value=generic,
+                attributes={"drug": generic, "drug_class": drug_class},
+            ))
     return specs, lexicon
 
 
