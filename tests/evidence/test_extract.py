@@ -202,6 +202,17 @@ def test_urine_drug_screen(text: str, consistent: bool | None) -> None:
     assert fact.attributes.get("consistent") is consistent
 
 
+def test_cures_report_consistency() -> None:
+    fact = only(read("The CURES report was consistent with prescribed medications."),
+                "cures_check")
+    assert fact.attributes["consistent"] is True
+
+
+def test_unable_is_not_able() -> None:
+    assert not read("He is unable to work with his pain medications.").asserted(
+        "functional_improvement")
+
+
 def test_opioid_monitoring_kinds() -> None:
     facts = read("The CURES report was reviewed and a pain agreement is on file. The 4 A's were "
                  "documented. He reports constipation.")
@@ -341,6 +352,10 @@ def test_surgery_with_date() -> None:
         ("She reported improved ability to perform activities of daily living.",
          "functional_improvement", None),
         ("He can walk 30 minutes longer with medications.", "functional_improvement", None),
+        ("With medications she is able to do household chores.", "functional_improvement",
+         None),
+        ("He is able to work full shifts with his pain medications.", "functional_improvement",
+         None),
     ],
 )
 def test_fact_kinds(text: str, kind: str, value) -> None:

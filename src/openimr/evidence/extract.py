@@ -271,7 +271,7 @@ class _Reader:
                 attrs["duration_months"] = months
             if V.pattern("long_term").search(sent_text):
                 attrs["long_term"] = True
-        elif kind == "urine_drug_screen":
+        elif kind in ("urine_drug_screen", "cures_check"):
             if V.pattern("uds_inconsistent").search(sent_text):
                 attrs["consistent"] = False
             elif V.pattern("uds_consistent").search(sent_text):
