@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from conftest import ADMIN, INTAKE, REV1, case_body
+from api_testkit import ADMIN, INTAKE, REV1, case_body
 
 
 def _nothing_stored(client) -> None:  # type: ignore[no-untyped-def]

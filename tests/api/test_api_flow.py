@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from api_testkit import ADMIN, INTAKE, REV1, REV2, case_body
 from store_testkit import make_case, make_determination
-
-from conftest import ADMIN, INTAKE, REV1, REV2, case_body
 
 
 def _to_records_complete(client, number: str = "CM15-0012345") -> None:  # type: ignore[no-untyped-def]
@@ -176,3 +175,12 @@ def test_a_hand_assignment_keeps_the_panel_credentials(client, app) -> None:  # 
     client.post("/cases/CM15-0000002/screen", headers=INTAKE)
     client.post("/cases/CM15-0000002/assign", json={"reviewer": "NOT-ON-PANEL"}, headers=ADMIN)
     assert app.state.store.reviewer("NOT-ON-PANEL") is None
+
+
+def test_screening_reasons_use_the_lifecycle_codes(client) -> None:  # type: ignore[no-untyped-def]
+    body = case_body(application_received="2015-06-30")  # months after the UR decision
+    body["ur_decision"]["conditional_non_certification"] = True
+    client.post("/cases", json=body, headers=INTAKE)
+    out = client.post("/cases/CM15-0012345/screen", headers=INTAKE).json()
+    assert out["reasons"] == ["late", "conditional_non_certification"]
+    assert out["case"]["ineligible_reason"] == "late" and len(out["messages"]) == 2

@@ -9,10 +9,9 @@ import os
 
 import pytest
 import schemathesis
+from api_testkit import ADMIN, KEYS, REV1, case_body, stand_in_services
 from hypothesis import HealthCheck, settings
 from store_testkit import pg_database_url
-
-from conftest import ADMIN, KEYS, REV1, case_body, stand_in_services
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -59,12 +59,13 @@ class WithdrawBody(Strict):
 
 class IneligibleBody(Strict):
     reason: Literal["late", "unsigned", "no_ur_decision", "conditional_non_certification",
-                    "duplicate"]
+                    "duplicate", "not_disputed"]
 
 
 class ScreenResult(Strict):
     eligible: bool
-    reason: str | None = None
+    reason: str | None = None  # the one recorded on the case
+    reasons: list[str] = []  # every reason found
     messages: list[str] = []
     case: CaseSummary
 
@@ -263,7 +264,7 @@ def create_app(
         else:
             summary = the_store.transition(number, "ineligible", who.actor, reason=result.reason)
         return ScreenResult(eligible=result.eligible, reason=result.reason,
-                            messages=result.messages, case=summary)
+                            reasons=result.reasons, messages=result.messages, case=summary)
 
     @app.post("/cases/{number}/ineligible", response_model=CaseSummary, responses=_ERRORS,
               tags=["lifecycle"], summary="Find a case ineligible by hand (e.g. a duplicate)")

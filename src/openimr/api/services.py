@@ -21,28 +21,13 @@ class StageUnavailable(Exception):
 @dataclass(frozen=True)
 class Screening:
     eligible: bool
-    reason: str | None = None  # an INELIGIBLE_REASONS key when not eligible
+    reason: str | None = None  # the first INELIGIBLE_REASONS key when not eligible
+    reasons: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
 
 
-# Words in a screener's reason that identify our reason codes.
-_REASON_WORDS = {
-    "late": ("late", "timel", "30 days", "untimely"),
-    "unsigned": ("sign",),
-    "no_ur_decision": ("ur decision", "not attached", "attached"),
-    "conditional_non_certification": ("conditional",),
-    "duplicate": ("duplicate", "already decided", "earlier imr"),
-}
-
-
-def _reason_code(text: str) -> str | None:
-    low = text.lower()
-    if low in INELIGIBLE_REASONS:
-        return low
-    for code, words in _REASON_WORDS.items():
-        if any(word in low for word in words):
-            return code
-    return None
+# intake.screen's codes that the lifecycle spells differently
+_REASON_ALIASES = {"cnc": "conditional_non_certification"}
 
 
 @contextmanager
@@ -55,35 +40,19 @@ def _stage(what: str) -> Iterator[None]:
 
 
 def screen_case(case: Case) -> Screening:
-    """intake.screen when installed; else the checks the case file itself can answer."""
-    try:
-        from openimr.intake import screen  # type: ignore[attr-defined]
-    except ImportError:
-        return _basic_screen(case)
-    result = screen(case)
-    if getattr(result, "eligible", False):
+    """intake.screen, with its reason codes in the lifecycle's spelling."""
+    with _stage("eligibility screening"):
+        from openimr.intake import screen
+
+        result = screen(case)
+    if result.eligible:
         return Screening(eligible=True)
-    texts = [getattr(r, "code", None) or getattr(r, "message", None) or str(r)
-             for r in getattr(result, "reasons", [])]
-    codes = [c for c in (_reason_code(str(t)) for t in texts) if c]
-    return Screening(eligible=False, reason=codes[0] if codes else "late",
-                     messages=[str(t) for t in texts])
-
-
-def _basic_screen(case: Case) -> Screening:
-    checks = [
-        (not case.application_signed, "unsigned", "application not signed"),
-        (not case.ur_decision_attached, "no_ur_decision", "no UR decision attached"),
-        (case.ur_decision.conditional_non_certification, "conditional_non_certification",
-         "UR decision is a conditional non-certification"),
-        # 30 days from service; service by mail adds 5 days (8 CCR 9792.10.1, CCR 10605)
-        ((case.application_received - case.ur_decision.date).days > 35, "late",
-         "application filed more than 30 days after service of the UR decision"),
-    ]
-    for failed, code, message in checks:
-        if failed:
-            return Screening(eligible=False, reason=code, messages=[message])
-    return Screening(eligible=True)
+    codes = [_REASON_ALIASES.get(code, code) for code in result.reasons]
+    known = [code for code in codes if code in INELIGIBLE_REASONS]
+    if not known:
+        raise StageUnavailable(f"screening gave reasons this store does not know: {codes}")
+    return Screening(eligible=False, reason=known[0], reasons=known,
+                     messages=list(result.messages))
 
 
 def pick_reviewer(case: Case, today: dt.date) -> tuple[str, Reviewer | None, dict]:

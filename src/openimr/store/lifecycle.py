@@ -25,6 +25,7 @@ INELIGIBLE_REASONS: dict[str, str] = {
     "no_ur_decision": "no UR decision attached to the application",
     "conditional_non_certification": "UR decision is a conditional non-certification",
     "duplicate": "the same treatment was already decided by an earlier IMR",
+    "not_disputed": "utilization review certified every item; nothing is in dispute",
 }
 
 _OPEN = ("application_received", "eligible", "assigned", "records_complete", "drafted")
