@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "openimr.engine.commands",
     "openimr.letters.commands",
     "openimr.requests.commands",
+    "openimr.evidence.commands",
     "openimr.reviewers.commands",
     "openimr.guidelines.commands",
     "openimr.evaluation.commands",

@@ -96,3 +96,25 @@ def test_chronic_pain_from_case_dates_and_med() -> None:
     )
     assert evaluate_criterion(crit("med_at_most", mg=120), norco, ClinicalFacts()).status == "met"
     assert evaluate_criterion(crit("med_at_most", mg=50), norco, ClinicalFacts()).status == "not_met"
+
+
+def test_visit_limit_counts_the_whole_course() -> None:
+    from openimr.domain import PartialAuthorization
+    from openimr.domain.request import RequestPortion
+
+    c = crit("sessions_at_most", max=10)
+    partial = TreatmentRequest(
+        text="PT 8 was the original request...", category="physical_medicine", service="physical therapy",
+        sessions=2,
+        partial_authorization=PartialAuthorization(
+            original=RequestPortion(text="PT 8", sessions=8),
+            authorized=RequestPortion(text="PT 6", sessions=6),
+            disputed=RequestPortion(text="PT 2", sessions=2),
+        ),
+    )
+    assert evaluate_criterion(c, partial, ClinicalFacts()).status == "met"  # 8 in all
+    done = fact("prior_treatment", "completed 12 sessions of physical therapy", modality="physical therapy", sessions=12)
+    again = fact("prior_treatment", "had 12 physical therapy visits", modality="physical therapy", sessions=12)
+    result = evaluate_criterion(c, partial, ClinicalFacts(facts=[done, again]))
+    assert result.status == "not_met"
+    assert "20 in all" in result.explanation  # 8 requested + 12 completed, the repeated mention counted once

@@ -81,11 +81,15 @@ def course_sessions(req: TreatmentRequest) -> int | None:
 def completed_sessions(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts) -> tuple[int, list[ClinicalFact]]:
     """Visits of the same treatment already completed, where the record counts them."""
     terms = _modality_terms(c, req)
-    counted = [
-        f for f in facts.asserted("prior_treatment")
-        if isinstance(f.attributes.get("sessions"), int) and _same_modality(f, terms)
+    from openimr.evidence import treatment_courses
+
+    # a course mentioned in several sentences is one course: take its largest stated count
+    courses = [
+        course for course in treatment_courses(facts).values()
+        if course.sessions and any(t in course.modality.lower() or course.modality.lower() in t for t in terms)
     ]
-    return sum(int(f.attributes["sessions"]) for f in counted), counted
+    evidence = [f for course in courses for f in course.facts if f.attributes.get("sessions")]
+    return sum(course.sessions or 0 for course in courses), evidence
 
 
 def _sessions_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:

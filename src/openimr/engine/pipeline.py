@@ -30,13 +30,15 @@ def parse_items(case: Case) -> list[TreatmentRequest]:
 
 
 def extract_facts(case: Case) -> ClinicalFacts:
-    """Facts from every medical record and, for cases read from a letter, from its summary."""
-    from openimr.evidence import extract, extract_text
+    """Facts from every medical record and, for cases read from a letter, from its summary.
 
-    facts = extract(case.records, case) if case.records else ClinicalFacts()
-    if case.summary and not any(r.id == "summary" for r in case.records):
-        facts = ClinicalFacts(facts=facts.facts + extract_text(case.summary, "summary").facts)
-    return facts
+    The evidence stage reads `case.summary` itself, so a record that only repeats the summary is
+    left out rather than read twice.
+    """
+    from openimr.evidence import extract
+
+    records = [r for r in case.records if not (case.summary and r.text == case.summary)]
+    return extract(records, case)
 
 
 def _is_surgery(request: TreatmentRequest) -> bool:
