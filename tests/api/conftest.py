@@ -12,7 +12,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_testkit import KEYS, stand_in_services  # noqa: E402
 
 
-
 @pytest.fixture
 def app(tmp_path):  # type: ignore[no-untyped-def]
     from openimr.api.app import create_app
