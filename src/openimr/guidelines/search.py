@@ -33,8 +33,10 @@ if TYPE_CHECKING:
 
 _TOPICAL = re.compile(r"\b(?:cream|gel|ointment|lotion|patch|patches|topical|transdermal)\b|\d\s*%", re.IGNORECASE)
 _TOPICAL_FORMS = {"cream", "gel", "ointment", "lotion", "patch", "spray", "foam", "pad"}
+# words placing the request around an operation (before or after it)
 _POST_OP = re.compile(
-    r"\bpost[- ]?op|\bpostoperative|\bpost[- ]?surg|associated surgical service|after (?:the )?surgery",
+    r"\b(?:post|pre)[- ]?op|\b(?:post|pre)[- ]?operative|\bpost[- ]?surg|associated surgical service"
+    r"|after (?:the )?surgery|before (?:the )?surgery",
     re.IGNORECASE,
 )
 TERMS_FILE = Path(__file__).parent / "data" / "search_terms.yaml"
@@ -193,7 +195,8 @@ def score_row(
                 addresses = False
         else:  # the request names no body part: a region-specific row is a guess
             score -= 4
-    post_op = bool(_POST_OP.search(request.text)) or bool(facts and facts.asserted("surgery"))
+    # a surgery in the record may be years old; only this case's approved surgery counts as context
+    post_op = bool(_POST_OP.search(request.text)) or bool(facts and facts.asserted("surgery_authorized"))
     if "post_surgical" in rec.phases:
         if post_op:
             score += 4
