@@ -8,6 +8,7 @@ Then: every case's lifecycle history is complete, the audit log's hash chain ver
 number of audit entries equals the number of audited requests that succeeded.
 
     .venv/bin/python benchmarks/store_concurrency.py [--pg-url URL] [--clients 50] [--cases 2]
+        [--workers N]   # N > 1: runs `openimr serve --workers N` (real pipeline) as the server
 
 Without --pg-url (or OPENIMR_BENCH_PG_URL) a throwaway PostgreSQL cluster is started in /tmp.
 `decide` uses openimr.engine.pipeline.decide_case when the whole pipeline imports; otherwise a
@@ -227,6 +228,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--cases", type=int, default=2, help="cases per client in phase 1")
     parser.add_argument("--races", type=int, default=3, help="contended cases in phase 2")
+    parser.add_argument("--workers", type=int, default=1, help="API server processes")
     parser.add_argument("--serve", help=argparse.SUPPRESS)  # internal: run the server
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -239,8 +241,17 @@ def main() -> int:
     if not url:
         url, stop = start_postgres()
     port = free_port()
-    server = subprocess.Popen([sys.executable, __file__, "--serve", url, "--port", str(port),
-                               "--clients", str(args.clients)])
+    if args.workers > 1:  # the real `openimr serve --workers N` (needs the whole pipeline)
+        keys = [f"admin={ADMIN}", f"intake={INTAKE}"]
+        keys += [f"reviewer:R-{i:03d}={reviewer_key(i)}" for i in range(args.clients)]
+        env = {**os.environ, "OPENIMR_API_KEYS": ",".join(keys)}
+        env.pop("OPENIMR_API_KEYS_FILE", None)
+        server = subprocess.Popen([sys.executable, "-m", "openimr", "serve", "--db", url,
+                                   "--port", str(port), "--workers", str(args.workers),
+                                   "--log-level", "warning"], env=env)
+    else:
+        server = subprocess.Popen([sys.executable, __file__, "--serve", url, "--port", str(port),
+                                   "--clients", str(args.clients)])
     base = f"http://127.0.0.1:{port}"
     try:
         import httpx
@@ -308,9 +319,11 @@ def main() -> int:
             "pipeline": "openimr.engine.pipeline.decide_case" if pipeline_available()
             else "stand-in decide (pipeline not importable)",
             "clients": args.clients,
+            "server_workers": args.workers,
             "cases": len(jobs),
             "requests": len(all_lat),
-            "errors": errors,
+            "errors": len(errors),
+            "first_errors": errors[:3],
             "phase1_wall_s": round(wall, 2),
             "cases_per_s": round(len(jobs) / wall, 2),
             "requests_per_s": round(len(jobs) * 7 / wall, 1),
