@@ -68,6 +68,8 @@ FACT_KINDS: dict[str, str] = {
     "weight_bearing_limited": "reduced weight bearing is desirable (extreme obesity, lower-limb fracture)",
     "crps": "complex regional pain syndrome (CRPS/RSD) diagnosed or suspected",
     "hearing_loss": "hearing loss documented (audiogram)",
+    "mmi": "at or near maximum medical improvement (permanent and stationary)",
+    "failed_return_to_work": "an attempt to return to work failed",
     "surgery_authorized": "the surgery this item supports is certified or found necessary in this review",
 }
 
