@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "requests_gold.jsonl"
 HELDOUT = ROOT / "tests" / "requests" / "data" / "heldout_phrasings.jsonl"
 HELDOUT_B = ROOT / "tests" / "requests" / "data" / "heldout_phrasings_b.jsonl"
+HELDOUT_C = ROOT / "tests" / "requests" / "data" / "heldout_phrasings_c.jsonl"
 
 
 def _accuracy(name: str, path: Path) -> None:
@@ -64,6 +65,7 @@ def main() -> None:
     _accuracy("dev gold", GOLD)
     _accuracy("held-out phrasings, set A", HELDOUT)
     _accuracy("held-out phrasings, set B", HELDOUT_B)
+    _accuracy("held-out phrasings, set C", HELDOUT_C)
 
 
 if __name__ == "__main__":

@@ -35,3 +35,11 @@ CASES_B = load_gold(Path(__file__).parent / "data" / "heldout_phrasings_b.jsonl"
 @pytest.mark.parametrize("row", CASES_B, ids=[row["text"][:40] for row in CASES_B])
 def test_heldout_phrasing_set_b(row: dict) -> None:
     test_heldout_phrasing(row)
+
+
+CASES_C = load_gold(Path(__file__).parent / "data" / "heldout_phrasings_c.jsonl")
+
+
+@pytest.mark.parametrize("row", CASES_C, ids=[row["text"][:40] for row in CASES_C])
+def test_heldout_phrasing_set_c(row: dict) -> None:
+    test_heldout_phrasing(row)
