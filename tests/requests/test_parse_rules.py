@@ -211,3 +211,8 @@ def test_misspelled_drug_names_are_matched_with_lower_confidence(text, drug) -> 
 
 def test_fuzzy_matching_does_not_invent_drugs() -> None:
     assert parse_request("Celebrate the weekend").drug is None
+
+
+def test_thyroid_tests_are_not_vertebrae() -> None:
+    r = parse_request("Labs: CBC, T3, T4, TSH")
+    assert (r.category, r.levels, r.body_parts) == ("laboratory", [], [])

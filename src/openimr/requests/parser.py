@@ -423,6 +423,9 @@ def _set_drug(
             result.drug_class = next((c for c in classes if c != "other"), "other")
 
 
+_NO_LEVEL_CATEGORIES = frozenset({"laboratory", "medication"})
+
+
 def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _Read) -> None:
     masked = s
     for m in lex.not_body_re.finditer(s):
@@ -434,7 +437,9 @@ def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _
         if part not in parts:
             parts.append(part)
 
-    for m in pat.level_range.finditer(masked):
+    # "T3, T4" on a lab order are thyroid tests, not vertebrae
+    level_ranges = () if result.category in _NO_LEVEL_CATEGORIES else pat.level_range.finditer(masked)
+    for m in level_ranges:
         level = _level(m.group("a"), m.group("i"), m.group("b"), m.group("j"))
         if level:
             if level not in result.levels:
@@ -442,7 +447,8 @@ def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _
             add(_level_region(level))
             marks.blank(m.start(), m.end())
             masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
-    for m in pat.level_single.finditer(masked):
+    level_singles = () if result.category in _NO_LEVEL_CATEGORIES else pat.level_single.finditer(masked)
+    for m in level_singles:
         level = _level(m.group("a"), m.group("i"), None, None)
         if level:
             if level not in result.levels:
