@@ -70,6 +70,7 @@ FACT_KINDS: dict[str, str] = {
     "hearing_loss": "hearing loss documented (audiogram)",
     "mmi": "at or near maximum medical improvement (permanent and stationary)",
     "failed_return_to_work": "an attempt to return to work failed",
+    "therapy_plateau": "failure to progress in a physical therapy or strengthening program",
     "surgery_authorized": "the surgery this item supports is certified or found necessary in this review",
 }
 
