@@ -98,6 +98,8 @@ def test_grams_and_ml_are_not_quantities() -> None:
         ("Epidural steroid injection at L4", ["L4"], ["lumbar spine"]),
         ("Cervical fusion C5-C6 and C6-7", ["C5-C6", "C6-C7"], ["cervical spine"]),
         ("T12-L1 kyphoplasty", ["T12-L1"], ["thoracic spine"]),
+        ("Lumbar fusion L3-L5", ["L3-L4", "L4-L5"], ["lumbar spine"]),
+        ("Right L4-S1 TFESI", ["L4-L5", "L5-S1"], ["lumbar spine"]),
     ],
 )
 def test_levels_are_normalized_and_imply_their_region(text, levels, parts) -> None:

@@ -440,17 +440,17 @@ def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _
     # "T3, T4" on a lab order are thyroid tests, not vertebrae
     level_ranges = () if result.category in _NO_LEVEL_CATEGORIES else pat.level_range.finditer(masked)
     for m in level_ranges:
-        level = _level(m.group("a"), m.group("i"), m.group("b"), m.group("j"))
-        if level:
+        levels = _levels(m.group("a"), m.group("i"), m.group("b"), m.group("j"))
+        for level in levels:
             if level not in result.levels:
                 result.levels.append(level)
             add(_level_region(level))
+        if levels:
             marks.blank(m.start(), m.end())
             masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
     level_singles = () if result.category in _NO_LEVEL_CATEGORIES else pat.level_single.finditer(masked)
     for m in level_singles:
-        level = _level(m.group("a"), m.group("i"), None, None)
-        if level:
+        for level in _levels(m.group("a"), m.group("i"), None, None):
             if level not in result.levels:
                 result.levels.append(level)
             add(_level_region(level))
@@ -473,26 +473,31 @@ def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _
         result.laterality = sides.pop()
 
 
-_LEVEL_MAX = {"c": 7, "t": 12, "l": 5, "s": 1}
-_REGION_ORDER = "ctls"
+# Vertebrae top to bottom; a level is a pair of neighbours ("L4-L5", "L5-S1").
+_VERTEBRAE = tuple(
+    [f"C{n}" for n in range(1, 8)] + [f"T{n}" for n in range(1, 13)]
+    + [f"L{n}" for n in range(1, 6)] + ["S1"]
+)
 
 
-def _level(a: str, i: str, b: str | None, j: str | None) -> str | None:
-    """'l', '4', None, '5' -> 'L4-L5'; impossible levels give None (so "T3 scan" stays text)."""
-    first = int(i)
-    if not 1 <= first <= _LEVEL_MAX[a]:
-        return None
+def _levels(a: str, i: str, b: str | None, j: str | None) -> list[str]:
+    """'l','4',None,'5' -> ['L4-L5']; 'l','3',None,'5' -> ['L3-L4','L4-L5']; 'l','4' -> ['L4'].
+
+    Impossible levels give [] (so "T3 scan" or "L9" stays text).
+    """
+    first = f"{a.upper()}{int(i)}"
+    if first not in _VERTEBRAE:
+        return []
     if j is None:
-        return f"{a.upper()}{first}"
-    b = b or a
-    second = int(j)
-    if not 1 <= second <= _LEVEL_MAX[b]:
-        return None
-    if b == a and second <= first:
-        return None
-    if _REGION_ORDER.index(b) < _REGION_ORDER.index(a):
-        return None
-    return f"{a.upper()}{first}-{b.upper()}{second}"
+        return [first]
+    last = f"{(b or a).upper()}{int(j)}"
+    if last not in _VERTEBRAE:
+        return []
+    top, bottom = _VERTEBRAE.index(first), _VERTEBRAE.index(last)
+    if bottom <= top:
+        return []
+    # a span of several segments names each level in it ("L3-L5" is two levels)
+    return [f"{_VERTEBRAE[k]}-{_VERTEBRAE[k + 1]}" for k in range(top, bottom)]
 
 
 def _level_region(level: str) -> str:
