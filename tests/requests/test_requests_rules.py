@@ -218,3 +218,24 @@ def test_fuzzy_matching_does_not_invent_drugs() -> None:
 def test_thyroid_tests_are_not_vertebrae() -> None:
     r = parse_request("Labs: CBC, T3, T4, TSH")
     assert (r.category, r.levels, r.body_parts) == ("laboratory", [], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "drug_class"),
+    [("Muscle relaxants", "muscle_relaxant"), ("Compounded creams", "compound"),
+     ("Unspecified pain medications", "other"), ("Proton pump inhibitor", "gi_protectant")],
+)
+def test_a_drug_class_without_a_drug(text, drug_class) -> None:
+    r = parse_request(text)
+    assert (r.category, r.drug, r.drug_class) == ("medication", None, drug_class)
+
+
+def test_class_words_do_not_override_a_service() -> None:
+    assert parse_request("Medication management consultation").category == "consultation"
+    assert parse_request("Norco 10/325mg #60").drug_class == "opioid"
+
+
+def test_seed_letter_item() -> None:
+    r = parse_request("Massage Therapy 2 Times A Week for 6 Weeks to The Right Wrist")
+    assert (r.category, r.frequency_per_week, r.duration_weeks, r.sessions) == ("massage", 2, 6, 12)
+    assert (r.body_parts, r.laterality) == (["wrist"], "right")

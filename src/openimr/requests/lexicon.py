@@ -76,6 +76,7 @@ class DrugFile(_Row):
     brands: list[BrandDrug]
     dose_forms: list[DoseForm]
     routes: list[RouteWords]
+    class_words: dict[str, list[str]]
     compound_markers: list[str]
 
 
@@ -178,6 +179,8 @@ class Lexicon(BaseModel):
     route_words: dict[str, str]
     route_re: Any
     compound_re: Any
+    class_words: dict[str, str]
+    class_word_re: Any
     services: list[Service]
     service_res: list[Any]
     service_any_re: Any
@@ -328,6 +331,10 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
             drug=brand.drug, drug_class=brand.drug_class, dose_form=brand.dose_form
         )
 
+    unknown = sorted(set(drugs.class_words) - set(drug_classes))
+    if unknown:
+        raise _fail("drugs.yaml", f"class_words: unknown classes {unknown}")
+    class_words = {word: cls for cls, words in drugs.class_words.items() for word in words}
     dose_form_words = {word: form for form in drugs.dose_forms for word in form.words}
     route_words = {word: row.route for row in drugs.routes for word in row.words}
 
@@ -359,6 +366,8 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         route_words=route_words,
         route_re=words_regex(list(route_words)),
         compound_re=words_regex(drugs.compound_markers),
+        class_words=class_words,
+        class_word_re=words_regex(list(class_words)),
         services=services.services,
         service_res=[
             re.compile(f"{_LEFT}(?:{row.pattern}){_RIGHT}") for row in services.services

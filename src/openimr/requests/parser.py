@@ -314,17 +314,28 @@ def _read_services_and_drugs(s: str, marks: _Marks, lex: Lexicon, result: _Read)
     for start, end, _ in drugs:
         marks.cover(start, end)
 
-    if not accepted and not drugs:
+    class_hits = list(lex.class_word_re.finditer(s))
+    if not accepted and not drugs and not class_hits:
         drugs = _fuzzy_drugs(s, lex)
         result.fuzzy = bool(drugs)
         for start, end, _ in drugs:
             marks.cover(start, end)
     candidates = [(weight, -start, index) for start, _, weight, index in accepted]
     candidates += [(2, -start, -1) for start, _, _ in drugs]
+    # A drug class named without a drug ("Muscle relaxants") is a medication of that class.
+    for m in class_hits:
+        marks.cover(m.start(), m.end())
+        candidates.append((1, -m.start(), -2))
     if not candidates:
         return
     _, _, best = max(candidates)
     best = _consult_as_head(s, accepted, best, lex)
+    if best == -2:
+        result.category = "medication"
+        named = [lex.class_words[re.sub(r"\s+", " ", m.group(0))] for m in class_hits]
+        result.drug_class = next((c for c in named if c != "other"), "other")
+        result.service = "medication"
+        return
     if best == -1:
         result.category = "medication"
         _set_drug(s, drugs, lex, marks, result)
