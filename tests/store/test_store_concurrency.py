@@ -56,3 +56,27 @@ def test_the_same_case_added_twice_at_once_is_stored_once(store) -> None:  # typ
         results = list(pool.map(add, range(4)))
     assert results.count("added") == 1
     assert len(store.list_cases("check")) == 1
+
+
+def test_verifying_while_others_write_raises_no_false_alarm(store) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    stop = threading.Event()
+
+    def writer(offset: int) -> None:
+        i = 0
+        while not stop.is_set() and i < 40:
+            store.add_case(make_case(f"CM16-{offset + i:07d}"), "intake")
+            i += 1
+
+    threads = [threading.Thread(target=writer, args=(k * 1000,)) for k in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        results = [store.verify_audit_log() for _ in range(15)]
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert all(r.ok for r in results), [r.summary() for r in results if not r.ok]
+    assert store.verify_audit_log().ok

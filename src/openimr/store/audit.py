@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
@@ -44,7 +45,7 @@ class AuditVerification(BaseModel):
         return f"audit log TAMPERED: entry {first.seq}: {first.problem}{more}"
 
 
-def verify_chain(rows: list[Any], head_seq: int, head_hash: str) -> AuditVerification:
+def verify_chain(rows: Iterable[Any], head_seq: int, head_hash: str) -> AuditVerification:
     """Check every row (ordered by seq) against its hash and its predecessor; and the head pointer.
 
     Detects an edited row (hash mismatch), a deleted row (gap in seq / broken link), and a removed
@@ -53,7 +54,11 @@ def verify_chain(rows: list[Any], head_seq: int, head_hash: str) -> AuditVerific
     problems: list[AuditProblem] = []
     prev_hash = GENESIS_HASH
     expected_seq = 1
+    count = 0
+    last_seq = 0
     for row in rows:
+        count += 1
+        last_seq = row.seq
         if row.seq != expected_seq:
             problems.append(AuditProblem(seq=row.seq, problem=f"missing entry {expected_seq}"))
         if row.prev_hash != prev_hash:
@@ -67,9 +72,8 @@ def verify_chain(rows: list[Any], head_seq: int, head_hash: str) -> AuditVerific
             )
         prev_hash = row.entry_hash
         expected_seq = row.seq + 1
-    last_seq = rows[-1].seq if rows else 0
     if last_seq != head_seq or prev_hash != head_hash:
         problems.append(
             AuditProblem(seq=head_seq, problem=f"log ends at entry {last_seq}, head says {head_seq}")
         )
-    return AuditVerification(ok=not problems, entries=len(rows), problems=problems)
+    return AuditVerification(ok=not problems, entries=count, problems=problems)

@@ -578,10 +578,19 @@ class Store:
 
     def verify_audit_log(self) -> AuditVerification:
         """Recompute the whole hash chain; names the first entry that was edited or removed."""
-        with Session(self.engine) as session:
-            head = session.execute(select(AuditHeadRow).where(AuditHeadRow.id == 1)).scalar_one()
-            rows = session.execute(select(AuditRow).order_by(AuditRow.seq)).scalars().all()
-            return verify_chain(list(rows), head.last_seq, head.last_hash)
+        columns = [AuditRow.seq, AuditRow.at, AuditRow.actor, AuditRow.action,
+                   AuditRow.case_number, AuditRow.detail, AuditRow.prev_hash, AuditRow.entry_hash]
+        # head and rows from one snapshot (PostgreSQL: REPEATABLE READ; SQLite: our BEGIN
+        # IMMEDIATE holds writers off), else a concurrent append looks like a cut tail
+        options = {"isolation_level": "REPEATABLE READ"} if self.engine.dialect.name == (
+            "postgresql") else {}
+        with self.engine.connect().execution_options(**options) as conn, conn.begin():
+            head = conn.execute(select(AuditHeadRow.last_seq, AuditHeadRow.last_hash)
+                                .where(AuditHeadRow.id == 1)).one()
+            rows = conn.execution_options(stream_results=True, yield_per=5000).execute(
+                select(*columns).order_by(AuditRow.seq)
+            )
+            return verify_chain(rows, head.last_seq, head.last_hash)
 
 
 class _Denied(Exception):
