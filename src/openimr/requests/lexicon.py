@@ -349,7 +349,11 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
             raise _fail("body_parts.yaml", f"side_abbreviations.{abbrev}: bad part or side")
     side_words = {word: side for side, words in body.laterality.items() for word in words}
 
-    service_index = _index_by_first_char([row.pattern for row in services.services])
+    try:
+        service_index = _index_by_first_char([row.pattern for row in services.services])
+    except (ImportError, AttributeError, TypeError, ValueError):
+        # re's private parser changed (another Python version): try every pattern at each hit
+        service_index = ({}, tuple(range(len(services.services))))
     number_words = sorted(numbers.numbers, key=len, reverse=True)
     number_pattern = (
         r"(?:\d+(?:\.\d+)?|"
