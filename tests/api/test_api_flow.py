@@ -60,6 +60,11 @@ def test_list_shows_deadlines_and_reviewers_see_only_theirs(client) -> None:  # 
     assert everything[0]["decision_due"] == "2015-02-19"
     assert everything[1]["records_due"] == (dt.date.today() + dt.timedelta(days=15)).isoformat()
     assert [c["case_number"] for c in client.get("/cases", headers=REV1).json()] == ["CM15-0000001"]
+    assigned = client.get("/cases", params={"state": "assigned"}, headers=INTAKE).json()
+    assert [c["case_number"] for c in assigned] == ["CM15-0000002"]
+    assert len(client.get("/cases", params={"limit": 1}, headers=INTAKE).json()) == 1
+    assert client.get("/cases", params={"state": "done"}, headers=INTAKE).status_code == 422
+    assert client.get("/cases", params={"limit": 0}, headers=INTAKE).status_code == 422
     assert [c["case_number"] for c in client.get("/cases", headers=REV2).json()] == ["CM15-0000002"]
 
 

@@ -162,6 +162,11 @@ def test_list_is_ordered_by_decision_deadline(store) -> None:  # type: ignore[no
     ]
     # decisions due in 2015 are long past; a case with no deadline yet is not overdue
     assert [c.overdue for c in listed] == [True, True, False]
+    assert [c.case_number for c in store.list_cases("admin", limit=1)] == [soon.case_number]
+    assert [c.case_number for c in store.list_cases("admin", state="application_received")] == [
+        none.case_number]
+    with pytest.raises(InputError, match="unknown state 'done'"):
+        store.list_cases("admin", state="done")
     store.add_case(make_case("CM15-0000024"), "intake")
     store.transition("CM15-0000024", "eligible", "intake")
     fresh = store.assign("CM15-0000024", "R-1", "admin")  # today: records due in 15 days

@@ -24,6 +24,7 @@ from openimr.api.services import Services, StageUnavailable
 from openimr.domain import Case, Determination
 from openimr.errors import KnowledgeBaseError, NotFoundError, OpenIMRError, StateError
 from openimr.store import AuditEntry, AuditVerification, CaseSummary, Store, StoredCase
+from openimr.store.lifecycle import CaseState
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
 LETTER_TYPES = {
@@ -245,8 +246,12 @@ def create_app(
 
     @app.get("/cases", response_model=list[CaseSummary], responses=_ERRORS, tags=["cases"],
              summary="Cases with their state and deadlines, soonest decision due first")
-    def list_cases(who: Caller) -> list[CaseSummary]:
-        return the_store.list_cases(who.actor, reviewer=scope(who))
+    def list_cases(
+        who: Caller,
+        state: Annotated[CaseState | None, Query(description="only cases in this state")] = None,
+        limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+    ) -> list[CaseSummary]:
+        return the_store.list_cases(who.actor, reviewer=scope(who), state=state, limit=limit)
 
     @app.get("/cases/{number}", response_model=StoredCase, responses=_ERRORS, tags=["cases"],
              summary="One case: file, lifecycle history, latest determination (logged as a view)")

@@ -40,7 +40,8 @@ def _fmt(day: dt.date | None) -> str:
 def _cases_list(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
-        cases = store.list_cases(_actor(args), reviewer=args.reviewer)
+        cases = store.list_cases(_actor(args), reviewer=args.reviewer, state=args.state,
+                                 limit=args.limit)
     finally:
         store.close()
     if args.json:
@@ -173,6 +174,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="cases with their state and deadlines, soonest due first")
     _common(p)
     p.add_argument("--reviewer", help="only cases assigned to this reviewer code")
+    p.add_argument("--state", choices=STATES, help="only cases in this lifecycle state")
+    p.add_argument("--limit", type=int, help="at most this many (soonest due first)")
     p.set_defaults(handler=_cases_list)
     p = sub.add_parser("show", help="one case: state, deadlines, items, history (logged as a view)")
     _common(p)

@@ -319,12 +319,20 @@ class Store:
             raise NotFoundError(str(denied))
         return result
 
-    def list_cases(self, actor: str, reviewer: str | None = None) -> list[CaseSummary]:
-        """All cases (or only those assigned to `reviewer`), soonest decision deadline first."""
+    def list_cases(
+        self, actor: str, reviewer: str | None = None, state: str | None = None,
+        limit: int | None = None,
+    ) -> list[CaseSummary]:
+        """Cases (only those assigned to `reviewer`, or in `state`, when given), soonest decision
+        deadline first, at most `limit`."""
+        if state is not None and state not in lifecycle.STATES:
+            raise InputError(f"state: unknown state {state!r} (states: {', '.join(lifecycle.STATES)})")
         with self._tx() as session:
             query = select(CaseRow)
             if reviewer is not None:
                 query = query.where(CaseRow.assigned_reviewer == reviewer)
+            if state is not None:
+                query = query.where(CaseRow.state == state)
             rows = session.execute(query.order_by(CaseRow.case_number)).scalars().all()
             # two grouped queries instead of two per case
             counts = dict(session.execute(
@@ -341,7 +349,8 @@ class Store:
             ]
             self._append_audit(session, actor, "list_cases", None, {"count": len(summaries)})
         far = dt.date.max
-        return sorted(summaries, key=lambda s: (s.decision_due or far, s.case_number))
+        ordered = sorted(summaries, key=lambda s: (s.decision_due or far, s.case_number))
+        return ordered[:limit] if limit is not None else ordered
 
     def transition(
         self, number: str, to_state: str, actor: str, reason: str | None = None,
