@@ -89,7 +89,9 @@ def test_each_criterion_can_be_met_and_not_met(rec: Recommendation) -> None:
                 assert rec.status == "not_recommended", f"{rec.id}: unconditional not_recommended"
             else:  # e.g. continuing a drug meant for a short course: fine when it is a new course
                 req = TreatmentRequest(text=rec.section, service=_modality(crit, rec))
-                fresh = evaluate_criterion(crit, req, ClinicalFacts())
+                cond = crit.applies_if
+                outside = [ClinicalFact(kind=cond[1:])] if cond.startswith("!") else []
+                fresh = evaluate_criterion(crit, req, ClinicalFacts(facts=outside))
                 assert fresh.status == "not_applicable", f"{rec.id}:{crit.id}"
             exercised += 1
             continue
