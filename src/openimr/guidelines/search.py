@@ -89,13 +89,12 @@ class _Index:
         }
 
 
-_INDEXES: dict[int, _Index] = {}
-
-
 def _index(kb: KnowledgeBase) -> _Index:
-    idx = _INDEXES.get(id(kb))
+    """The phrase index, built once and kept on the knowledge base itself."""
+    idx = getattr(kb, "_search_index", None)
     if idx is None:
-        idx = _INDEXES[id(kb)] = _Index(kb)
+        idx = _Index(kb)
+        kb._search_index = idx  # type: ignore[attr-defined]
     return idx
 
 
