@@ -118,3 +118,19 @@ def test_visit_limit_counts_the_whole_course() -> None:
     result = evaluate_criterion(c, partial, ClinicalFacts(facts=[done, again]))
     assert result.status == "not_met"
     assert "20 in all" in result.explanation  # 8 requested + 12 completed, the repeated mention counted once
+
+
+def test_findings_about_another_joint_do_not_count() -> None:
+    shoulder_mri = TreatmentRequest(text="MRI right shoulder", category="imaging", body_parts=["shoulder"])
+    thumb = fact("red_flag", "closed fracture of the left thumb")
+    thumb.attributes["sentence_body_parts"] = ["finger"]
+    c = crit("any_fact_present", kinds=["red_flag"])
+    assert evaluate_criterion(c, shoulder_mri, ClinicalFacts(facts=[thumb])).status == "not_documented"
+    weak = fact("weakness", "4/5 abduction of the right shoulder")
+    weak.attributes["sentence_body_parts"] = ["shoulder"]
+    assert evaluate_criterion(crit("any_fact_present", kinds=["weakness"]), shoulder_mri, ClinicalFacts(facts=[weak])).status == "met"
+    # spinal findings show in the limbs: a cervical finding supports an upper-extremity study
+    emg = TreatmentRequest(text="EMG upper extremities", category="electrodiagnostic", body_parts=["upper extremity"])
+    spurling = fact("radiculopathy", "positive Spurling's with C6 radicular pain")
+    spurling.attributes["sentence_body_parts"] = ["cervical spine"]
+    assert evaluate_criterion(crit("any_fact_present", kinds=["radiculopathy"]), emg, ClinicalFacts(facts=[spurling])).status == "met"

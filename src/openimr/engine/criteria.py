@@ -126,6 +126,44 @@ def _quantity_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts,
     return _at_most(c, req.quantity, float(c.params["max"]), "units", "not_applicable")
 
 
+# Body regions: a finding about one region does not support a request for another (a thumb
+# fracture is no red flag for a shoulder MRI). The thoracic spine borders both.
+_UPPER = {"cervical spine", "thoracic spine", "shoulder", "elbow", "forearm", "wrist", "hand", "finger",
+          "upper extremity", "head", "chest"}
+_LOWER = {"thoracic spine", "lumbar spine", "sacroiliac joint", "hip", "knee", "ankle", "foot",
+          "lower extremity", "pelvis", "abdomen"}
+_LOCAL = {"shoulder", "elbow", "forearm", "wrist", "hand", "finger", "hip", "knee", "ankle", "foot"}
+
+
+def _regions(parts: set[str]) -> set[str]:
+    return {name for name, group in (("upper", _UPPER), ("lower", _LOWER)) if parts & group}
+
+
+def about_requested_region(fact: ClinicalFact, req: TreatmentRequest) -> bool:
+    """False when the fact's sentence names body parts that cannot concern the requested ones.
+
+    A joint (knee, shoulder...) must be the same joint; a spinal region or a limb may be anywhere on
+    the same half of the body, since spinal findings show in the limbs.
+    """
+    named = set(fact.attributes.get("sentence_body_parts") or [])
+    wanted = set(req.body_parts)
+    if not named or not wanted:
+        return True
+    if named & wanted:
+        return True
+    if wanted <= _LOCAL and named <= _LOCAL:
+        return False
+    return bool(_regions(named) & _regions(wanted))
+
+
+def _asserted(facts: ClinicalFacts, kind: str, req: TreatmentRequest) -> list[ClinicalFact]:
+    return [f for f in facts.asserted(kind) if about_requested_region(f, req)]
+
+
+def _negated(facts: ClinicalFacts, kind: str, req: TreatmentRequest) -> list[ClinicalFact]:
+    return [f for f in facts.negated(kind) if about_requested_region(f, req)]
+
+
 def _matches_attributes(fact: ClinicalFact, wanted: dict) -> bool:
     return all(str(fact.attributes.get(k, "")).lower() == str(v).lower() for k, v in wanted.items())
 
@@ -133,10 +171,10 @@ def _matches_attributes(fact: ClinicalFact, wanted: dict) -> bool:
 def _fact_present(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
     kind = c.params["kind"]
     wanted = c.params.get("attributes") or {}
-    asserted = [f for f in facts.asserted(kind) if _matches_attributes(f, wanted)]
+    asserted = [f for f in _asserted(facts, kind, req) if _matches_attributes(f, wanted)]
     if asserted:
         return _result(c, "met", f"Documented: {_quote(asserted[0])}", asserted)
-    negated = [f for f in facts.negated(kind) if _matches_attributes(f, wanted)]
+    negated = [f for f in _negated(facts, kind, req) if _matches_attributes(f, wanted)]
     if negated:
         return _result(c, "not_met", f"The record says otherwise: {_quote(negated[0])}", negated)
     return _result(c, "not_documented", "The records provided do not document this.")
@@ -144,10 +182,10 @@ def _fact_present(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, cas
 
 def _fact_absent(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
     kind = c.params["kind"]
-    asserted = facts.asserted(kind)
+    asserted = _asserted(facts, kind, req)
     if asserted:
         return _result(c, "not_met", f"Documented: {_quote(asserted[0])}", asserted)
-    negated = facts.negated(kind)
+    negated = _negated(facts, kind, req)
     if negated:
         return _result(c, "met", f"The record excludes it: {_quote(negated[0])}", negated)
     return _result(c, "met", "Nothing in the records provided documents it.")
@@ -155,10 +193,10 @@ def _fact_absent(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case
 
 def _any_fact_present(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
     kinds: list[str] = list(c.params["kinds"])
-    asserted = [f for k in kinds for f in facts.asserted(k)]
+    asserted = [f for k in kinds for f in _asserted(facts, k, req)]
     if asserted:
         return _result(c, "met", f"Documented: {_quote(asserted[0])}", asserted)
-    negated = [f for k in kinds for f in facts.negated(k)]
+    negated = [f for k in kinds for f in _negated(facts, k, req)]
     if negated:
         return _result(c, "not_met", f"The record says otherwise: {_quote(negated[0])}", negated)
     return _result(c, "not_documented", "The records provided document none of these.")

@@ -46,6 +46,27 @@ def implicit_criteria(rec: Recommendation) -> list[Criterion]:
     return extra
 
 
+COURSE_CATEGORIES = {"physical_medicine", "chiropractic", "acupuncture", "massage", "psychological", "program"}
+
+
+def trial_criteria(request: TreatmentRequest) -> list[Criterion]:
+    """When UR certified part of a course, those visits are the trial: the MTUS continues a course
+    only on documented objective functional improvement (9792.20; CPMTG's trial-then-reassess rule),
+    so the remainder waits for that improvement to be shown."""
+    partial = request.partial_authorization
+    if partial is None or partial.authorized is None or request.category not in COURSE_CATEGORIES:
+        return []
+    return [
+        Criterion(
+            id="partial_authorization.trial_response",
+            description="objective functional improvement documented from the visits already authorized",
+            check="fact_present",
+            params={"kind": "functional_improvement"},
+            gap="documentation of objective functional improvement from the visits already authorized",
+        )
+    ]
+
+
 def citation_for(rec: Recommendation) -> Citation:
     return Citation(
         recommendation_id=rec.id, guideline=rec.guideline, edition=rec.edition,
@@ -103,7 +124,7 @@ def decide_item(
         )
     top = hits[0]
     rec: Recommendation = top.recommendation
-    criteria = list(rec.criteria) + implicit_criteria(rec)
+    criteria = list(rec.criteria) + implicit_criteria(rec) + trial_criteria(request)
     if "post_surgical" in rec.phases:
         # a post-operative course is counted afresh: therapy before the operation does not use it up
         criteria = [

@@ -6,6 +6,7 @@ Each stage is a plain function call; this module only wires them together.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from openimr import __version__
@@ -45,6 +46,29 @@ def _is_surgery(request: TreatmentRequest) -> bool:
     return request.category == "surgery"
 
 
+_SURGICAL_SERVICE = re.compile(
+    r"\b(?:pre|post)[- ]?op(?:erative)?\b|associated surgical service|\bsurgical assist", re.IGNORECASE
+)
+
+
+def _surgery_not_in_dispute(case: Case, requests: list[TreatmentRequest]) -> ClinicalFact | None:
+    """A pre-/post-operative service is disputed but the operation is not: UR certified it.
+
+    IMR reviews only what UR denied or modified, so when the associated services reach IMR
+    without the operation, the operation itself stands authorized.
+    """
+    if any(_is_surgery(r) for r in requests):
+        return None
+    services = [item.text for item in case.disputed_items if _SURGICAL_SERVICE.search(item.text)]
+    if not services:
+        return None
+    return ClinicalFact(
+        kind="surgery_authorized",
+        value="the operation is not in dispute",
+        attributes={"source": "disputed items", "reason": f"'{services[0]}' is disputed without its operation"},
+    )
+
+
 def decide_items(case: Case, kb: Any = None, review_date: dt.date | None = None) -> list[ItemDetermination]:
     """Every disputed item of the case, decided from its text, the facts and the knowledge base.
 
@@ -57,6 +81,9 @@ def decide_items(case: Case, kb: Any = None, review_date: dt.date | None = None)
     review_date = review_date or case.review_date
     requests = parse_items(case)
     facts = extract_facts(case)
+    certified = _surgery_not_in_dispute(case, requests)
+    if certified is not None:
+        facts = ClinicalFacts(facts=[*facts.facts, certified])
     decided: dict[int, ItemDetermination] = {}
     order = sorted(range(len(requests)), key=lambda i: not _is_surgery(requests[i]))
     for index in order:

@@ -1,0 +1,35 @@
+"""Item decisions: the outcome follows the trace, and the rationale reports it."""
+
+from __future__ import annotations
+
+from openimr.domain import ClinicalFacts, DisputedItem
+from openimr.engine.decide import decide_item
+from openimr.guidelines import load_knowledge_base
+from openimr.requests import parse_request
+
+
+def test_partial_authorization_needs_improvement_from_the_authorized_trial() -> None:
+    text = (
+        "Physical therapy for the low back 8 sessions was the original request. Physical therapy for the low "
+        "back 6 sessions was authorized by the Claims Administrator. The remaining IMR eligible portion of the "
+        "original request, Physical therapy for the low back 2 sessions is"
+    )
+    request = parse_request(text)
+    assert request.partial_authorization is not None
+    item = DisputedItem(id="1", text=text)
+    det = decide_item(item, request, ClinicalFacts(), None, load_knowledge_base())
+    trial = [c for c in det.criteria if c.criterion_id == "partial_authorization.trial_response"]
+    assert trial and trial[0].status == "not_documented"
+    assert det.outcome == "Upheld"
+    assert "already authorized" in det.rationale
+
+
+def test_outcome_never_contradicts_the_trace() -> None:
+    kb = load_knowledge_base()
+    for text in ("Massage therapy 2 times a week for 6 weeks", "MRI of the lumbar spine", "Norco 10/325mg #60"):
+        det = decide_item(DisputedItem(id="1", text=text), parse_request(text), ClinicalFacts(), None, kb)
+        required = [c for c in det.criteria if c.required and c.status != "not_applicable"]
+        all_met = bool(required) and all(c.status == "met" for c in required)
+        assert det.outcome == ("Overturned" if all_met else "Upheld")
+        assert ("is medically necessary" in det.rationale) == (det.outcome == "Overturned")
+
