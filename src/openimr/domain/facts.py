@@ -71,6 +71,7 @@ FACT_KINDS: dict[str, str] = {
     "mmi": "at or near maximum medical improvement (permanent and stationary)",
     "failed_return_to_work": "an attempt to return to work failed",
     "therapy_plateau": "failure to progress in a physical therapy or strengthening program",
+    "si_joint_signs": "positive sacroiliac joint provocation tests (e.g. FABER, Gaenslen, thigh thrust)",
     "surgery_authorized": "the surgery this item supports is certified or found necessary in this review",
 }
 
