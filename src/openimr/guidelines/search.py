@@ -4,11 +4,20 @@ MTUS first, in the edition in force on the review date; only when no MTUS row ad
 treatment (and body part) does the search fall to ACOEM/ODG, then to other nationally recognized
 guidelines, and finally to peer-reviewed studies (no row: the reviewer must cite literature).
 
-A row "addresses" a request when something names the treatment (a drug, service or synonym of the
-row appears in the request), its category does not contradict the request's, its body parts (if
-any) include one of the request's, and a post-surgical row is used only for post-operative care.
-Scores then rank the addressing rows: longer (more specific) name matches, body-part agreement and
-the phase of care (acute vs chronic, from the facts) count.
+A row "addresses" a request when
+- something names the treatment: one of the row's synonyms, drugs or services appears in the item
+  text, or the parsed drug, drug class or service is one the row lists;
+- its categories do not contradict the parsed category (unless the drug itself matches);
+- a topical/compounded product meets only topical rows and a pill only oral ones (a topical row's
+  own product name, e.g. a compounded kit, still counts);
+- its body parts, if it has any, include one of the request's (a region-specific row that covers
+  only some of them, or a request naming none, scores lower);
+- a post-surgical row is used only around an operation: a pre-/post-operative word in the text, or
+  this case's surgery found necessary (fact `surgery_authorized`).
+Scores then rank the addressing rows: longer (more specific) name matches, a generic the text
+names (a drug the parser only inferred from a brand counts less), a matching parsed service,
+body-part agreement, and the phase of care (acute vs chronic, from the facts). Ties go to the
+newest edition, then to file order (files list the general row before narrower ones).
 """
 
 from __future__ import annotations
