@@ -134,6 +134,8 @@ def case_body(number: str) -> dict:
             "records": [{"id": "r1", "type": "pr2", "date": "2014-12-01", "text": "Wrist pain."}],
         }
     body["case_number"] = number
+    # a different worker per case, else screening rightly finds duplicate applications
+    body.setdefault("parties", {})["employee"] = f"Bench Worker {number}"
     body.pop("date_assigned", None)
     body.pop("decision_date", None)
     return json.loads(json.dumps(body, default=str))  # YAML dates -> ISO strings
@@ -171,8 +173,8 @@ def run_case(rec: Recorder, base: str, client: int, number: str) -> None:
                 raise RuntimeError(f"{number}: {response.request.url.path}: {response.text}")
 
         ok(rec.call(http, "create", "POST", "/cases", INTAKE, json=case_body(number)))
-        # screen reads the case (view) then moves it: two audit entries
-        ok(rec.call(http, "screen", "POST", f"/cases/{number}/screen", INTAKE, audited=2))
+        # screen reads the case (view), compares possible duplicates, moves it: three entries
+        ok(rec.call(http, "screen", "POST", f"/cases/{number}/screen", INTAKE, audited=3))
         ok(rec.call(http, "assign", "POST", f"/cases/{number}/assign", INTAKE,
                     json={"reviewer": reviewer}))
         ok(rec.call(http, "records_complete", "POST", f"/cases/{number}/records-complete", INTAKE))
@@ -188,7 +190,7 @@ def race(rec: Recorder, base: str, clients: int, number: str) -> dict[str, Count
     import httpx
 
     with httpx.Client(base_url=base, timeout=120) as http:
-        for step, audited in (("create", 1), ("screen", 2)):
+        for step, audited in (("create", 1), ("screen", 3)):
             path = "/cases" if step == "create" else f"/cases/{number}/screen"
             body = {"json": case_body(number)} if step == "create" else {}
             rec.call(http, step, "POST", path, INTAKE, audited=audited, **body)

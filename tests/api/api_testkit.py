@@ -41,6 +41,10 @@ def stand_in_services():  # type: ignore[no-untyped-def]
 
 
 def case_body(number: str = "CM15-0012345", **changes) -> dict:  # type: ignore[no-untyped-def]
+    """A valid case file. Each case number gets its own UR decision date, so two test cases are
+    never duplicate applications of one dispute unless a test makes them so."""
     body = make_case(number).model_dump(mode="json")
+    ur_date = dt.date(2015, 1, 2) - dt.timedelta(days=int(number[-3:]) % 25)
+    body["ur_decision"]["date"] = ur_date.isoformat()
     body.update(changes)
     return body

@@ -189,3 +189,17 @@ def test_screening_reasons_use_the_lifecycle_codes(client) -> None:  # type: ign
     out = client.post("/cases/CM15-0012345/screen", headers=INTAKE).json()
     assert out["reasons"] == ["late", "conditional_non_certification"]
     assert out["case"]["ineligible_reason"] == "late" and len(out["messages"]) == 2
+
+
+def test_a_second_copy_of_an_application_is_a_duplicate(client) -> None:  # type: ignore[no-untyped-def]
+    first = case_body("CM15-0000001")
+    copy = case_body("CM15-0000002", application_received="2015-01-14",
+                     ur_decision=first["ur_decision"])
+    other_ur_date = case_body("CM15-0000003")
+    assert other_ur_date["ur_decision"]["date"] != first["ur_decision"]["date"]
+    for body in (first, copy, other_ur_date):
+        assert client.post("/cases", json=body, headers=INTAKE).status_code == 201
+    assert client.post("/cases/CM15-0000001/screen", headers=INTAKE).json()["eligible"] is True
+    dup = client.post("/cases/CM15-0000002/screen", headers=INTAKE).json()
+    assert dup["reason"] == "duplicate" and "CM15-0000001" in dup["messages"][0]
+    assert client.post("/cases/CM15-0000003/screen", headers=INTAKE).json()["eligible"] is True

@@ -199,7 +199,7 @@ def test_reopening_runs_no_migration_twice(store_url: str) -> None:
     first.close()
     second = open_store(store_url)
     with second.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
     assert len(second.list_cases("admin")) == 1
     second.close()
 

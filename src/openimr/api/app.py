@@ -263,7 +263,7 @@ def create_app(
     def screen(number: str, who: Caller) -> ScreenResult:
         allow(who, "intake", "admin")
         case = the_store.get_case(number, who.actor).case
-        result = stages.screen(case)
+        result = stages.screen(case, the_store.possible_duplicates(number, who.actor))
         if result.eligible:
             summary = the_store.transition(number, "eligible", who.actor)
         else:

@@ -6,7 +6,7 @@ Each default imports its stage lazily; a stage that is not installed answers 503
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -39,12 +39,13 @@ def _stage(what: str) -> Iterator[None]:
         raise StageUnavailable(f"{what} is not available ({exc.name or exc})") from None
 
 
-def screen_case(case: Case) -> Screening:
-    """intake.screen, with its reason codes in the lifecycle's spelling."""
+def screen_case(case: Case, earlier: Sequence[Case] = ()) -> Screening:
+    """intake's screening, with its reason codes in the lifecycle's spelling. `earlier`: other
+    stored applications the case may duplicate (the earliest received one is the original)."""
     with _stage("eligibility screening"):
-        from openimr.intake import screen
+        from openimr.intake.screen import screen_batch
 
-        result = screen(case)
+        result = screen_batch([*earlier, case])[-1]
     if result.eligible:
         return Screening(eligible=True)
     codes = [_REASON_ALIASES.get(code, code) for code in result.reasons]
@@ -96,7 +97,7 @@ def render(det: Determination, fmt: str) -> str | bytes:
 
 @dataclass
 class Services:
-    screen: Callable[[Case], Screening] = screen_case
+    screen: Callable[[Case, Sequence[Case]], Screening] = screen_case
     pick_reviewer: Callable[[Case, dt.date], tuple[str, Reviewer | None, dict]] = pick_reviewer
     panel_reviewer: Callable[[str], Reviewer | None] = panel_reviewer
     decide: Callable[[Case, Reviewer | None], Determination] = decide

@@ -25,6 +25,7 @@ class CaseRow(Base):
     priority: Mapped[str] = mapped_column(String(16))
     case_json: Mapped[dict[str, Any]] = mapped_column(JSON)
     application_received: Mapped[dt.date] = mapped_column(Date)
+    ur_decision_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     assigned_reviewer: Mapped[str | None] = mapped_column(String(64), index=True)
     assigned_on: Mapped[dt.date | None] = mapped_column(Date)
     records_complete_on: Mapped[dt.date | None] = mapped_column(Date)

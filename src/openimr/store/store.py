@@ -261,7 +261,8 @@ class Store:
             row = CaseRow(
                 case_number=case.case_number, state="application_received",
                 priority=case.priority, case_json=case.model_dump(mode="json"),
-                application_received=case.application_received, created_at=now, updated_at=now,
+                application_received=case.application_received,
+                ur_decision_date=case.ur_decision.date, created_at=now, updated_at=now,
             )
             session.add(row)
             session.flush()
@@ -318,6 +319,20 @@ class Store:
         if denied is not None:
             raise NotFoundError(str(denied))
         return result
+
+    def possible_duplicates(self, number: str, actor: str) -> list[Case]:
+        """Other stored applications about the same UR decision date: the ones a duplicate check
+        must compare with (intake.screen_batch decides). Logged, since it reads case files."""
+        with self._tx() as session:
+            row = self._case_row(session, number)
+            others = session.execute(
+                select(CaseRow.case_json)
+                .where(CaseRow.ur_decision_date == row.ur_decision_date)
+                .where(CaseRow.case_number != number)
+                .order_by(CaseRow.application_received, CaseRow.id)
+            ).scalars().all()
+            self._append_audit(session, actor, "duplicate_check", number, {"compared": len(others)})
+            return [Case.model_validate(data) for data in others]
 
     def list_cases(
         self, actor: str, reviewer: str | None = None, state: str | None = None,
