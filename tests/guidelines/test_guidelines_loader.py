@@ -70,8 +70,14 @@ def test_all_levels_and_required_documents_are_present() -> None:
 def test_editions_have_effective_dates_in_sequence() -> None:
     kb = load_knowledge_base()
     massage_2009, massage_2016 = kb.get("cpmtg2009.massage"), kb.get("cpmtg2016.massage")
-    assert massage_2009.pages == massage_2016.pages == "60"
+    assert massage_2009.pages == "60"  # 2009 pagination
+    assert massage_2016.pages is None  # the 2016 update is cited by section only
     assert massage_2009.effective_to < massage_2016.effective_from
+    assert str(massage_2016.effective_from) == "2016-07-29"
+    # from the 2016 update, opioids are governed by the Opioids Treatment Guidelines only
+    assert "cpmtg2009.opioids_criteria" in {r.id for r in kb.rows}
+    assert "cpmtg2016.opioids_criteria" not in {r.id for r in kb.rows}
+    assert kb.get("mtus_opioids2016.chronic_maintenance").effective_from == massage_2016.effective_from
     assert str(kb.get("mtus_acoem2017.opioids_chronic").effective_from) == "2017-12-01"
     assert str(kb.get("mtus_formulary2018.special_fill").effective_from) == "2018-01-01"
     assert kb.get("cpmtg2016.massage").effective_to < kb.get("mtus_acoem2017.opioids_chronic").effective_from
@@ -104,6 +110,12 @@ def test_invalid_row_names_file_and_row(tmp_path: Path, change: tuple[str, str],
         load_files(_write(tmp_path, GOOD_ROW.replace(*change)))
     assert "bad.yaml" in str(err.value)
     assert message in str(err.value)
+
+
+def test_only_editions_must_name_editions_of_the_document(tmp_path: Path) -> None:
+    text = GOOD_ROW.replace("  - id: ok_row\n", "  - id: ok_row\n    only_editions: [\"1999\"]\n")
+    with pytest.raises(KnowledgeBaseError, match="row ok_row: only_editions"):
+        load_files(_write(tmp_path, text))
 
 
 def test_broken_yaml_names_file_and_line(tmp_path: Path) -> None:

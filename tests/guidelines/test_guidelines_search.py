@@ -117,8 +117,10 @@ def test_cli_search_json_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["guidelines", "search", "x", "--date", "15/01/2017"]) == 2
     assert "--date" in capsys.readouterr().err
     assert main(["guidelines", "show", "no.such.row"]) == 2
-    assert main(["guidelines", "show", "cpmtg2016.massage"]) == 0
+    assert main(["guidelines", "show", "cpmtg2009.massage"]) == 0
     assert "Page(s): 60" in capsys.readouterr().out
+    assert main(["guidelines", "show", "cpmtg2016.massage"]) == 0
+    assert "Section(s): Massage therapy" in capsys.readouterr().out
     assert main(["guidelines", "list", "--document", "mtus_opioids_2016", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert {r["id"] for r in listed} == {r.id for r in KB.rows if KB.document_of(r.id).key == "mtus_opioids_2016"}

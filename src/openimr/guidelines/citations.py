@@ -5,8 +5,9 @@ Matching rule (what "the same guideline and section" means):
 1. **Document identity.** A citation names a document by one of its known names (the row file's
    `guideline` or `cited_as`), e.g. "MTUS Chronic Pain Medical Treatment 2016" and "MTUS Chronic
    Pain Treatment Guidelines" are both the document `mtus_cpmtg`. The edition year is kept but is
-   not part of identity: the 2016 Chronic Pain guideline re-adopts the 2009 text, so a 2009 and a
-   2016 citation of one section are the same guideline section. ODG is identified per chapter
+   not part of identity: the 2009 and 2016 editions of the Chronic Pain guideline are one
+   regulation (8 CCR 9792.24.2) with the same section names, so a 2009 and a 2016 citation of one
+   section are the same guideline section (`KnowledgeBase.resolve` prefers the cited edition). ODG is identified per chapter
    (`odg_low_back`, `odg_knee`, ...); an ODG citation that names no chapter ("ODG PRP") matches
    any ODG chapter.
 2. **Normalized section name.** Lower case; "&" read as "and"; trademark signs, punctuation,

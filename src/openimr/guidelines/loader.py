@@ -9,12 +9,14 @@ Each file under `data/` describes one guideline document (or one chapter of it) 
       chapter: ACOEM 2nd ed. ch. 12
       level: mtus                   # 8 CCR 9792.21.1 search level
       editions:                     # one row per edition is generated from each row below
-        - {edition: "2004", id_prefix: acoem_lb, effective_from: 2004-..., effective_to: ...}
+        - {edition: "2004", id_prefix: acoem_lb, effective_from: 2007-06-15, effective_to: ...}
+          # `pages: false` on an edition drops the rows' page numbers (cited by section only)
       source: where the content came from (merged into each row's provenance.source)
     rows:
       - id: mri                      # final id: <id_prefix>.<id>
         section: Special Studies
         also_cited_as: [Summary]     # other sections of the same document that state it
+        only_editions: ["2009"]      # optional: generate the row for these editions only
         treatments:
           services: [mri]            # request-parser service names this row is the primary guide for
           synonyms: [MRI, magnetic resonance imaging]   # words naming the treatment in item texts
@@ -40,7 +42,7 @@ from openimr.errors import KnowledgeBaseError
 DATA_DIR = Path(__file__).parent / "data"
 
 # Keys a row may carry that are not Recommendation fields (they describe citation matching).
-ROW_EXTRA_KEYS = ("also_cited_as",)
+ROW_EXTRA_KEYS = ("also_cited_as", "only_editions")
 
 # Required params of each check; the engine reads exactly these names.
 CHECK_PARAMS: dict[str, tuple[str, ...]] = {
@@ -72,6 +74,7 @@ class Edition(Model):
     id_prefix: str
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
+    pages: bool = True  # False: this edition is cited without page numbers (rows' pages dropped)
 
 
 class GuidelineDocument(Model):
@@ -166,7 +169,12 @@ def parse_file(path: Path, root: Path = DATA_DIR) -> LoadedFile:
         extra_sections = item.get("also_cited_as") or []
         if not isinstance(extra_sections, list):
             raise _fail(path, row_id, "also_cited_as must be a list")
+        only = item.get("only_editions")
+        if only is not None and (not isinstance(only, list) or not set(map(str, only)) <= {e.edition for e in doc.editions}):
+            raise _fail(path, row_id, f"only_editions must list editions of the document, got {only!r}")
         for ed in doc.editions:
+            if only is not None and ed.edition not in {str(o) for o in only}:
+                continue
             provenance = dict(fields.get("provenance") or {})
             if "source" in provenance:
                 provenance["source"] = f"{doc.source}; {provenance['source']}"
@@ -183,6 +191,8 @@ def parse_file(path: Path, root: Path = DATA_DIR) -> LoadedFile:
                 "edition": ed.edition,
                 "provenance": provenance,
             }
+            if not ed.pages:
+                values["pages"] = None
             try:
                 rec = Recommendation.model_validate(values)
             except ValidationError as exc:
