@@ -50,6 +50,11 @@ def _evaluate(args: argparse.Namespace) -> int:
                 "macro_f1", "citation_agreement"):
         print(f"{key:>20}: {m[key]:.3f}")
     print(f"{'citation items':>20}: {m['citation_items']}")
+    causes: dict[str, int] = {}
+    for d in report.disagreements():
+        causes[d.cause or "?"] = causes.get(d.cause or "?", 0) + 1
+    if causes:
+        print("disagreements by cause: " + ", ".join(f"{k} {v}" for k, v in sorted(causes.items())))
     if report.skipped:
         print(f"skipped {len(report.skipped)} letter(s):")
         for line in report.skipped:
@@ -57,7 +62,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.list:
         print("disagreements:")
         for d in report.disagreements():
-            print(f"  {d.file} | {d.treatment[:70]} | reviewer {d.truth}, openimr {d.ours} (conf {d.confidence:.2f})")
+            print(f"  {d.file} | {d.treatment[:70]} | reviewer {d.truth}, openimr {d.ours} | {d.cause} (conf {d.confidence:.2f})")
     return 0
 
 

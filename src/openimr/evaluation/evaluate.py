@@ -32,6 +32,7 @@ class ItemComparison(BaseModel):
     citation_match: bool | None  # None when the reviewer cited no guideline
     confidence: float
     gaps: list[str] = Field(default_factory=list)
+    cause: str | None = None  # for a disagreement: parser, missing_guideline_row, fact_not_extracted, criterion_judgment
 
 
 class EvaluationReport(BaseModel):
@@ -42,6 +43,25 @@ class EvaluationReport(BaseModel):
 
     def disagreements(self) -> list[ItemComparison]:
         return [i for i in self.items if i.truth != i.ours]
+
+
+def disagreement_cause(truth: str, ours: ItemDetermination) -> str | None:
+    """Why we differ from the reviewer, read off our own trace (a first sort, not a verdict).
+
+    parser: the item text was not understood; missing_guideline_row: no recommendation found;
+    fact_not_extracted: we upheld only for want of documentation the reviewer evidently found;
+    criterion_judgment: the criteria were decided on documented facts and we weighed them otherwise.
+    """
+    if truth == ours.outcome:
+        return None
+    if ours.request.category == "other" or ours.request.confidence < 0.5:
+        return "parser"
+    if not ours.citations:
+        return "missing_guideline_row"
+    failing = [c for c in ours.criteria if c.required and c.status in ("not_met", "not_documented")]
+    if ours.outcome == "Upheld" and failing and all(c.status == "not_documented" for c in failing):
+        return "fact_not_extracted"
+    return "criterion_judgment"
 
 
 def citation_agrees(reviewer_text: str | None, ours: ItemDetermination, kb: Any) -> bool | None:
@@ -96,6 +116,7 @@ def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool =
                     citation_match=citation_agrees(truth.maximus_guideline, mine, kb),
                     confidence=mine.confidence,
                     gaps=mine.gaps,
+                    cause=disagreement_cause(truth.decision, mine),
                 )
             )
     metrics = agreement_metrics([c.truth for c in comparisons], [c.ours for c in comparisons])

@@ -1,0 +1,75 @@
+"""redecide reads only the header, the case summary and the item texts; evaluate compares blind."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from openimr.cli import main
+from openimr.evaluation.evaluate import evaluate_paths
+from openimr.evaluation.redecide import redecide_items
+
+LETTERS = ("CM16-0213037", "CM17-0007142")  # a two-item letter and a surgery letter with services
+
+
+@pytest.fixture()
+def dev_txt(shared_dir: Path) -> Path:
+    return shared_dir / "data" / "dwc-imr-letters" / "txt"
+
+
+def _tampered(text: str) -> str:
+    """The same letter with every decision flipped and every guideline line and rationale rewritten."""
+    text = re.sub(r":\s*Upheld\b", ": OVERTURNED_X", text)
+    text = re.sub(r":\s*Overturned\b", ": Upheld", text)
+    text = text.replace(": OVERTURNED_X", ": Overturned")
+    text = re.sub(r"(Decision rationale:)", r"\1 The request is medically necessary and approved. ", text)
+    return re.sub(r"(MAXIMUS guideline: Decision based on)", r"\1 ODG Knee 2016, Section(s): Hearing aids;", text)
+
+
+@pytest.mark.parametrize("name", LETTERS)
+def test_redecide_ignores_decisions_guidelines_and_rationales(name: str, dev_txt: Path, tmp_path: Path) -> None:
+    original = dev_txt / f"{name}.txt"
+    tampered = tmp_path / f"{name}.txt"
+    from openimr.letters.parse import parse_text
+
+    text = original.read_text(encoding="utf-8")
+    tampered.write_text(_tampered(text), encoding="utf-8")
+    flipped = [i.decision for i in parse_text(tampered.read_text(encoding="utf-8")).items]
+    assert flipped != [i.decision for i in parse_text(text).items]  # the tampering took
+    ours = [(i.treatment, i.outcome, i.rationale) for i in redecide_items(original)]
+    again = [(i.treatment, i.outcome, i.rationale) for i in redecide_items(tampered)]
+    assert ours and ours == again
+
+
+def test_redecide_cli_jsonl_shape(dev_txt: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["redecide", str(dev_txt / f"{LETTERS[0]}.txt"), "--jsonl"]) == 0
+    record = json.loads(capsys.readouterr().out.strip())
+    assert record["file"] == f"{LETTERS[0]}.txt"
+    assert len(record["items"]) == 2
+    for item in record["items"]:
+        assert set(item) == {"treatment", "decision", "guideline", "rationale"}
+        assert item["decision"] in ("Upheld", "Overturned")
+
+
+def test_evaluate_reports_every_metric_and_causes(dev_txt: Path, tmp_path: Path) -> None:
+    for name in LETTERS:
+        shutil.copy(dev_txt / f"{name}.txt", tmp_path / f"{name}.txt")
+    (tmp_path / "not-a-letter.txt").write_text("shopping list: milk, eggs", encoding="utf-8")
+    report = evaluate_paths([tmp_path])
+    for key in ("items", "accuracy", "balanced_accuracy", "kappa", "overturn_precision", "overturn_recall",
+                "macro_f1", "citation_agreement"):
+        assert key in report.metrics
+    assert report.metrics["items"] == sum(1 for _ in report.items) > 2
+    assert any("not-a-letter.txt" in s for s in report.skipped)
+    for d in report.disagreements():
+        assert d.cause in ("parser", "missing_guideline_row", "fact_not_extracted", "criterion_judgment")
+
+
+def test_redecide_missing_path_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["redecide", "/no/such/letter.pdf"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no such file" in err[0]
