@@ -1,0 +1,26 @@
+"""`make bench`: every benchmark script in turn (figures go into BENCHMARKS.md by hand)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = [
+    ["requests_bench.py"],
+    ["guidelines_search_bench.py"],
+    ["evidence_bench.py"],
+    ["letters_bench.py"],
+    ["letters_audit_precision.py"],
+    ["reviewers_bench.py"],
+    ["render_bench.py"],
+    ["engine_evaluate_bench.py"],
+]
+
+if __name__ == "__main__":
+    failed = 0
+    for script, *args in SCRIPTS:
+        print(f"== {script}", flush=True)
+        failed |= subprocess.call([sys.executable, str(HERE / script), *args]) != 0
+    sys.exit(1 if failed else 0)
