@@ -56,14 +56,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         result = args.handler(args)
+    except BrokenPipeError:
+        return 0
     except OpenIMRError as exc:
         print(f"openimr: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a file we were told to read or write: say which, in one line
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"openimr: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("openimr: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
     return int(result or 0)
 
 

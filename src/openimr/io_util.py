@@ -13,9 +13,16 @@ from pydantic import BaseModel
 
 def write_atomic(path: str | Path, data: bytes | str) -> None:
     """Write via a temp file and rename, so a crash never leaves a half-written file."""
+    from openimr.errors import InputError
+
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a file to write")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)

@@ -68,9 +68,9 @@ def _decide(args: argparse.Namespace) -> int:
 
         panel = load_panel(args.panel)
     det = decide_case(case, panel=panel, today=args.date)
-    _record("decide", args, case, det)
     fmt = "json" if args.json else args.format
-    _emit(render_letter(det, fmt), args.output)
+    _emit(render_letter(det, fmt), args.output)  # write the letter first: a bad -o stores nothing
+    _record("decide", args, case, det)
     return 0
 
 
@@ -99,9 +99,9 @@ def _sign(args: argparse.Namespace) -> int:
 
     det = load_determination(args.determination)
     signed = sign_determination(det, args.reviewer)  # type: ignore[arg-type]
-    _record("sign", args, None, signed)
     fmt = "json" if args.json else args.format
     _emit(render_letter(signed, fmt), args.output)
+    _record("sign", args, None, signed)
     return 0
 
 
