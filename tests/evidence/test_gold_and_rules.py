@@ -18,11 +18,13 @@ GOLD = ROOT / "tests" / "data" / "evidence_gold.jsonl"
 HELDOUT = ROOT / "tests" / "data" / "evidence_heldout.jsonl"
 HELDOUT2 = ROOT / "tests" / "data" / "evidence_heldout2.jsonl"
 HELDOUT3 = ROOT / "tests" / "data" / "evidence_heldout3.jsonl"
+# labelled for the second-pass kinds only (each row names them in "kinds")
+HELDOUT4 = ROOT / "tests" / "data" / "evidence_heldout4.jsonl"
 LETTERS = ROOT.parent / "shared" / "data" / "dwc-imr-letters" / "dwc_imr_letters_2016_2017.jsonl"
 STATUSES = {"asserted", "negated", "hypothetical"}
 
 
-@pytest.mark.parametrize("path", [GOLD, HELDOUT, HELDOUT2, HELDOUT3])
+@pytest.mark.parametrize("path", [GOLD, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4])
 def test_gold_files_are_well_formed(path: Path) -> None:
     rows = load_gold(path)
     assert len(rows) >= 40
@@ -33,6 +35,8 @@ def test_gold_files_are_well_formed(path: Path) -> None:
         for status in row["facts"].values():
             assert set(status if isinstance(status, list) else [status]) <= STATUSES
         assert set(row["facts"]) <= set(FACT_KINDS)
+        assert set(row.get("kinds") or row["facts"]) >= set(row["facts"])
+        assert set(row.get("kinds") or []) <= set(FACT_KINDS)
 
 
 def test_gold_precision_and_recall_floor() -> None:
@@ -46,7 +50,7 @@ def test_gold_precision_and_recall_floor() -> None:
         assert result["per_kind"][kind]["recall"] >= 0.8, kind
 
 
-@pytest.mark.parametrize("path", [HELDOUT, HELDOUT2, HELDOUT3])
+@pytest.mark.parametrize("path", [HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4])
 def test_heldout_precision_and_recall_floor(path: Path) -> None:
     # each set was labelled before the extractor first ran on it; its first-run figures are the
     # honest estimates (docs/benchmarks/evidence.md); the floor sits below those

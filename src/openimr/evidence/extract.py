@@ -32,7 +32,9 @@ CONTEXT_FREE = {"body_part", "age", "sex", "injury_date"}
 # a work status value already says whether the worker works ("not working"); a pain score is a
 # number even after "without" ("8/10 without medications")
 NEGATION_FREE = {"work_status", "pain_score"}
-HYPOTHETICAL_FREE = {"surgery_planned"}  # a plan is what this kind states
+# a plan is what surgery_planned states; an authorization is a fact even of a future operation
+# ("approved to undergo arthroscopy")
+HYPOTHETICAL_FREE = {"surgery_planned", "surgery_authorized"}
 # in a plan, "continue"/"refill"/"remains" states what is true now for these kinds
 ONGOING_KINDS = {"work_status", "home_exercise_program", "current_medication", "prior_treatment"}
 CONSERVATIVE = {
@@ -44,7 +46,13 @@ LOCATED_KINDS = {
     "red_flag", "imaging_result", "electrodiagnostic_result", "surgery", "surgery_planned",
     "prior_treatment", "radiculopathy", "numbness", "weakness", "sensory_deficit",
     "reflex_change", "neuro_deficit", "diagnosis", "instability", "osteoarthritis", "spasm",
+    "mechanical_symptoms", "si_joint_signs", "crps", "surgery_authorized", "therapy_plateau",
+    "failed_conservative_care", "functional_improvement",
 }
+# a suspected diagnosis is what these kinds mean ("rule out CRPS" is CRPS suspected)
+SUSPICION_COUNTS = {"crps"}
+# read from sentences about the UR decision too: they state what was authorized (never a denial)
+UR_READABLE = {"surgery_authorized"}
 SPAN_KEYS = ("matched", "match_start", "match_end")
 EXAM_WINDOW_BEFORE = 30
 EXAM_WINDOW_AFTER = 60
@@ -113,6 +121,8 @@ class _Reader:
         rules = load_rules()
         self.section_effect = {s.category: s.effect for s in rules.sections}
         self.facts: list[ClinicalFact] = []
+        self.sentences: list[tuple[int, int]] = []
+        self.skipped_sites: dict[int, list[str]] = {}  # body parts named in skipped sentences
 
     # --- spans -------------------------------------------------------------------------------
     def span_for(self, sent_start: int, sent_end: int) -> EvidenceSpan:
@@ -126,32 +136,46 @@ class _Reader:
             text=self.text[sent_start:sent_end],
         )
 
-    def add(self, kind: str, sent: tuple[int, int], match: tuple[int, int], value: Any = None,
-            attributes: dict[str, Any] | None = None, **flags: bool) -> ClinicalFact:
+    def make(self, kind: str, sent: tuple[int, int], match: tuple[int, int], value: Any = None,
+             attributes: dict[str, Any] | None = None, **flags: bool) -> ClinicalFact:
         attrs = dict(attributes or {})
         attrs.update(matched=self.text[match[0]:match[1]], match_start=match[0],
                      match_end=match[1])
-        fact = ClinicalFact(kind=kind, value=value, attributes=attrs,
+        return ClinicalFact(kind=kind, value=value, attributes=attrs,
                             span=self.span_for(*sent), **flags)
+
+    def add(self, kind: str, sent: tuple[int, int], match: tuple[int, int], value: Any = None,
+            attributes: dict[str, Any] | None = None, **flags: bool) -> ClinicalFact:
+        fact = self.make(kind, sent, match, value, attributes, **flags)
         self.facts.append(fact)
         return fact
 
     # --- main ------------------------------------------------------------------------------
     def read(self, doc: Any) -> list[ClinicalFact]:
         skip = {s.start_char for s in doc.sents if V.pattern("ur_sentence").search(s.text)}
+        denial = {s.start_char for s in doc.sents if V.pattern("denial").search(s.text)}
         spans = sorted(doc.spans[SPAN_GROUP], key=lambda s: (s.start_char, -len(s.text)))
         taken: list[tuple[str, int, int]] = []
         for span in spans:
             sent = span.sent
-            if sent.start_char in skip:
-                continue
             kind = span.label_
+            if kind in UR_READABLE:
+                if sent.start_char in denial:
+                    continue  # "non-certified the request for ... arthroscopy"
+            elif sent.start_char in skip:
+                if kind == "body_part":  # the site of an authorized surgery, not a finding
+                    sites = self.skipped_sites.setdefault(sent.start_char, [])
+                    value = (span._.target_rule.metadata or {}).get("value")
+                    if value not in sites:
+                        sites.append(value)
+                continue
             # a shorter match of the same kind inside a longer one adds nothing
             if any(k == kind and s <= span.start_char and span.end_char <= e
                    for k, s, e in taken):
                 continue
             taken.append((kind, span.start_char, span.end_char))
             self.read_span(span, kind, (sent.start_char, sent.end_char), doc)
+        self.sentences = [(s.start_char, s.end_char) for s in doc.sents]
         for sent in doc.sents:
             if sent.start_char not in skip:
                 self.read_diagnoses(sent.start_char, sent.end_char)
@@ -189,6 +213,14 @@ class _Reader:
         match_text = self.text[start:end]
         if span._.is_uncertain and kind not in CONTEXT_FREE:
             attrs["uncertain"] = True  # "possible radiculopathy": not asserted, but not absent
+        if kind in SUSPICION_COUNTS and flags["hypothetical"] and not flags["negated"] and \
+                V.pattern("uncertain").search(sent_text[:rel_start]):
+            flags["hypothetical"] = False
+            attrs["suspected"] = True
+        if not flags["negated"] and V.pattern("inner_negation").search(match_text) and \
+                V.pattern("absence_cue").search(sent_text[:rel_start]):
+            # "no evidence the patient cannot tolerate ...": the outer absence wins
+            flags["negated"] = True
 
         if flags["hypothetical"] and kind in ONGOING_KINDS:
             c_start, _ = _clause_bounds(sent_text, rel_start, rel_end)
@@ -289,6 +321,12 @@ class _Reader:
             if flags["hypothetical"] and not flags["negated"]:
                 # a surgery in the plan is a surgery planned, and that is a fact of the present
                 kind, flags["hypothetical"] = "surgery_planned", False
+        elif kind == "surgery_authorized":
+            c_start, _ = _clause_bounds(sent_text, rel_start, rel_end)
+            if re.search(r"\b(?:if|once|until|unless|whether|when)\b", sent_text[c_start:rel_end],
+                         re.IGNORECASE):
+                return  # "once the surgery is approved": a condition, not an authorization
+            value = match_text
         elif kind == "work_status" and value is None:
             rest = sent_text[rel_end:].strip(" .:")
             rest = re.sub(r"^(?:was|is|were|remains|has been)?\s*(?:noted\s+)?(?:as|to be)?\s*",
@@ -345,6 +383,7 @@ class _Reader:
                     "attributes": {**fact.attributes, "derived_from": "age"},
                 }))
         derived += self.pain_relief_from_scores()
+        derived += self.failed_care_from_persistent_symptoms()
         self.facts.extend(derived)
         self.attach_body_parts()
 
@@ -357,8 +396,49 @@ class _Reader:
                 if fact.value not in found:
                     found.append(fact.value)
         for fact in self.facts:
-            if fact.kind in LOCATED_KINDS and fact.span is not None and fact.span.start in parts:
-                fact.attributes.setdefault("sentence_body_parts", parts[fact.span.start])
+            if fact.kind not in LOCATED_KINDS or fact.span is None:
+                continue
+            # a span starts after leading spaces; the sentence key is the spaCy sentence start
+            key = next((s for s, e in self.sentences if s <= fact.span.start < e), None)
+            found = parts.get(fact.span.start) or (
+                self.skipped_sites.get(key) if key is not None and fact.kind in UR_READABLE
+                else None)
+            if found:
+                fact.attributes.setdefault("sentence_body_parts", found)
+
+    def failed_care_from_persistent_symptoms(self) -> list[ClinicalFact]:
+        """Symptoms that persist after conservative care the record documents: that care failed.
+
+        Read only after a conservative treatment is stated as given (not planned) earlier in the
+        same text, and only from a sentence that states the persistence.
+        """
+        given = [f for f in self.facts
+                 if f.asserted and f.span is not None and not f.attributes.get("derived_from")
+                 and ((f.kind == "prior_treatment" and f.value in CONSERVATIVE)
+                      or f.kind == "home_exercise_program")]
+        if not given:
+            return []
+        first = min(f.span.start for f in given if f.span is not None)
+        result: list[ClinicalFact] = []
+        regex = V.pattern("persistent_symptoms")
+        for start, end in self.sentences:
+            if start < first:
+                continue
+            sent_text = self.text[start:end]
+            m = regex.search(sent_text)
+            if m is None or V.pattern("ur_sentence").search(sent_text):
+                continue
+            before = sent_text[:m.start()]
+            if V.pattern("absence_cue").search(before) or re.search(
+                    r"\b(?:no|not|denies|denied|without|resolved)\b", before[-25:], re.I):
+                continue
+            modalities = sorted({str(f.value) for f in given if f.span and f.span.start <= start})
+            result.append(self.make(
+                "failed_conservative_care", (start, end), (start + m.start(), start + m.end()),
+                value="persistent symptoms after conservative care",
+                attributes={"derived_from": "persistent_symptoms", "after": modalities},
+            ))
+        return result
 
     def pain_relief_from_scores(self) -> list[ClinicalFact]:
         """Pain relief read from two scores: 'from 8/10 to 4/10' or '8/10 without, 4/10 with'."""

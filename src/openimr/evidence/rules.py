@@ -227,7 +227,8 @@ REQUIRED_PATTERNS = (
     "ur_sentence", "diagnosis_cue", "diagnosis_split", "uncertain", "date", "since", "duration",
     "long_term", "sessions", "effect_none", "effect_improved", "exam_abnormal", "exam_normal",
     "test_positive", "test_negative", "uds_inconsistent", "uds_consistent", "with_medication",
-    "without_medication", "percent", "ongoing",
+    "without_medication", "percent", "ongoing", "denial", "absence_cue", "persistent_symptoms",
+    "inner_negation",
 )
 
 

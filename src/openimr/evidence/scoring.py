@@ -1,7 +1,8 @@
 """Precision and recall of the extractor against hand-labelled sentences (tests/data/evidence_gold.jsonl).
 
 A gold row: {"source": case number, "text": sentence(s), "facts": {kind: status}, "values": {...}}
-with status "asserted", "negated" or "hypothetical" (or a list of them). A prediction is the set of (kind, status)
+with status "asserted", "negated" or "hypothetical" (or a list of them), and optionally "kinds": the
+fact kinds the row was labelled for (a set labelled for some kinds only is scored on those). A prediction is the set of (kind, status)
 pairs read from the text; derived chronicity (which needs a review date) is left out.
 """
 
@@ -58,6 +59,9 @@ def score(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
         facts = extract_text(row["text"], record_id=row.get("source", "gold"))
         predicted = predicted_pairs(facts)
         gold = set(gold_pairs(row))
+        if row.get("kinds"):
+            labelled = set(row["kinds"])
+            predicted = {pair for pair in predicted if pair[0] in labelled}
         for kind, _ in predicted & gold:
             tp[kind] += 1
         for kind, _ in predicted - gold:
