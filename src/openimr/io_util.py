@@ -32,6 +32,29 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
         raise
 
 
+def read_input_text(path: str | Path, what: str, expected: str) -> str:
+    """Read a user-supplied text file (`what`, e.g. "case file"), or raise a one-line InputError.
+
+    Missing, a directory, not UTF-8, unreadable and empty are each named as such.
+    """
+    from openimr.errors import InputError
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a {what} ({expected})")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a text file (expected {expected})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if not text.strip():
+        raise InputError(f"{path}: the {what} is empty")
+    return text
+
+
 def to_json(obj: Any, indent: int | None = 2) -> str:
     if isinstance(obj, BaseModel):
         return obj.model_dump_json(indent=indent)

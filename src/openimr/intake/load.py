@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from openimr.domain.case import Case
 from openimr.errors import InputError
+from openimr.io_util import read_input_text
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
@@ -55,18 +56,7 @@ def parse_case_data(data: Any, source: str = "<case>") -> Case:
 def load_case(path: str | Path) -> Case:
     """Read a YAML or JSON case file. Raises InputError with a one-line message on any problem."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a case file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a text file (expected YAML or JSON)") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if not text.strip():
-        raise InputError(f"{path}: the case file is empty")
+    text = read_input_text(path, "case file", "YAML or JSON")
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)

@@ -24,8 +24,9 @@ import yaml
 from pydantic import ValidationError
 
 from openimr.domain.reviewer import Reviewer
-from openimr.errors import InputError, NotFoundError
+from openimr.errors import InputError
 from openimr.intake.load import describe_validation_error
+from openimr.io_util import read_input_text
 
 DATA_DIR = Path(__file__).parent / "data"
 SAMPLE_PANEL = DATA_DIR / "sample_panel.yaml"
@@ -52,18 +53,7 @@ def load_panel(path: str | Path | None = None) -> list[Reviewer]:
 
     Raises InputError naming the file, the row (reviewer code when known) and the field."""
     path = SAMPLE_PANEL if path is None else Path(path)
-    if not path.exists():
-        raise NotFoundError(f"{path}: no such panel file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a panel file (YAML or CSV)")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a text file (expected YAML or CSV)") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if not text.strip():
-        raise InputError(f"{path}: the panel file is empty")
+    text = read_input_text(path, "panel file", "YAML or CSV")
     if path.suffix.lower() == ".csv":
         rows = _csv_rows(text, path)
     else:
