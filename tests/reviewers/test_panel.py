@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from openimr.errors import InputError, NotFoundError
+from openimr.errors import InputError
 from openimr.reviewers import load_panel, load_specialty_map, qualification_problems
 
 DEV_LETTERS = Path("/work/shared/data/dwc-imr-letters/dwc_imr_letters_2016_2017.jsonl")
@@ -93,7 +93,7 @@ def test_bad_csv_rows_name_file_row_and_field(tmp_path: Path, body: str, needle:
 
 
 def test_bad_yaml_and_missing_files(tmp_path: Path) -> None:
-    with pytest.raises(NotFoundError):
+    with pytest.raises(InputError, match="no such file"):
         load_panel(tmp_path / "nope.yaml")
     bad = tmp_path / "panel.yaml"
     bad.write_text("reviewers: [ {code: A1, degree: MD", encoding="utf-8")
