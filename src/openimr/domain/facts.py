@@ -73,6 +73,9 @@ FACT_KINDS: dict[str, str] = {
     "therapy_plateau": "failure to progress in a physical therapy or strengthening program",
     "si_joint_signs": "positive sacroiliac joint provocation tests (e.g. FABER, Gaenslen, thigh thrust)",
     "surgery_authorized": "the surgery this item supports is certified or found necessary in this review",
+    "bleeding_risk": "history of bleeding, a bleeding-prone condition, or anticoagulant therapy",
+    "cardiac_risk_factors": "clinical cardiac risk factors (ischemic heart disease, heart failure, stroke, insulin-treated diabetes, renal insufficiency)",
+    "comorbidity": "a chronic medical condition bearing on surgery (e.g. hypertension, diabetes, obesity, heart, lung or kidney disease)",
 }
 
 
