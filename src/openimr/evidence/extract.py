@@ -409,30 +409,28 @@ class _Reader:
     def failed_care_from_persistent_symptoms(self) -> list[ClinicalFact]:
         """Symptoms that persist after conservative care the record documents: that care failed.
 
-        Read only after a conservative treatment is stated as given (not planned) earlier in the
-        same text, and only from a sentence that states the persistence.
+        Read only when the same text states a conservative treatment as given (not planned) and
+        none as helping, and only from a sentence that states the persistence (not a UR sentence).
         """
         given = [f for f in self.facts
                  if f.asserted and f.span is not None and not f.attributes.get("derived_from")
                  and ((f.kind == "prior_treatment" and f.value in CONSERVATIVE)
                       or f.kind == "home_exercise_program")]
-        if not given:
-            return []
-        first = min(f.span.start for f in given if f.span is not None)
+        if not given or any(f.attributes.get("effect") == "improved" for f in given):
+            return []  # care that helped has not failed, even if some pain remains
         result: list[ClinicalFact] = []
         regex = V.pattern("persistent_symptoms")
         for start, end in self.sentences:
-            if start < first:
-                continue
             sent_text = self.text[start:end]
             m = regex.search(sent_text)
-            if m is None or V.pattern("ur_sentence").search(sent_text):
+            if m is None or V.pattern("ur_sentence").search(sent_text) or \
+                    re.search(r"\bimprov|\bbetter\b", sent_text[m.end():], re.IGNORECASE):
                 continue
             before = sent_text[:m.start()]
             if V.pattern("absence_cue").search(before) or re.search(
                     r"\b(?:no|not|denies|denied|without|resolved)\b", before[-25:], re.I):
                 continue
-            modalities = sorted({str(f.value) for f in given if f.span and f.span.start <= start})
+            modalities = sorted({str(f.value) for f in given})
             result.append(self.make(
                 "failed_conservative_care", (start, end), (start + m.start(), start + m.end()),
                 value="persistent symptoms after conservative care",
