@@ -168,3 +168,21 @@ def test_persistent_symptoms_alone_are_not_failed_care(text: str) -> None:
 
 def test_locking_plate_is_not_a_mechanical_symptom() -> None:
     assert not read("ORIF with a locking plate was performed.").asserted("mechanical_symptoms")
+
+
+def test_a_reason_given_in_a_plan_is_a_present_fact() -> None:
+    text = ("The plan of care included ibuprofen suspension until approval is obtained for a "
+            "topical gel, as he is not able to tolerate oral medications.")
+    assert read(text).asserted("medication_intolerance")
+
+
+def test_continued_numbness_after_occupational_therapy_is_failed_care() -> None:
+    text = ("Treatment to date has included occupational therapy and a splint. She has "
+            "complaints of continued numbness in the right hand.")
+    assert read(text).asserted("failed_conservative_care")
+
+
+def test_care_reported_as_helping_is_not_failed_by_remaining_pain() -> None:
+    text = ("Physical therapy was noted to improve symptoms. She reported persistent low back "
+            "pain.")
+    assert not read(text).asserted("failed_conservative_care")
