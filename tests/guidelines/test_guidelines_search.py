@@ -76,9 +76,31 @@ def test_topical_products_go_to_topical_rows_and_pills_to_oral_rows() -> None:
     cream = TreatmentRequest(text="Cyclobenzaprine 5% cream 240 grams", category="medication",
                              drug="cyclobenzaprine", drug_class="compound")
     assert _best(pill) == "cpmtg2016.cyclobenzaprine"
-    assert _best(cream) == "cpmtg2016.topical_analgesics"
+    # a topical muscle relaxant is not recommended: the compound-ingredient row of the same section
+    assert KB.get(_best(cream)).section == "Topical analgesics"
     assert is_topical(TreatmentRequest(text="Lidoderm 5%"))
     assert not is_topical(pill)
+
+
+def test_one_unrecommended_ingredient_decides_a_compound() -> None:
+    """CPMTG: a compound with any drug that is not recommended is not recommended."""
+    mixed = TreatmentRequest(text="Flurbiprofen 20%/Cyclobenzaprine 4%/Lidocaine 5% cream 180gm",
+                             category="medication", drug="flurbiprofen/cyclobenzaprine/lidocaine",
+                             drug_class="compound", dose_form="cream", route="topical")
+    rec = KB.get(_best(mixed))
+    assert rec.id == "cpmtg2016.topical_compound_ingredient" and rec.status == "not_recommended"
+    salicylate = mixed.model_copy(update={"text": "Menthol/methyl salicylate cream",
+                                          "drug": "menthol/methyl salicylate"})
+    assert _best(salicylate) == "cpmtg2016.topical_analgesics"
+
+
+def test_compound_ingredient_row_leaves_single_drugs_to_their_own_rows() -> None:
+    pill = TreatmentRequest(text="Gabapentin 300mg #90", category="medication", drug="gabapentin",
+                            drug_class="anticonvulsant", quantity=90)
+    assert _best(pill) == "cpmtg2016.antiepilepsy"
+    patch = TreatmentRequest(text="Lidocaine 5% patch #30", category="medication", drug="lidocaine",
+                             drug_class="topical", dose_form="patch", quantity=30)
+    assert _best(patch) != "cpmtg2016.topical_compound_ingredient"
 
 
 def test_region_specific_row_must_cover_every_body_part() -> None:

@@ -13,7 +13,11 @@ A row "addresses" a request when
 - its body parts, if it has any, include one of the request's (a region-specific row that covers
   only some of them, or a request naming none, scores lower);
 - a post-surgical row is used only around an operation: a pre-/post-operative word in the text, or
-  this case's surgery found necessary (fact `surgery_authorized`).
+  this case's surgery found necessary (fact `surgery_authorized`);
+- a not-recommended row for compound ingredients (drug classes exactly `[compound]`) addresses only
+  compounded products, and there one listed ingredient is enough: a compound containing any drug
+  the guideline does not recommend is itself not recommended (CPMTG Topical analgesics), so that
+  row outranks the general topical row.
 Scores then rank the addressing rows: longer (more specific) name matches, a generic the text
 names (a drug the parser only inferred from a brand counts less), a matching parsed service,
 body-part agreement, and the phase of care (acute vs chronic, from the facts). Ties go to the
@@ -126,6 +130,11 @@ def is_topical(request: TreatmentRequest) -> bool:
     return bool(_TOPICAL.search(request.text))
 
 
+def _excludes_compound(rec: Recommendation) -> bool:
+    """A row listing ingredients that make any compound containing them not recommended."""
+    return rec.status == "not_recommended" and rec.treatments.drug_classes == ["compound"]
+
+
 def score_row(
     rec: Recommendation,
     request: TreatmentRequest,
@@ -159,6 +168,11 @@ def score_row(
             named = True
             score += drug_weight
             reasons.append(f"drug {request.drug}")
+        elif hits and _excludes_compound(rec) and len(parts) > 1:
+            # one ingredient the guideline does not recommend decides the whole compound
+            named = True
+            score += drug_weight + 10  # decisive: outranks the general topical row
+            reasons.append(f"compound contains {'/'.join(hits)}, not recommended in a compound")
         elif hits:
             named = True
             score += drug_weight * len(hits) / len(parts)
@@ -177,6 +191,8 @@ def score_row(
         score += 6
         reasons.append(f"service {request.service}")
     addresses = named
+    if _excludes_compound(rec) and not (request.drug_class == "compound" or "/" in (request.drug or "")):
+        addresses = False  # the ingredient rule is about compounded products only
     if "medication" in t.categories and request.category in ("medication", "other"):
         # a topical product is governed by the topical rows, a pill by the oral ones
         row_topical = bool({"topical", "compound"} & set(t.drug_classes))
