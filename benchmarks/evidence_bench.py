@@ -64,7 +64,7 @@ def main() -> None:
         print(f"| {kind} | {n} |")
 
     for name in ("evidence_gold", "evidence_heldout", "evidence_heldout2",
-                 "evidence_heldout3"):
+                 "evidence_heldout3", "evidence_heldout4"):
         result = score(load_gold(ROOT / "tests" / "data" / f"{name}.jsonl"))
         micro = result["micro"]
         print(f"\n## tests/data/{name}.jsonl\n")

@@ -186,3 +186,21 @@ def test_care_reported_as_helping_is_not_failed_by_remaining_pain() -> None:
     text = ("Physical therapy was noted to improve symptoms. She reported persistent low back "
             "pain.")
     assert not read(text).asserted("failed_conservative_care")
+
+
+def test_care_given_at_the_visit_of_the_complaint_has_not_failed() -> None:
+    text = ("On 12-01-2016 he reported ongoing shoulder pain. A corticosteroid injection was "
+            "administered.")
+    assert not read(text).asserted("failed_conservative_care")
+
+
+def test_past_care_written_after_the_complaint_still_counts() -> None:
+    text = ("His chief complaint was worsening back pain. He previously received 6 sessions of "
+            "physical therapy.")
+    assert read(text).asserted("failed_conservative_care")
+
+
+def test_care_from_a_later_visit_has_not_failed_an_earlier_complaint() -> None:
+    text = ("On 12-01-2016 a corticosteroid injection was administered. On 11-18-2016 he "
+            "reported ongoing shoulder pain.")
+    assert not read(text).asserted("failed_conservative_care")

@@ -54,6 +54,10 @@ SUSPICION_COUNTS = {"crps"}
 # read from sentences about the UR decision too: they state what was authorized (never a denial)
 UR_READABLE = {"surgery_authorized"}
 SPAN_KEYS = ("matched", "match_start", "match_end")
+PAST_CARE = re.compile(
+    r"\b(?:to date|previous\w*|prior|in the past|past treatments?|history|has (?:had|included|"
+    r"received|undergone|tried|completed)|had (?:had|received|undergone|tried|completed))\b",
+    re.IGNORECASE)
 EXAM_WINDOW_BEFORE = 30
 EXAM_WINDOW_AFTER = 60
 CHRONIC_MONTHS = 3.0
@@ -409,8 +413,9 @@ class _Reader:
     def failed_care_from_persistent_symptoms(self) -> list[ClinicalFact]:
         """Symptoms that persist after conservative care the record documents: that care failed.
 
-        Read only when the same text states a conservative treatment as given (not planned) and
-        none as helping, and only from a sentence that states the persistence (not a UR sentence).
+        Read only when the same text states a conservative treatment as given (not planned) before
+        the complaint or as past care, and none as helping, and only from a sentence that states
+        the persistence (not a UR sentence).
         """
         given = [f for f in self.facts
                  if f.asserted and f.span is not None and not f.attributes.get("derived_from")
@@ -420,7 +425,17 @@ class _Reader:
             return []  # care that helped has not failed, even if some pain remains
         result: list[ClinicalFact] = []
         regex = V.pattern("persistent_symptoms")
+        visit = self.visit_dates()
         for start, end in self.sentences:
+            # care counts when written before the complaint (and not at a later visit) or stated
+            # as past ("treatment to date"): "reported ongoing pain. An injection was
+            # administered." is care that answers the complaint, not care that failed
+            before_it = [f for f in given if f.span is not None and (
+                f.historical or PAST_CARE.search(f.span.text) or (
+                    f.span.start < start and not _later(visit.get(f.span.start),
+                                                         visit.get(start))))]
+            if not before_it:
+                continue
             sent_text = self.text[start:end]
             m = regex.search(sent_text)
             if m is None or V.pattern("ur_sentence").search(sent_text) or \
@@ -430,13 +445,27 @@ class _Reader:
             if V.pattern("absence_cue").search(before) or re.search(
                     r"\b(?:no|not|denies|denied|without|resolved)\b", before[-25:], re.I):
                 continue
-            modalities = sorted({str(f.value) for f in given})
+            modalities = sorted({str(f.value or "home exercise program") for f in before_it})
             result.append(self.make(
                 "failed_conservative_care", (start, end), (start + m.start(), start + m.end()),
                 value="persistent symptoms after conservative care",
                 attributes={"derived_from": "persistent_symptoms", "after": modalities},
             ))
         return result
+
+    def visit_dates(self) -> dict[int, dt.date]:
+        """The date each sentence is about: the last date written in it or before it."""
+        dates: dict[int, dt.date] = {}
+        current: dt.date | None = None
+        for start, end in self.sentences:
+            found = V.find_dates(self.text[start:end])
+            if found:
+                current = found[-1][0]
+            if current is not None:
+                dates[start] = current
+                stripped = start + len(self.text[start:end]) - len(self.text[start:end].lstrip())
+                dates[stripped] = current  # fact spans start after leading spaces
+        return dates
 
     def pain_relief_from_scores(self) -> list[ClinicalFact]:
         """Pain relief read from two scores: 'from 8/10 to 4/10' or '8/10 without, 4/10 with'."""
@@ -466,6 +495,10 @@ class _Reader:
                                "derived_from": "pain_score"},
             }))
         return result
+
+
+def _later(first: dt.date | None, second: dt.date | None) -> bool:
+    return first is not None and second is not None and first > second
 
 
 def _dedupe(facts: list[ClinicalFact]) -> list[ClinicalFact]:
