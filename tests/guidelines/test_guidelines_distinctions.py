@@ -1,0 +1,109 @@
+"""Rows keep the distinctions their guideline makes (second-pass review of the criteria).
+
+Each test builds a request and facts by hand, finds the governing row through the search and
+applies the engine's criteria and outcome rule, so it checks that row choice and criteria together
+say what the guideline says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from openimr.domain.facts import ClinicalFact, ClinicalFacts
+from openimr.domain.request import TreatmentRequest
+from openimr.guidelines import load_knowledge_base
+
+criteria_mod = pytest.importorskip("openimr.engine.criteria")
+decide_mod = pytest.importorskip("openimr.engine.decide")
+
+KB = load_knowledge_base()
+JAN_2017 = dt.date(2017, 1, 15)
+
+
+def _facts(*kinds: str, **attributes: dict) -> ClinicalFacts:
+    return ClinicalFacts(facts=[ClinicalFact(kind=k, attributes=attributes.get(k, {})) for k in kinds])
+
+
+def _outcome(request: TreatmentRequest, facts: ClinicalFacts) -> tuple[str, str]:
+    """(row id, outcome) the way the engine decides: the top row, its explicit and implicit criteria."""
+    rec = KB.search(request, review_date=JAN_2017, facts=facts).best
+    assert rec is not None
+    criteria = list(rec.criteria) + decide_mod.implicit_criteria(rec)
+    results = [criteria_mod.evaluate_criterion(c, request, facts) for c in criteria]
+    return rec.id, decide_mod.choose_outcome(results)
+
+
+REPAIR = TreatmentRequest(
+    text="Right shoulder arthroscopy with rotator cuff repair", category="surgery", body_parts=["shoulder"],
+    laterality="right",
+)
+DECOMPRESSION = TreatmentRequest(
+    text="Right shoulder arthroscopy with subacromial decompression", category="surgery",
+    body_parts=["shoulder"], laterality="right",
+)
+
+
+def test_cuff_repair_for_a_tear_with_weakness_needs_no_long_conservative_trial() -> None:
+    row, outcome = _outcome(REPAIR, _facts("imaging_result", "weakness"))
+    assert row == "mtus_sh2004.surgery_rotator_cuff"
+    assert outcome == "Overturned"
+    # lost motion without weakness is not the significant tear ACOEM repairs
+    assert _outcome(REPAIR, _facts("imaging_result", "range_of_motion_limited"))[1] == "Upheld"
+
+
+def test_decompression_for_impingement_waits_for_failed_conservative_care() -> None:
+    row, outcome = _outcome(DECOMPRESSION, _facts("imaging_result", "weakness"))
+    assert row == "mtus_sh2004.surgery_impingement"
+    assert outcome == "Upheld"
+    assert _outcome(DECOMPRESSION, _facts("imaging_result", "weakness", "failed_conservative_care"))[1] == "Overturned"
+
+
+def test_lumbar_films_need_a_red_flag_not_just_persistent_pain() -> None:
+    films = TreatmentRequest(text="X-rays of the lumbar spine", category="imaging", service="x-ray",
+                             body_parts=["lumbar spine"])
+    row, outcome = _outcome(films, _facts("failed_conservative_care", "chronic_pain"))
+    assert row == "mtus_lb2004.xray"
+    assert outcome == "Upheld"
+    assert _outcome(films, _facts("red_flag"))[1] == "Overturned"
+
+
+PRE_OP = _facts("surgery_authorized")
+
+
+def test_preoperative_coagulation_studies_need_a_bleeding_risk() -> None:
+    coag = TreatmentRequest(text="Pre-op labs: PT/PTT", category="laboratory")
+    row, outcome = _outcome(coag, PRE_OP)
+    assert row == "odg_lb.preop_coagulation"
+    assert outcome == "Upheld"
+    assert _outcome(coag, _facts("surgery_authorized", "bleeding_risk"))[1] == "Overturned"
+
+
+def test_preoperative_ecg_needs_cardiac_risk_factors_not_age_alone() -> None:
+    ecg = TreatmentRequest(text="Pre-operative EKG", category="laboratory")
+    aged = ClinicalFacts(facts=[*PRE_OP.facts, ClinicalFact(kind="age", value=58)])
+    row, outcome = _outcome(ecg, aged)
+    assert row == "odg_lb.preop_ecg"
+    assert outcome == "Upheld"
+    assert _outcome(ecg, _facts("surgery_authorized", "cardiac_risk_factors"))[1] == "Overturned"
+
+
+def test_opioid_continuation_needs_pain_relief_as_well_as_function() -> None:
+    norco = TreatmentRequest(text="Norco 10/325mg #60", category="medication", drug="hydrocodone/acetaminophen",
+                             drug_class="opioid", strength="10/325 mg", quantity=60)
+    on_it = {"current_medication": {"drug": "hydrocodone/acetaminophen", "drug_class": "opioid"}}
+    chronic = ("chronic_pain", "current_medication", "functional_improvement", "urine_drug_screen")
+    row, outcome = _outcome(norco, _facts(*chronic, **on_it))
+    assert row == "mtus_opioids2016.chronic_maintenance"
+    assert outcome == "Upheld"
+    assert _outcome(norco, _facts(*chronic, "pain_relief", **on_it))[1] == "Overturned"
+
+
+def test_biofeedback_only_within_a_cbt_program() -> None:
+    biofeedback = TreatmentRequest(text="Biofeedback 4 sessions", category="psychological", sessions=4)
+    row, outcome = _outcome(biofeedback, _facts("depression_anxiety"))
+    assert row.endswith(".biofeedback")
+    assert outcome == "Upheld"
+    cbt = {"prior_treatment": {"modality": "psychotherapy"}}
+    assert _outcome(biofeedback, _facts("prior_treatment", **cbt))[1] == "Overturned"
