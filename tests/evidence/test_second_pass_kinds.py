@@ -204,3 +204,21 @@ def test_care_from_a_later_visit_has_not_failed_an_earlier_complaint() -> None:
     text = ("On 12-01-2016 a corticosteroid injection was administered. On 11-18-2016 he "
             "reported ongoing shoulder pain.")
     assert not read(text).asserted("failed_conservative_care")
+
+
+@pytest.mark.parametrize(
+    ("text", "failed"),
+    [
+        ("He was placed on a Medrol Dosepak which failed to have any effect on the back.", True),
+        ("Gabapentin did not help her burning pain.", True),
+        ("Pain is 8/10 without Norco and 4/10 with it.", False),
+        ("Norco provides temporary relief.", False),
+        ("She takes ibuprofen, and the pain is worse with lifting.", False),
+    ],
+)
+def test_a_medication_that_did_not_work_is_failed_care(text: str, failed: bool) -> None:
+    found = read(text).asserted("failed_conservative_care")
+    assert bool(found) is failed, found
+    if failed:
+        assert found[0].attributes["derived_from"] == "current_medication"
+        assert found[0].attributes["drug_class"]

@@ -307,6 +307,10 @@ class _Reader:
                 attrs["duration_months"] = months
             if V.pattern("long_term").search(sent_text):
                 attrs["long_term"] = True
+            # "a Medrol Dosepak which failed to have any effect": the drug is the subject
+            _, c_end = _clause_bounds(sent_text, rel_start, rel_end)
+            if V.pattern("medication_failed").search(sent_text[rel_end:c_end]):
+                attrs["effect"] = "no_improvement"
         elif kind in ("urine_drug_screen", "cures_check"):
             if V.pattern("uds_inconsistent").search(sent_text):
                 attrs["consistent"] = False
@@ -380,6 +384,12 @@ class _Reader:
                 derived.append(fact.model_copy(update={
                     "kind": "failed_conservative_care", "value": fact.value,
                     "attributes": {**fact.attributes, "derived_from": fact.kind},
+                }))
+            elif (fact.kind == "current_medication" and fact.asserted
+                  and fact.attributes.get("effect") == "no_improvement"):
+                derived.append(fact.model_copy(update={
+                    "kind": "failed_conservative_care", "value": fact.value,
+                    "attributes": {**fact.attributes, "derived_from": "current_medication"},
                 }))
             elif fact.kind == "age" and isinstance(fact.value, int) and fact.value > 65:
                 derived.append(fact.model_copy(update={
