@@ -134,3 +134,19 @@ def test_findings_about_another_joint_do_not_count() -> None:
     spurling = fact("radiculopathy", "positive Spurling's with C6 radicular pain")
     spurling.attributes["sentence_body_parts"] = ["cervical spine"]
     assert evaluate_criterion(crit("any_fact_present", kinds=["radiculopathy"]), emg, ClinicalFacts(facts=[spurling])).status == "met"
+
+
+def test_a_drug_co_requested_in_the_review_is_not_an_earlier_course() -> None:
+    norco = TreatmentRequest(text="Norco", category="medication", drug="hydrocodone/acetaminophen", drug_class="opioid")
+    co = ClinicalFact(
+        kind="current_medication", value="oxycodone/acetaminophen",
+        attributes={"drug": "oxycodone/acetaminophen", "drug_class": "opioid", "co_requested": True},
+    )
+    cont = Criterion(
+        id="t.c", description="continuation", check="fact_present", params={"kind": "urine_drug_screen"},
+        applies_if="continuation",
+    )
+    assert evaluate_criterion(cont, norco, ClinicalFacts(facts=[co])).status == "not_applicable"
+    laxative = TreatmentRequest(text="Colace", category="medication", drug="docusate")
+    on_opioids = crit("fact_present", kind="current_medication", attributes={"drug_class": "opioid"})
+    assert evaluate_criterion(on_opioids, laxative, ClinicalFacts(facts=[co])).status == "met"

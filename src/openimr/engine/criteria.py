@@ -223,6 +223,8 @@ def prior_use(req: TreatmentRequest, facts: ClinicalFacts, terms: set[str]) -> l
     """Facts showing the requested treatment was already given (a course of it, or the same drug)."""
     found: list[ClinicalFact] = [f for f in facts.asserted("prior_treatment") if _same_modality(f, terms)]
     for fact in facts.asserted("current_medication"):
+        if fact.attributes.get("co_requested"):
+            continue  # asked for alongside, in this same review: not an earlier course
         drug = str(fact.attributes.get("drug", fact.value or "")).lower()
         klass = str(fact.attributes.get("drug_class", "")).lower()
         if req.drug and drug and (drug in req.drug or req.drug.split("/")[0] in drug) or req.drug_class and klass and klass == req.drug_class.lower():

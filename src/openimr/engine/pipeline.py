@@ -93,8 +93,24 @@ def decide_items(case: Case, kb: Any = None, review_date: dt.date | None = None)
                 facts = ClinicalFacts(
                     facts=[*facts.facts, ClinicalFact(kind="surgery_authorized", value=approved[0].treatment)]
                 )
-        decided[index] = decide_item(case.disputed_items[index], requests[index], facts, case, kb, review_date)
+        item_facts = ClinicalFacts(facts=facts.facts + _co_requested_drugs(requests, index))
+        decided[index] = decide_item(case.disputed_items[index], requests[index], item_facts, case, kb, review_date)
     return [decided[i] for i in range(len(requests))]
+
+
+def _co_requested_drugs(requests: list[TreatmentRequest], index: int) -> list[ClinicalFact]:
+    """Drugs asked for in the case's other items: a laxative requested with a post-operative opioid
+    is judged knowing the opioid is planned (marked so it never counts as earlier use)."""
+    return [
+        ClinicalFact(
+            kind="current_medication",
+            value=other.drug,
+            attributes={"drug": other.drug, "drug_class": other.drug_class, "co_requested": True,
+                        "source": f"requested in this review: {other.text}"},
+        )
+        for i, other in enumerate(requests)
+        if i != index and other.category == "medication" and other.drug
+    ]
 
 
 def assign_reviewer(case: Case, panel: list[Reviewer] | None, today: dt.date) -> ReviewerCredentials | None:
