@@ -391,7 +391,16 @@ class _Reader:
                     "kind": "failed_conservative_care", "value": fact.value,
                     "attributes": {**fact.attributes, "derived_from": "current_medication"},
                 }))
-            elif fact.kind == "age" and isinstance(fact.value, int) and fact.value > 65:
+            if fact.kind == "current_medication" and fact.attributes.get("conditions"):
+                # a worker on warfarin has a bleeding risk; on insulin, diabetes
+                for kind, condition in fact.attributes["conditions"].items():
+                    derived.append(fact.model_copy(update={
+                        "kind": kind, "value": condition,
+                        "attributes": {**{k: fact.attributes[k] for k in SPAN_KEYS},
+                                       "condition": condition, "drug": fact.value,
+                                       "derived_from": "current_medication"},
+                    }))
+            if fact.kind == "age" and isinstance(fact.value, int) and fact.value > 65:
                 derived.append(fact.model_copy(update={
                     "kind": "gi_risk", "value": "age over 65",
                     "attributes": {**fact.attributes, "derived_from": "age"},
@@ -402,23 +411,43 @@ class _Reader:
         self.attach_body_parts()
 
     def attach_body_parts(self) -> None:
-        """Name the body parts of the sentence on findings about a place (a fracture where?)."""
-        parts: dict[int, list[str]] = {}
+        """Name the body parts of a finding about a place (a fracture where?).
+
+        A red flag, and any located finding in a sentence that lists conditions (diagnoses, past
+        history), carries the parts named in its own list item ("cervical strain, right wrist
+        fracture": the fracture is the wrist's); otherwise, or when its item names none, the
+        parts of the whole sentence. A red flag whose item calls it old or healed is historical.
+        """
+        parts: dict[int, list[tuple[str, int, int]]] = {}
         for fact in self.facts:
             if fact.kind == "body_part" and fact.span is not None:
-                found = parts.setdefault(fact.span.start, [])
-                if fact.value not in found:
-                    found.append(fact.value)
+                parts.setdefault(fact.span.start, []).append((
+                    fact.value, fact.attributes.get("match_start", -1),
+                    fact.attributes.get("match_end", -1)))
         for fact in self.facts:
             if fact.kind not in LOCATED_KINDS or fact.span is None:
                 continue
-            # a span starts after leading spaces; the sentence key is the spaCy sentence start
-            key = next((s for s, e in self.sentences if s <= fact.span.start < e), None)
-            found = parts.get(fact.span.start) or (
-                self.skipped_sites.get(key) if key is not None and fact.kind in UR_READABLE
-                else None)
+            in_sentence = parts.get(fact.span.start) or []
+            found = _unique(value for value, _, _ in in_sentence)
+            match = (fact.attributes.get("match_start"), fact.attributes.get("match_end"))
+            if match[0] is not None and match[1] is not None and (
+                    fact.kind == "red_flag" or _lists_conditions(fact.span.text)):
+                seg_start, seg_end = _list_item(self.text, fact.span.start, fact.span.end, *match)
+                own = _unique(value for value, s, e in in_sentence
+                              if seg_start <= s and e <= seg_end)
+                found = own or found
+                if fact.kind == "red_flag" and not fact.historical:
+                    item = self.text[seg_start:seg_end]
+                    if V.pattern("red_flag_old").search(item) and \
+                            not V.pattern("red_flag_current").search(item):
+                        fact.historical = True  # "old healed fracture": history, not a red flag now
+            if not found:
+                # a span starts after leading spaces; the sentence key is the spaCy sentence start
+                key = next((s for s, e in self.sentences if s <= fact.span.start < e), None)
+                found = (self.skipped_sites.get(key) or []) if key is not None and \
+                    fact.kind in UR_READABLE else []
             if found:
-                fact.attributes.setdefault("sentence_body_parts", found)
+                fact.attributes.setdefault("sentence_body_parts", list(found))
 
     def failed_care_from_persistent_symptoms(self) -> list[ClinicalFact]:
         """Symptoms that persist after conservative care the record documents: that care failed.
@@ -507,6 +536,34 @@ class _Reader:
         return result
 
 
+LIST_DELIMITER = re.compile(r"[;,:]|\band\b|\s-\s", re.IGNORECASE)
+
+
+def _list_item(text: str, sent_start: int, sent_end: int, start: int, end: int) -> tuple[int, int]:
+    """The list item (between ; , : or "and") of a sentence that holds [start, end)."""
+    left, right = sent_start, sent_end
+    for m in LIST_DELIMITER.finditer(text, sent_start, sent_end):
+        if m.end() <= start:
+            left = m.end()
+        elif m.start() >= end:
+            right = m.start()
+            break
+    return left, right
+
+
+def _lists_conditions(sentence: str) -> bool:
+    return bool(V.pattern("diagnosis_cue").search(sentence) or
+                V.pattern("history_list").search(sentence))
+
+
+def _unique(values: Any) -> list[str]:
+    result: list[str] = []
+    for value in values:
+        if value not in result:
+            result.append(value)
+    return result
+
+
 def _later(first: dt.date | None, second: dt.date | None) -> bool:
     return first is not None and second is not None and first > second
 
@@ -520,6 +577,8 @@ def _dedupe(facts: list[ClinicalFact]) -> list[ClinicalFact]:
         key = (
             span.record_id if span else None, span.start if span else None, fact.kind,
             repr(fact.value), fact.negated, fact.hypothetical, fact.historical, fact.family,
+            tuple(fact.attributes.get("sentence_body_parts") or ()) if fact.kind == "red_flag"
+            else (),
         )
         if key in seen:
             continue

@@ -26,6 +26,8 @@ CONTEXT_CATEGORIES = {
 }
 CONTEXT_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE"}
 SECTION_EFFECTS = {"historical", "hypothetical", "family", "none"}
+# kinds a medical condition beyond the injury yields (conditions.yaml, medications' conditions)
+CONDITION_KINDS = {"comorbidity", "bleeding_risk", "cardiac_risk_factors"}
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,8 @@ def _load_medications() -> tuple[list[TargetSpec], dict[str, dict[str, str]]]:
     data = _read_yaml(file)
     classes = {
         "opioid", "nsaid", "muscle_relaxant", "anticonvulsant", "antidepressant", "ppi",
-        "topical", "benzodiazepine", "sleep_aid", "analgesic", "corticosteroid", "other",
+        "topical", "benzodiazepine", "sleep_aid", "analgesic", "corticosteroid", "anticoagulant",
+        "antiplatelet", "antidiabetic", "antihypertensive", "statin", "other",
     }
     specs: list[TargetSpec] = []
     lexicon: dict[str, dict[str, str]] = {}
@@ -162,13 +165,42 @@ def _load_medications() -> tuple[list[TargetSpec], dict[str, dict[str, str]]]:
         names = sorted({str(n) for n in row.get("names") or []}, key=len, reverse=True)
         if not names:
             raise KnowledgeBaseError(f"{file}: {where}: needs names")
+        conditions = row.get("conditions") or {}
+        if not isinstance(conditions, dict) or not set(conditions) <= CONDITION_KINDS:
+            raise KnowledgeBaseError(
+                f"{file}: {where}: conditions must map {sorted(CONDITION_KINDS)} to a condition")
+        attributes: dict[str, Any] = {"drug": generic, "drug_class": drug_class}
+        if conditions:
+            attributes["conditions"] = {str(k): str(v) for k, v in conditions.items()}
         # drug names are plain words: phrase rules (one pass for all) instead of regexes
         for name in names:
             specs.append(TargetSpec(
                 kind="current_medication", literal=name, pattern=None, value=generic,
-                attributes={"drug": generic, "drug_class": drug_class},
+                attributes=dict(attributes),
             ))
     return specs, lexicon
+
+
+def _load_conditions() -> list[TargetSpec]:
+    """Conditions beyond the injury: one target rule per (condition, kind it yields)."""
+    file = "conditions.yaml"
+    data = _read_yaml(file)
+    specs: list[TargetSpec] = []
+    for i, row in enumerate(data.get("conditions") or []):
+        where = f"conditions[{i}]"
+        value, kinds = row.get("value"), row.get("kinds") or []
+        patterns = list(row.get("patterns") or [])
+        if not value or not kinds or not patterns or not set(kinds) <= CONDITION_KINDS:
+            raise KnowledgeBaseError(
+                f"{file}: {where}: needs value, patterns and kinds from {sorted(CONDITION_KINDS)}")
+        for j, pattern in enumerate(patterns):
+            _compile(file, f"{where}.patterns[{j}]", pattern)
+        joined = "|".join(f"(?:{p})" for p in patterns)
+        for kind in kinds:
+            _check_kind(file, where, kind)
+            specs.append(TargetSpec(kind=kind, literal=f"{value} ({kind})", pattern=joined,
+                                    value=value, attributes={"condition": value}))
+    return specs
 
 
 def _load_context() -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
@@ -228,7 +260,7 @@ REQUIRED_PATTERNS = (
     "long_term", "sessions", "effect_none", "effect_improved", "exam_abnormal", "exam_normal",
     "test_positive", "test_negative", "uds_inconsistent", "uds_consistent", "with_medication",
     "without_medication", "percent", "ongoing", "denial", "absence_cue", "persistent_symptoms",
-    "inner_negation", "medication_failed",
+    "inner_negation", "medication_failed", "red_flag_old", "red_flag_current", "history_list",
 )
 
 
@@ -236,7 +268,7 @@ REQUIRED_PATTERNS = (
 def load_rules() -> EvidenceRules:
     """All evidence rules, loaded once and validated."""
     med_specs, lexicon = _load_medications()
-    targets = _load_targets() + _load_body_parts() + med_specs
+    targets = _load_targets() + _load_conditions() + _load_body_parts() + med_specs
     context_rules, overrides = _load_context()
     patterns = _load_patterns()
     missing = [name for name in REQUIRED_PATTERNS if name not in patterns]
