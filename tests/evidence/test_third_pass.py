@@ -135,3 +135,15 @@ def test_heldout5_floors() -> None:
     result = score(rows)
     assert result["micro"]["precision"] >= 0.85
     assert result["micro"]["recall"] >= 0.9
+
+
+def test_an_age_is_not_an_old_fracture() -> None:
+    flags = _red_flags("The patient is a 34-year-old male who fractured his wrist last week.")
+    assert flags and not any(f.historical for f in flags)
+
+
+def test_a_fracture_of_a_named_part_is_that_part() -> None:
+    (flag,) = _red_flags("CT of the lumbar spine revealed a compression fracture of T12.")
+    assert flag.attributes["sentence_body_parts"] == ["thoracic spine"]
+    (flag,) = _red_flags("He is treated for a nondisplaced fracture of the left radial head.")
+    assert flag.attributes["sentence_body_parts"] == ["elbow"]

@@ -435,6 +435,10 @@ class _Reader:
                 seg_start, seg_end = _list_item(self.text, fact.span.start, fact.span.end, *match)
                 own = _unique(value for value, s, e in in_sentence
                               if seg_start <= s and e <= seg_end)
+                if re.match(r"\s+(?:of|involving|at)\b", self.text[match[1]:seg_end], re.I):
+                    # "CT of the lumbar spine revealed a fracture of T12": the part it is of
+                    own = _unique(value for value, s, e in in_sentence
+                                  if match[1] <= s and e <= seg_end) or own
                 found = own or found
                 if fact.kind == "red_flag" and not fact.historical:
                     item = self.text[seg_start:seg_end]
