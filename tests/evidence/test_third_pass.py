@@ -147,3 +147,31 @@ def test_a_fracture_of_a_named_part_is_that_part() -> None:
     assert flag.attributes["sentence_body_parts"] == ["thoracic spine"]
     (flag,) = _red_flags("He is treated for a nondisplaced fracture of the left radial head.")
     assert flag.attributes["sentence_body_parts"] == ["elbow"]
+
+
+HELDOUT6 = ROOT / "tests" / "data" / "evidence_heldout6.jsonl"
+
+
+@pytest.mark.parametrize(("text", "failed"), [
+    ("The patient has not seemed to improve with physical therapy.", True),
+    ('Medication and physical therapy was "not helping."', True),
+    ("The treatment to date includes meloxicam 7.5 mg, however the worker states it is not "
+     "effective.", True),
+    ("He takes Norco 10/325 mg, but it has not helped.", True),
+    ("He takes Norco 10/325 mg, Motrin, and it helps.", False),
+    ("Physical therapy has helped.", False),
+    ("The plan is physical therapy; she has not yet started it.", False),
+])
+def test_failed_care_phrasings(text: str, failed: bool) -> None:
+    assert bool(extract_text(text).asserted("failed_conservative_care")) is failed
+
+
+def test_the_drug_before_the_comma_is_the_one_that_failed() -> None:
+    facts = extract_text("She takes Norco, Motrin, but it is not effective.")
+    assert {f.value for f in facts.asserted("failed_conservative_care")} == {"ibuprofen"}
+
+
+def test_heldout6_floors() -> None:
+    result = score(load_gold(HELDOUT6))
+    assert result["micro"]["precision"] >= 0.9
+    assert result["micro"]["recall"] >= 0.8

@@ -311,6 +311,12 @@ class _Reader:
             _, c_end = _clause_bounds(sent_text, rel_start, rel_end)
             if V.pattern("medication_failed").search(sent_text[rel_end:c_end]):
                 attrs["effect"] = "no_improvement"
+            else:  # "meloxicam, however the worker states it is not effective"
+                tail = sent_text[rel_end:]
+                pronoun = V.pattern("medication_pronoun").match(tail)
+                clause_after = re.split(r"[,;]", tail[pronoun.end():] if pronoun else "")[0]
+                if pronoun and V.pattern("medication_failed").search(clause_after[:40]):
+                    attrs["effect"] = "no_improvement"
         elif kind in ("urine_drug_screen", "cures_check"):
             if V.pattern("uds_inconsistent").search(sent_text):
                 attrs["consistent"] = False

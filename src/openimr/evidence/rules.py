@@ -260,7 +260,7 @@ REQUIRED_PATTERNS = (
     "long_term", "sessions", "effect_none", "effect_improved", "exam_abnormal", "exam_normal",
     "test_positive", "test_negative", "uds_inconsistent", "uds_consistent", "with_medication",
     "without_medication", "percent", "ongoing", "denial", "absence_cue", "persistent_symptoms",
-    "inner_negation", "medication_failed", "red_flag_old", "red_flag_current", "history_list",
+    "inner_negation", "medication_failed", "red_flag_old", "red_flag_current", "history_list", "medication_pronoun",
 )
 
 
