@@ -32,7 +32,18 @@ Conventions a consumer can rely on:
 - chronic_pain: read from the text ("chronic low back pain"), and derived from the injury date:
   asserted when more than 3 months passed to the review date (or the latest date written), else
   negated; attributes months_since_injury, injury_date, reference_date.
-- Located findings (red_flag, imaging_result, surgery, ...) carry `sentence_body_parts`.
+- Located findings (red_flag, imaging_result, surgery, ...) carry `sentence_body_parts`. A red
+  flag, and any located finding in a sentence listing conditions (diagnoses, past history), carries
+  the parts of its own list item ("cervical strain, right wrist fracture": wrist), or the part it
+  is "of" ("CT of the lumbar spine showed a fracture of T12": thoracic spine); the sentence's parts
+  when its item names none. An old/healed/remote red flag is `historical` (still `asserted`: a
+  consumer that wants current red flags filters `not f.historical`).
+- comorbidity, bleeding_risk, cardiac_risk_factors: value = the condition (data/conditions.yaml:
+  diabetes, hypertension, coronary artery disease, anticoagulation, bleeding disorder ...), also
+  in `attributes["condition"]`; one mention may yield several kinds (diabetes: comorbidity and
+  cardiac risk). Drugs that imply a condition (medications.yaml `conditions`: warfarin, Eliquis,
+  Plavix, aspirin, insulin, metformin, lisinopril ...) yield them with `derived_from:
+  current_medication` and the drug's status (a planned anticoagulant is hypothetical).
 """
 
 from openimr.evidence.courses import TreatmentCourse, treatment_courses
