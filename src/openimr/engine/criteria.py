@@ -119,6 +119,7 @@ def _frequency_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts
 
 
 def _duration_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    # an open-ended request cannot be shown to stay within a time limit the guideline sets
     return _at_most(c, req.duration_weeks, float(c.params["weeks"]), "weeks", "not_applicable")
 
 

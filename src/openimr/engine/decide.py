@@ -75,10 +75,31 @@ def citation_for(rec: Recommendation) -> Citation:
 
 
 def choose_outcome(results: list[CriterionResult]) -> Outcome:
+    """Overturned only when the required criteria that apply are all met (and there is one)."""
     required = [r for r in results if r.required and r.status != "not_applicable"]
     if required and all(r.status == "met" for r in required):
         return "Overturned"
     return "Upheld"
+
+
+def unestablished_necessity(rec: Recommendation, results: list[CriterionResult]) -> CriterionResult | None:
+    """When none of a row's required conditions could be checked, necessity is not established.
+
+    The requesting physician carries the burden of documenting medical necessity: a request too
+    open (no duration, no quantity) or a record too thin for any of the guideline's conditions to
+    be applied does not establish it. The trace says so, so that the rationale can.
+    """
+    if any(r.required and r.status != "not_applicable" for r in results):
+        return None
+    unchecked = [r.explanation.rstrip(".") for r in results if r.required]
+    detail = "; ".join(unchecked) if unchecked else "the row states no condition that can be checked"
+    return CriterionResult(
+        criterion_id=f"{rec.id}.conditions_checkable",
+        description="the guideline's conditions for this treatment can be applied to the request and the records",
+        status="not_documented",
+        required=True,
+        explanation=f"None of them could be applied here ({detail}).",
+    )
 
 
 def _confidence(score: float | None, results: list[CriterionResult], outcome: Outcome) -> float:
@@ -132,10 +153,14 @@ def decide_item(
             for c in criteria
         ]
     results = [evaluate_criterion(c, request, facts, case) for c in criteria]
+    unestablished = unestablished_necessity(rec, results)
+    if unestablished is not None:
+        results.append(unestablished)
     outcome = choose_outcome(results)
     by_id = {c.id: c for c in criteria}
     gaps = [
-        by_id[r.criterion_id].gap or r.description
+        (by_id[r.criterion_id].gap if r.criterion_id in by_id else None)
+        or "a request and records that show the guideline's conditions are met (for example its duration and quantity)"
         for r in results
         if r.required and r.status in ("not_met", "not_documented")
     ] if outcome == "Upheld" else []

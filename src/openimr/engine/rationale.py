@@ -56,10 +56,11 @@ def write_rationale(
         ]
         sentences.append("In this case, criterion by criterion: " + " ".join(findings))
     if outcome == "Overturned":
-        sentences.append(
-            f"The documentation meets the guideline's criteria, so the request for {subject} is "
-            "medically necessary."
-        )
+        if any(r.required and r.status == "met" for r in results):
+            lead = "The documentation meets the guideline's criteria"
+        else:
+            lead = "The guideline recommends this treatment and none of its conditions applies against it here"
+        sentences.append(f"{lead}, so the request for {subject} is medically necessary.")
     else:
         if gaps:
             sentences.append("It would be approvable with " + "; ".join(gaps) + ".")
