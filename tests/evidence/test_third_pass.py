@@ -175,3 +175,41 @@ def test_heldout6_floors() -> None:
     result = score(load_gold(HELDOUT6))
     assert result["micro"]["precision"] >= 0.9
     assert result["micro"]["recall"] >= 0.8
+
+
+# --- the new data files are validated at load time ----------------------------------------------
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import shutil
+
+    from openimr.evidence import rules
+
+    target = tmp_path / "data"
+    shutil.copytree(rules.DATA_DIR, target)
+    monkeypatch.setattr(rules, "DATA_DIR", target)
+    rules.load_rules.cache_clear()
+    yield target
+    rules.load_rules.cache_clear()
+
+
+def test_a_condition_kind_outside_the_condition_kinds_is_rejected(data_copy: Path) -> None:
+    from openimr.errors import KnowledgeBaseError
+    from openimr.evidence import rules
+
+    path = data_copy / "conditions.yaml"
+    path.write_text(path.read_text() + "  - value: gout\n    kinds: [red_flag]\n"
+                    "    patterns: ['gout']\n")
+    with pytest.raises(KnowledgeBaseError, match=r"conditions.yaml: conditions\[\d+\]"):
+        rules.load_rules()
+
+
+def test_a_medication_condition_must_name_a_condition_kind(data_copy: Path) -> None:
+    from openimr.errors import KnowledgeBaseError
+    from openimr.evidence import rules
+
+    path = data_copy / "medications.yaml"
+    path.write_text(path.read_text() + "  - {generic: fakeparin, drug_class: anticoagulant, "
+                    "names: [fakeparin], conditions: {telepathy: x}}\n")
+    with pytest.raises(KnowledgeBaseError, match="conditions must map"):
+        rules.load_rules()
