@@ -53,3 +53,22 @@ def test_sign_rejects_a_file_that_is_not_a_determination(tmp_path: Path, capsys:
     assert main(["sign", str(bogus), "--reviewer", "R001", "--no-store"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "bogus.json" in err[0]
+
+
+@pytest.mark.parametrize("edit", ["reviewer", "outcome"])
+def test_sign_refuses_a_draft_edited_after_decide(edit: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    draft = tmp_path / "draft.json"
+    db = f"sqlite:///{tmp_path / 'cases.db'}"
+    assert main(["decide", str(SEED), "--json", "-o", str(draft), "--db", db]) == 0
+    det = json.loads(draft.read_text(encoding="utf-8"))
+    signer = det["reviewer"]["code"]
+    if edit == "reviewer":  # a different reviewer puts their own code in the file and signs
+        signer = "R003" if signer != "R003" else "R004"
+        det["reviewer"]["code"] = signer
+    else:  # the assigned reviewer flips an outcome in the file instead of deciding again
+        det["items"][0]["outcome"] = "Overturned"
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(det), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["sign", str(forged), "--reviewer", signer, "--db", db]) == 2
+    assert "differs from the stored draft" in capsys.readouterr().err

@@ -93,12 +93,47 @@ def load_determination(path: str) -> object:
         raise InputError(describe_validation_error(path, exc)) from None
 
 
+def _stored_draft(args: argparse.Namespace, det):  # type: ignore[no-untyped-def]
+    """The stored draft and assigned reviewer for the case, or (None, None) if it is not stored."""
+    from openimr.errors import NotFoundError
+    from openimr.store import open_store
+
+    store = open_store(_store_url(args))
+    try:
+        stored = store.get_case(det.case_number, actor="cli")
+    except NotFoundError:
+        return None, None
+    finally:
+        close = getattr(store, "close", None)
+        if close:
+            close()
+    return stored.determination, stored.summary.assigned_reviewer
+
+
 def _sign(args: argparse.Namespace) -> int:
+    """Sign a draft. With the store (the default), the draft and the assigned reviewer are the
+    stored ones: an edited file (another outcome, another reviewer) is refused, not signed."""
     from openimr.engine.pipeline import sign_determination
+    from openimr.errors import StateError
     from openimr.letters.render import render_letter
 
     det = load_determination(args.determination)
-    signed = sign_determination(det, args.reviewer)  # type: ignore[arg-type]
+    assigned = None
+    if not args.no_store:
+        stored, assigned = _stored_draft(args, det)
+        if stored is None:
+            print(
+                f"openimr: warning: case {det.case_number} is not in the store; the draft and its "
+                "reviewer come from the file alone",
+                file=sys.stderr,
+            )
+        elif stored.model_dump(mode="json") != det.model_dump(mode="json"):  # type: ignore[attr-defined]
+            raise StateError(
+                f"{args.determination}: differs from the stored draft of case {det.case_number}; "
+                "only the stored draft can be signed (decide again to replace it)"
+            )
+        assigned = assigned or (stored.reviewer.code if stored is not None and stored.reviewer else None)
+    signed = sign_determination(det, args.reviewer, assigned_code=assigned)  # type: ignore[arg-type]
     fmt = "json" if args.json else args.format
     _emit(render_letter(signed, fmt), args.output)
     _record("sign", args, None, signed)
