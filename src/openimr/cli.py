@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from openimr import __version__
 from openimr.errors import OpenIMRError
@@ -30,8 +31,17 @@ COMMAND_MODULES = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line too (`openimr: error: decide: ...`), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("openimr").strip()
+        where = f"{command}: " if command else ""
+        self.exit(2, f"openimr: error: {where}{message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="openimr",
         description="Independent Medical Review engine for California workers' compensation.",
     )

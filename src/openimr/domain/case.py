@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from openimr.domain.common import Model
 from openimr.domain.request import BodyPart
@@ -85,6 +85,13 @@ class DisputedItem(Model):
     text: str
     ur_guideline: str | None = None  # the guideline the claims administrator cited
 
+    @field_validator("text")
+    @classmethod
+    def _says_what_is_disputed(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must name the disputed treatment (it is empty)")
+        return value
+
 
 class Case(Model):
     case_number: str = Field(pattern=r"^[A-Z]{2}\d{2}-\d{4,8}$")
@@ -126,6 +133,13 @@ class Case(Model):
                 raise ValueError(
                     f"records[{record.id}].date ({record.date.isoformat()}) is before injury.date ({injury.isoformat()})"
                 )
+        if self.decision_date is not None:
+            for record in self.records:
+                if record.date > self.decision_date:
+                    raise ValueError(
+                        f"records[{record.id}].date ({record.date.isoformat()}) is after decision_date "
+                        f"({self.decision_date.isoformat()})"
+                    )
         ids = [item.id for item in self.disputed_items]
         if len(ids) != len(set(ids)):
             raise ValueError("disputed_items: item ids must be unique")

@@ -67,7 +67,7 @@ def _decide(args: argparse.Namespace) -> int:
         from openimr.reviewers import load_panel
 
         panel = load_panel(args.panel)
-    det = decide_case(case, panel=panel, today=args.date)
+    det = decide_case(case, panel=panel, decision_date=args.date)
     fmt = "json" if args.json else args.format
     _emit(render_letter(det, fmt), args.output)  # write the letter first: a bad -o stores nothing
     _record("decide", args, case, det)
@@ -147,7 +147,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="text", help="letter format (default text)")
     p.add_argument("--json", action="store_true", help="print the Determination as JSON")
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
-    p.add_argument("--date", type=_date, help="decision date (default: the case's, else today)")
+    p.add_argument("--date", type=_date, help="decision date, overriding the case's (default: the case's, else today)")
     p.add_argument("--db", help="store URL (default: $OPENIMR_DB or the SQLite file in the user data dir)")
     p.add_argument("--no-store", action="store_true", help="do not record the case and draft in the store")
     p.set_defaults(handler=_decide)

@@ -131,26 +131,37 @@ def decide_case(
     panel: list[Reviewer] | None = None,
     kb: Any = None,
     today: dt.date | None = None,
+    decision_date: dt.date | None = None,
 ) -> Determination:
-    """Draft the Final Determination for a case. `today` defaults to the case's decision date."""
+    """Draft the Final Determination for a case.
+
+    `decision_date` (e.g. `decide --date`) overrides the case's own; otherwise the case's decision
+    date, else `today`, else the calendar date. The guideline edition is the one in force on the
+    review date: the overriding date when given, else the case's review date (9792.21.1).
+    """
+    from openimr.errors import InputError
     from openimr.letters.summary import documents_reviewed, summarize_case
 
-    decision_date = case.decision_date or today or dt.date.today()
-    reviewer = assign_reviewer(case, panel, decision_date)
-    # the guideline edition is the one in force when the review was assigned (9792.21.1)
-    items = decide_items(case, kb, review_date=case.review_date)
+    if decision_date is not None and decision_date < case.application_received:
+        raise InputError(
+            f"--date {decision_date.isoformat()} is before the application was received "
+            f"({case.application_received.isoformat()})"
+        )
+    chosen_date = decision_date or case.decision_date or today or dt.date.today()
+    reviewer = assign_reviewer(case, panel, chosen_date)
+    items = decide_items(case, kb, review_date=decision_date or case.review_date)
     return Determination(
         case_number=case.case_number,
         status="draft",
         priority=case.priority,
         date_assigned=case.date_assigned,
         date_of_injury=case.injury.date,
-        decision_date=decision_date,
+        decision_date=chosen_date,
         ur_denial_date=case.ur_decision.date,
         application_received=case.application_received,
         reviewer=reviewer,
         documents_reviewed=documents_reviewed(case),
-        clinical_case_summary=case.summary or summarize_case(case, decision_date),
+        clinical_case_summary=case.summary or summarize_case(case, chosen_date),
         items=items,
         engine_version=__version__,
     )
