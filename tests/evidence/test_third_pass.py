@@ -213,3 +213,11 @@ def test_a_medication_condition_must_name_a_condition_kind(data_copy: Path) -> N
                     "names: [fakeparin], conditions: {telepathy: x}}\n")
     with pytest.raises(KnowledgeBaseError, match="conditions must map"):
         rules.load_rules()
+
+
+def test_possible_in_a_diagnosis_list_qualifies_its_own_item_only() -> None:
+    text = ("Diagnoses are left shoulder labral tear, possible rotator cuff tear; left thumb "
+            "non-displaced fracture and possible lumbar radiculopathy.")
+    facts = extract_text(text)
+    assert [f.hypothetical for f in facts.of_kind("red_flag")] == [False]
+    assert [f.hypothetical for f in facts.of_kind("radiculopathy")] == [True]

@@ -215,7 +215,16 @@ class _Reader:
         value = meta.get("value")
         attrs: dict[str, Any] = dict(meta.get("attributes") or {})
         match_text = self.text[start:end]
-        if span._.is_uncertain and kind not in CONTEXT_FREE:
+        uncertain = bool(span._.is_uncertain)
+        if uncertain and not span._.is_hypothetical and flags["hypothetical"] and \
+                V.pattern("diagnosis_cue").search(sent_text) and \
+                self.section_effect.get(doc[span.start]._.section_category or "") != "hypothetical":
+            # in a list of diagnoses "possible" qualifies its own item only: "labral tear,
+            # possible cuff tear; thumb fracture" has a certain fracture
+            item = _list_item(self.text, sent[0], sent[1], start, end)
+            if not V.pattern("uncertain").search(self.text[item[0]:item[1]]):
+                uncertain = flags["hypothetical"] = False
+        if uncertain and kind not in CONTEXT_FREE:
             attrs["uncertain"] = True  # "possible radiculopathy": not asserted, but not absent
         if kind in SUSPICION_COUNTS and flags["hypothetical"] and not flags["negated"] and \
                 V.pattern("uncertain").search(sent_text[:rel_start]):
