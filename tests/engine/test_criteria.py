@@ -150,3 +150,16 @@ def test_a_drug_co_requested_in_the_review_is_not_an_earlier_course() -> None:
     laxative = TreatmentRequest(text="Colace", category="medication", drug="docusate")
     on_opioids = crit("fact_present", kind="current_medication", attributes={"drug_class": "opioid"})
     assert evaluate_criterion(on_opioids, laxative, ClinicalFacts(facts=[co])).status == "met"
+
+
+def test_a_red_flag_supports_imaging_of_its_own_site_only_while_current() -> None:
+    neck_mri = TreatmentRequest(text="MRI cervical spine", category="imaging", body_parts=["cervical spine"])
+    wrist_fracture = fact("red_flag", "Diagnoses: cervical strain, right wrist fracture.")
+    wrist_fracture.attributes["sentence_body_parts"] = ["wrist"]
+    c = crit("any_fact_present", kinds=["red_flag"])
+    assert evaluate_criterion(c, neck_mri, ClinicalFacts(facts=[wrist_fracture])).status == "not_documented"
+    neck_fracture = fact("red_flag", "C6 fracture on CT")
+    neck_fracture.attributes["sentence_body_parts"] = ["cervical spine"]
+    assert evaluate_criterion(c, neck_mri, ClinicalFacts(facts=[neck_fracture])).status == "met"
+    healed = neck_fracture.model_copy(update={"historical": True})
+    assert evaluate_criterion(c, neck_mri, ClinicalFacts(facts=[healed])).status == "not_documented"

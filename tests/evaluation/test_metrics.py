@@ -12,6 +12,7 @@ def test_always_upheld_has_zero_kappa_and_recall() -> None:
     assert m["kappa"] == 0.0
     assert m["overturn_recall"] == 0.0
     assert m["balanced_accuracy"] == 0.5
+    assert m["overturn_precision"] is None  # we never said Overturned: precision is undefined
 
 
 def test_known_confusion_matrix() -> None:
@@ -31,3 +32,9 @@ def test_perfect_agreement() -> None:
     truth = ["Upheld", "Overturned", "Upheld"]
     m = agreement_metrics(truth, truth)
     assert m["kappa"] == 1.0 and m["macro_f1"] == 1.0
+
+
+def test_one_class_only_leaves_kappa_undefined() -> None:
+    m = agreement_metrics(["Upheld"] * 5, ["Upheld"] * 5)
+    assert m["accuracy"] == 1.0
+    assert m["kappa"] is None and m["balanced_accuracy"] is None and m["overturn_recall"] is None

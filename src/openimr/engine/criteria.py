@@ -7,6 +7,7 @@ record spans that decided it, so the rationale can cite the evidence and never c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from openimr.domain.case import Case
@@ -157,8 +158,23 @@ def about_requested_region(fact: ClinicalFact, req: TreatmentRequest) -> bool:
     return bool(_regions(named) & _regions(wanted))
 
 
+# A red flag (fracture, tumour, infection) is a finding at its own site: unlike neurologic signs,
+# which show in the limbs a spinal level supplies, it supports imaging of that site only, and only
+# while current (a healed fracture in the history is no red flag).
+_SITE_BOUND_KINDS = {"red_flag"}
+
+
+def _site_ok(fact: ClinicalFact, req: TreatmentRequest) -> bool:
+    if fact.kind not in _SITE_BOUND_KINDS:
+        return about_requested_region(fact, req)
+    if fact.historical:
+        return False
+    named = set(fact.attributes.get("sentence_body_parts") or [])
+    return not named or not req.body_parts or bool(named & set(req.body_parts))
+
+
 def _asserted(facts: ClinicalFacts, kind: str, req: TreatmentRequest) -> list[ClinicalFact]:
-    return [f for f in facts.asserted(kind) if about_requested_region(f, req)]
+    return [f for f in facts.asserted(kind) if _site_ok(f, req)]
 
 
 def _negated(facts: ClinicalFacts, kind: str, req: TreatmentRequest) -> list[ClinicalFact]:
@@ -237,8 +253,14 @@ def _effect(fact: ClinicalFact) -> str:
     return str(fact.attributes.get("effect", "")).lower().replace("_", " ")
 
 
+_POST_OPERATIVE = re.compile(r"post[- ]?op|postoperative|post[- ]?surg|after (?:the )?surgery|following (?:the )?surgery", re.I)
+
+
 def _prior_trial_improvement(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
     prior = prior_use(req, facts, _modality_terms(c, req))
+    if c.params.get("post_surgical"):
+        # a post-operative course is judged on post-operative visits, not therapy before the operation
+        prior = [f for f in prior if f.span is not None and _POST_OPERATIVE.search(f.span.text)]
     if not prior:
         return _result(c, "not_applicable", "No earlier course of this treatment is documented; this is an initial trial.")
     improved = [f for f in prior if _effect(f) in ("improved", "improvement", "helpful", "benefit")]

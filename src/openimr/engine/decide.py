@@ -149,7 +149,9 @@ def decide_item(
     if "post_surgical" in rec.phases:
         # a post-operative course is counted afresh: therapy before the operation does not use it up
         criteria = [
-            c.model_copy(update={"params": {**c.params, "include_prior": False}}) if c.check == "sessions_at_most" else c
+            c.model_copy(update={"params": {**c.params, "include_prior": False}}) if c.check == "sessions_at_most"
+            else c.model_copy(update={"params": {**c.params, "post_surgical": True}}) if c.check == "prior_trial_improvement"
+            else c
             for c in criteria
         ]
     results = [evaluate_criterion(c, request, facts, case) for c in criteria]

@@ -10,21 +10,26 @@ import sys
 def _redecide(args: argparse.Namespace) -> int:
     from openimr.evaluation.redecide import redecide_paths
 
-    records = redecide_paths(args.letters)
-    if args.jsonl:
-        for record in records:
+    failures = 0
+    collected = []
+    for record in redecide_paths(args.letters):
+        if "error" in record:
+            failures += 1
+            print(f"openimr: error: {record['error']}", file=sys.stderr)
+            continue
+        if args.jsonl:
             print(json.dumps(record, ensure_ascii=False), flush=True)
-        return 0
-    collected = list(records)
+        else:
+            collected.append(record)
     if args.json:
         print(json.dumps(collected[0] if len(collected) == 1 else collected, indent=2, ensure_ascii=False))
-        return 0
-    for record in collected:
-        print(record["file"])
-        for item in record["items"]:
-            print(f"  {item['treatment']}: {item['decision']}")
-            print(f"    {item['guideline'] or 'no guideline found'}")
-    return 0
+    elif not args.jsonl:
+        for record in collected:
+            print(record["file"])
+            for item in record["items"]:
+                print(f"  {item['treatment']}: {item['decision']}")
+                print(f"    {item['guideline'] or 'no guideline found'}")
+    return 1 if failures else 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -48,7 +53,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"  Overturned  {c.overturned_upheld:>9}  {c.overturned_overturned:>10}")
     for key in ("accuracy", "balanced_accuracy", "kappa", "overturn_precision", "overturn_recall",
                 "macro_f1", "citation_agreement"):
-        print(f"{key:>20}: {m[key]:.3f}")
+        print(f"{key:>20}: " + ("n/a" if m[key] is None else f"{m[key]:.3f}"))
     print(f"{'citation items':>20}: {m['citation_items']}")
     causes: dict[str, int] = {}
     for d in report.disagreements():

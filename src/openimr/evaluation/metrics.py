@@ -36,11 +36,22 @@ def confusion(truth: Sequence[str], predicted: Sequence[str]) -> Confusion:
     return c
 
 
-def _ratio(num: float, den: float) -> float:
-    return num / den if den else 0.0
+def _ratio(num: float, den: float) -> float | None:
+    """None when undefined (nothing to divide by), rather than a misleading 0."""
+    return num / den if den else None
 
 
-def agreement_metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, float | int]:
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _f1(precision: float | None, recall: float | None) -> float:
+    p, r = precision or 0.0, recall or 0.0  # an undefined precision contributes no F1 (as zero_division=0)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def agreement_metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, float | int | None]:
+    """The figures of `openimr evaluate`; a figure that is undefined on these items is None."""
     c = confusion(truth, predicted)
     n = c.total
     tp, fn = c.overturned_overturned, c.overturned_upheld
@@ -50,17 +61,19 @@ def agreement_metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict[st
     recall_neg = _ratio(tn, tn + fp)
     precision_pos = _ratio(tp, tp + fp)
     precision_neg = _ratio(tn, tn + fn)
-    f1_pos = _ratio(2 * precision_pos * recall_pos, precision_pos + recall_pos)
-    f1_neg = _ratio(2 * precision_neg * recall_neg, precision_neg + recall_neg)
-    # Cohen's kappa: observed agreement corrected for the agreement the two marginals give by chance
+    balanced = None if recall_pos is None or recall_neg is None else (recall_pos + recall_neg) / 2
+    # Cohen's kappa: observed agreement corrected for the agreement the two marginals give by chance;
+    # undefined when chance agreement is already total (both raters used one and the same class)
     expected = _ratio((tp + fn) * (tp + fp) + (tn + fp) * (tn + fn), n * n)
-    kappa = _ratio(accuracy - expected, 1 - expected) if expected < 1 else 0.0
+    kappa = None
+    if accuracy is not None and expected is not None and expected < 1:
+        kappa = (accuracy - expected) / (1 - expected)
     return {
         "items": n,
-        "accuracy": round(accuracy, 4),
-        "balanced_accuracy": round((recall_pos + recall_neg) / 2, 4),
-        "kappa": round(kappa, 4),
-        "overturn_precision": round(precision_pos, 4),
-        "overturn_recall": round(recall_pos, 4),
-        "macro_f1": round((f1_pos + f1_neg) / 2, 4),
+        "accuracy": _round(accuracy),
+        "balanced_accuracy": _round(balanced),
+        "kappa": _round(kappa),
+        "overturn_precision": _round(precision_pos),
+        "overturn_recall": _round(recall_pos),
+        "macro_f1": _round((_f1(precision_pos, recall_pos) + _f1(precision_neg, recall_neg)) / 2) if n else None,
     }

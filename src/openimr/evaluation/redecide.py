@@ -11,36 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from openimr.domain.determination import ItemDetermination
-from openimr.errors import InputError
-
-LETTER_SUFFIXES = (".pdf", ".txt")
-
-
-def letter_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and letters (.pdf/.txt) inside directories named, in a stable order."""
-    out: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in LETTER_SUFFIXES))
-        elif path.is_file():
-            out.append(path)
-        else:
-            raise InputError(f"{path}: no such file or directory")
-    return out
+from openimr.letters.files import letter_files
 
 
 def letter_text(path: Path) -> str:
-    """A letter's text: PDFs (encrypted ones too) through the letters package's extractor."""
-    from openimr.letters.pdftext import is_pdf, pdf_text
+    from openimr.letters.files import read_letter_text
 
-    data = path.read_bytes()
-    if is_pdf(data):
-        return pdf_text(data, name=str(path))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: neither a PDF nor a UTF-8 text letter") from None
+    return read_letter_text(path)
 
 
 def decide_blinded_text(text: str, source_name: str, kb: Any = None) -> list[ItemDetermination]:
@@ -49,7 +26,7 @@ def decide_blinded_text(text: str, source_name: str, kb: Any = None) -> list[Ite
     from openimr.letters.parse import parse_text
     from openimr.letters.to_case import to_case
 
-    letter = parse_text(blind_text(text), source_name=source_name)
+    letter = parse_text(blind_text(text, source_name=source_name), source_name=source_name)
     case = to_case(letter)
     return decide_items(case, kb=kb)
 
@@ -75,8 +52,13 @@ def redecide_record(path: Path, items: list[ItemDetermination]) -> dict[str, Any
 
 
 def redecide_paths(paths: Iterable[str | Path], kb: Any = None) -> Iterator[dict[str, Any]]:
+    """One record per letter; a letter that cannot be read gives {"file", "error"} and the rest go on."""
+    from openimr.errors import OpenIMRError
     from openimr.guidelines import load_knowledge_base
 
     kb = kb or load_knowledge_base()
     for path in letter_files(paths):
-        yield redecide_record(path, redecide_items(path, kb))
+        try:
+            yield redecide_record(path, redecide_items(path, kb))
+        except OpenIMRError as exc:
+            yield {"file": path.name, "error": str(exc)}

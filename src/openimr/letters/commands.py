@@ -11,17 +11,7 @@ from typing import Any
 
 from openimr.errors import InputError, NotFoundError
 from openimr.io_util import to_json, write_atomic
-
-LETTER_SUFFIXES = (".pdf", ".txt")
-
-
-def _letter_files(directory: Path) -> list[Path]:
-    files = sorted(
-        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES
-    )
-    if not files:
-        raise InputError(f"{directory}: no .pdf or .txt letters in this directory")
-    return files
+from openimr.letters.files import letter_files
 
 
 def _parse_one(path: str) -> dict[str, Any]:
@@ -41,7 +31,7 @@ def _parse_batch(args: argparse.Namespace, directory: Path) -> int:
 
     from tqdm import tqdm
 
-    files = [str(p) for p in _letter_files(directory)]
+    files = [str(p) for p in letter_files([directory])]
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(files)))
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     failures = 0
@@ -127,15 +117,12 @@ def _audit(args: argparse.Namespace) -> int:
 
 def _blind(args: argparse.Namespace) -> int:
     from openimr.letters.blind import blind_text
-    from openimr.letters.parse import parse_letter
-    from openimr.letters.pdftext import is_pdf, pdf_text
+    from openimr.letters.files import read_letter_text
+    from openimr.letters.parse import parse_text
 
     path = Path(args.letter)
-    if not path.is_file():
-        raise NotFoundError(f"{path}: no such file")
-    data = path.read_bytes()
-    text = pdf_text(data, str(path)) if is_pdf(data) else data.decode("utf-8", errors="replace")
-    parse_letter(path)  # a clear error first when it is no letter at all
+    text = read_letter_text(path)
+    parse_text(text, path.name)  # a clear error first when it is no letter at all
     blinded = blind_text(text, path.name)
     if args.output:
         write_atomic(args.output, blinded)

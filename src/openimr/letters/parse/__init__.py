@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from openimr.errors import InputError, NotFoundError
+from openimr.errors import InputError
 from openimr.letters.model import LetterFormat, ParsedLetter
 from openimr.letters.parse import format_2014, format_2016, format_2018, notice_2013
 from openimr.letters.parse.common import to_lines
@@ -74,17 +74,10 @@ def parse_letter(source: str | Path | bytes) -> ParsedLetter:
         return parse_text(source.decode("utf-8", errors="replace"), None)
     if isinstance(source, str) and ("\n" in source or len(source) > 1024):
         return parse_text(source)  # the letter's text itself, not a file name
+    from openimr.letters.files import read_letter_text
+
     path = Path(source)
-    if not path.is_file():
-        raise NotFoundError(f"{path}: no such file")
-    data = path.read_bytes()
-    if is_pdf(data):
-        return parse_text(pdf_text(data, name=str(path)), path.name)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    return parse_text(text, path.name)
+    return parse_text(read_letter_text(path), path.name)
 
 
 __all__ = ["detect_format", "parse_letter", "parse_text"]
