@@ -48,6 +48,9 @@ def _record(action: str, args: argparse.Namespace, case, det) -> None:  # type: 
     try:
         if action == "decide":
             store.record_decision(case, det, actor="cli")
+            latest = store.audit_entries(case_number=det.case_number)[-1:]
+            if latest and latest[0].action == "draft_not_stored":
+                print(f"openimr: warning: draft not stored: {latest[0].detail.get('why')}", file=sys.stderr)
         else:
             store.record_signature(det, actor=f"reviewer:{det.signature.reviewer_code}")
     finally:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel
@@ -433,9 +433,18 @@ class Store:
                 f"determination is for case {det.case_number}, the case file is {case.case_number}"
             )
         if case is not None:
-            # already stored: keep the stored copy and its lifecycle
-            with suppress(StateError):
+            try:
                 self.add_case(case, actor)
+            except StateError:
+                # already stored: keep the stored copy and its lifecycle, but never file a draft
+                # made from a different case under its number
+                with self._tx() as session:
+                    stored = self._case_row(session, det.case_number).case_json
+                if stored != case.model_dump(mode="json"):
+                    raise StateError(
+                        f"case {det.case_number}: already stored with different contents; a draft of "
+                        "a changed case file is not filed under it"
+                    ) from None
         if det.status == "signed":
             return self._save_signed(det, actor)
         with self._tx() as session:
