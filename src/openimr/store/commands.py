@@ -20,10 +20,10 @@ def _actor(args: argparse.Namespace) -> str:
         return "cli"
 
 
-def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _store(args: argparse.Namespace, must_exist: bool = False):  # type: ignore[no-untyped-def]
     from openimr.store import open_store
 
-    return open_store(args.db)
+    return open_store(args.db, must_exist=must_exist)
 
 
 def _date(value: str) -> dt.date:
@@ -38,7 +38,7 @@ def _fmt(day: dt.date | None) -> str:
 
 
 def _cases_list(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = _store(args, must_exist=True)
     try:
         cases = store.list_cases(_actor(args), reviewer=args.reviewer, state=args.state,
                                  limit=args.limit)
@@ -60,7 +60,7 @@ def _cases_list(args: argparse.Namespace) -> int:
 
 
 def _cases_show(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = _store(args, must_exist=True)
     try:
         stored = store.get_case(args.number, _actor(args))
     finally:
@@ -132,7 +132,7 @@ def _cases_assign(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = _store(args, must_exist=True)
     try:
         result = store.verify_audit_log()
     finally:
@@ -147,7 +147,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _audit_show(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = _store(args, must_exist=True)
     try:
         entries = store.audit_entries(args.case)
     finally:

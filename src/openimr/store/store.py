@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -630,11 +631,21 @@ class _Denied(Exception):
     """Internal: raised inside a transaction to refuse after logging; re-raised as NotFoundError."""
 
 
-def open_store(url: str | None = None, signer: Signer | None = None) -> Store:
+def open_store(url: str | None = None, signer: Signer | None = None, must_exist: bool = False) -> Store:
     """Open (and migrate) the store at `url`: a SQLAlchemy URL, a file path, or None for the default
-    (`OPENIMR_DB`, else `openimr.db` in the user data directory)."""
+    (`OPENIMR_DB`, else `openimr.db` in the user data directory).
+
+    `must_exist` (read-only commands): a SQLite file that is missing or empty is an error rather
+    than a new database, so looking at a mistyped path creates nothing.
+    """
     from openimr.store.db import make_engine, migrate, normalize_url
 
+    if must_exist:
+        target = normalize_url(url)
+        if target.startswith("sqlite:///") and target != "sqlite:///:memory:":
+            path = Path(target.split(":///", 1)[1])
+            if not path.is_file() or path.stat().st_size == 0:
+                raise InputError(f"--db {path}: no openimr store there (nothing has been stored yet)")
     engine = make_engine(normalize_url(url))
     try:
         migrate(engine)
