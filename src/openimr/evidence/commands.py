@@ -66,9 +66,12 @@ def _read_facts(args: argparse.Namespace) -> Any:
 
 
 def _facts(args: argparse.Namespace) -> int:
-    from openimr.domain.facts import ClinicalFacts
+    from openimr.domain.facts import FACT_KINDS, ClinicalFacts
     from openimr.io_util import to_json
 
+    unknown = [k for k in args.kind or [] if k not in FACT_KINDS]
+    if unknown:
+        raise InputError(f"--kind {unknown[0]}: not a fact kind (see FACT_KINDS in openimr/domain/facts.py)")
     facts = _read_facts(args)
     if args.kind:
         facts = ClinicalFacts(facts=[f for f in facts.facts if f.kind in args.kind])
