@@ -52,9 +52,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"  Upheld      {c.upheld_upheld:>9}  {c.upheld_overturned:>10}")
     print(f"  Overturned  {c.overturned_upheld:>9}  {c.overturned_overturned:>10}")
     for key in ("accuracy", "balanced_accuracy", "kappa", "overturn_precision", "overturn_recall",
-                "macro_f1", "citation_agreement"):
-        print(f"{key:>20}: " + ("n/a" if m[key] is None else f"{m[key]:.3f}"))
-    print(f"{'citation items':>20}: {m['citation_items']}")
+                "macro_f1", "citation_agreement", "citation_document_agreement"):
+        print(f"{key:>27}: " + ("n/a" if m[key] is None else f"{m[key]:.3f}"))
+    print(f"{'citation items':>27}: {m['citation_items']}")
     causes: dict[str, int] = {}
     for d in report.disagreements():
         causes[d.cause or "?"] = causes.get(d.cause or "?", 0) + 1

@@ -30,6 +30,7 @@ class ItemComparison(BaseModel):
     reviewer_guideline: str | None
     our_guideline: str | None
     citation_match: bool | None  # None when the reviewer cited no guideline
+    document_match: bool | None = None  # the same guideline document, whatever the section
     confidence: float
     gaps: list[str] = Field(default_factory=list)
     cause: str | None = None  # for a disagreement: parser, missing_guideline_row, fact_not_extracted, criterion_judgment
@@ -64,8 +65,13 @@ def disagreement_cause(truth: str, ours: ItemDetermination) -> str | None:
     return "criterion_judgment"
 
 
-def citation_agrees(reviewer_text: str | None, ours: ItemDetermination, kb: Any) -> bool | None:
-    """True when one (document, section) pair the reviewer cited names the row we applied."""
+def citation_agrees(
+    reviewer_text: str | None, ours: ItemDetermination, kb: Any, whole_document: bool = False
+) -> bool | None:
+    """True when one (document, section) pair the reviewer cited names the row we applied
+    (`whole_document`: when one document the reviewer cited is the row's, whatever the section)."""
+    import dataclasses
+
     from openimr.guidelines import parse_citations
 
     refs = parse_citations(reviewer_text, kb) if reviewer_text else []
@@ -73,8 +79,10 @@ def citation_agrees(reviewer_text: str | None, ours: ItemDetermination, kb: Any)
         return None  # the reviewer cited no guideline
     if not ours.citations or not ours.citations[0].recommendation_id:
         return False
-    applied = ours.citations[0].recommendation_id
-    return any(kb.ref_matches(ref, kb.get(applied)) for ref in refs)
+    applied = kb.get(ours.citations[0].recommendation_id)
+    if whole_document:
+        refs = [dataclasses.replace(ref, section_key=None) for ref in refs]
+    return any(kb.ref_matches(ref, applied) for ref in refs)
 
 
 def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool = False) -> EvaluationReport:
@@ -114,6 +122,7 @@ def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool =
                     reviewer_guideline=truth.maximus_guideline,
                     our_guideline=mine.citations[0].text() if mine.citations else None,
                     citation_match=citation_agrees(truth.maximus_guideline, mine, kb),
+                    document_match=citation_agrees(truth.maximus_guideline, mine, kb, whole_document=True),
                     confidence=mine.confidence,
                     gaps=mine.gaps,
                     cause=disagreement_cause(truth.decision, mine),
@@ -122,6 +131,9 @@ def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool =
     metrics = agreement_metrics([c.truth for c in comparisons], [c.ours for c in comparisons])
     cited = [c for c in comparisons if c.citation_match is not None]
     metrics["citation_agreement"] = round(sum(c.citation_match for c in cited) / len(cited), 4) if cited else 0.0
+    metrics["citation_document_agreement"] = (
+        round(sum(bool(c.document_match) for c in cited) / len(cited), 4) if cited else 0.0
+    )
     metrics["citation_items"] = len(cited)
     metrics["letters"] = len(files) - len(skipped)
     return EvaluationReport(
