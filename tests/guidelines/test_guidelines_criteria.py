@@ -16,9 +16,8 @@ import pytest
 from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.guideline import Criterion, Recommendation
 from openimr.domain.request import TreatmentRequest
+from openimr.engine.criteria import evaluate_criterion  # noqa: E402
 from openimr.guidelines import load_knowledge_base
-
-evaluate_criterion = pytest.importorskip("openimr.engine.criteria").evaluate_criterion
 
 KB = load_knowledge_base()
 # one edition per recommendation is enough: editions share their criteria

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
+import openimr.engine.criteria as criteria_mod  # noqa: E402
+import openimr.engine.decide as decide_mod  # noqa: E402
 from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.request import TreatmentRequest
 from openimr.guidelines import load_knowledge_base
-
-criteria_mod = pytest.importorskip("openimr.engine.criteria")
-decide_mod = pytest.importorskip("openimr.engine.decide")
 
 KB = load_knowledge_base()
 JAN_2017 = dt.date(2017, 1, 15)

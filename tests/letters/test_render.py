@@ -272,7 +272,7 @@ def test_signed_pdf_loses_draft_and_shows_attestation() -> None:
 
 
 def test_rendered_text_reads_back_through_the_letter_parser() -> None:
-    parse = pytest.importorskip("openimr.letters.parse")
+    from openimr.letters import parse
     det = make_determination(n_items=3, status="signed")
     letter = parse.parse_text(render_letter(det, "text"), "rendered.txt")
     assert letter.case_number == det.case_number
