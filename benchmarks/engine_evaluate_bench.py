@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT = REPO.parent / "shared" / "data" / "dwc-imr-letters"
 KEYS = ("items", "accuracy", "balanced_accuracy", "kappa", "overturn_precision", "overturn_recall",
-        "macro_f1", "citation_agreement")
+        "macro_f1", "citation_agreement", "citation_document_agreement")
 
 
 def run(folder: Path) -> dict:
