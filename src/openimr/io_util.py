@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -59,3 +60,13 @@ def to_json(obj: Any, indent: int | None = 2) -> str:
     if isinstance(obj, BaseModel):
         return obj.model_dump_json(indent=indent)
     return json.dumps(obj, indent=indent, default=str, ensure_ascii=False)
+
+
+def iso_date(value: str) -> dt.date:
+    """argparse type for YYYY-MM-DD options (a bad value is a one-line usage error)."""
+    import argparse
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
 from pathlib import Path
 
 from openimr.errors import InputError
+from openimr.io_util import iso_date
 
 FORMATS = ("text", "html", "pdf", "json")
 
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def _emit(payload: str | bytes, output: str | None) -> None:
@@ -150,7 +144,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="text", help="letter format (default text)")
     p.add_argument("--json", action="store_true", help="print the Determination as JSON")
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
-    p.add_argument("--date", type=_date, help="decision date, overriding the case's (default: the case's, else today)")
+    p.add_argument("--date", type=iso_date, help="decision date, overriding the case's (default: the case's, else today)")
     p.add_argument("--db", help="store URL (default: $OPENIMR_DB or the SQLite file in the user data dir)")
     p.add_argument("--no-store", action="store_true", help="do not record the case and draft in the store")
     p.set_defaults(handler=_decide)

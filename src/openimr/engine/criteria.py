@@ -111,8 +111,12 @@ def _sessions_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts,
     return _result(c, "met", f"{_capital(described)}: {total} in all, within the {_fmt(limit)} recommended.", evidence)
 
 
-def _capital(text: str) -> str:
+def capitalize(text: str) -> str:
+    """First letter upper case, the rest untouched (str.capitalize lowers the rest)."""
     return text[:1].upper() + text[1:]
+
+
+_capital = capitalize
 
 
 def _frequency_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from openimr.domain.determination import CriterionResult, Outcome
 from openimr.domain.guideline import Recommendation
 from openimr.domain.request import TreatmentRequest
+from openimr.engine.criteria import capitalize as _capital
 
 _STATUS_LEAD = {
     "met": "Met",
@@ -18,10 +19,6 @@ def _describe_request(request: TreatmentRequest) -> str:
     text = request.partial_authorization.disputed.text if request.partial_authorization else request.text
     text = " ".join(text.split()).rstrip(".:")
     return text.removesuffix(" is").strip() or "the requested treatment"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _sentence(text: str) -> str:

@@ -8,24 +8,18 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
 from openimr.errors import InputError, NotFoundError
+from openimr.io_util import iso_date
 
 SHOWN_ATTRIBUTES = (
     "modality", "sessions", "effect", "drug_class", "duration_months", "percent", "when", "low",
     "consistent", "finding", "date", "months_since_injury", "result",
 )
 
-
-def _iso_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def _status(fact: Any) -> str:
@@ -97,7 +91,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--file", help="a text file to read (- for stdin)")
     p.add_argument("--case", help="a case file: reads its records, summary and header facts")
     p.add_argument("--record-id", help="record id for the spans (default: the file name)")
-    p.add_argument("--reference-date", type=_iso_date,
+    p.add_argument("--reference-date", type=iso_date,
                    help="review/note date for chronicity and durations (default: latest date in "
                         "the text)")
     p.add_argument("--kind", action="append", help="only this fact kind (repeatable)")

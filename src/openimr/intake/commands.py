@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
-from openimr.io_util import to_json
+from openimr.io_util import iso_date, to_json
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -41,12 +40,6 @@ def _screen(args: argparse.Namespace) -> int:
     return 0 if all(r.eligible for r in results) else 1
 
 
-def _iso_date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("schema", help="print the JSON Schema of a case file")
@@ -58,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "screen", help="eligibility screening (late, unsigned, no UR decision, CNC, duplicates); exit 1 if any ineligible"
     )
     p.add_argument("cases", nargs="+", help="case files, screened together so duplicates are found")
-    p.add_argument("--date", type=_iso_date, help="screening date (default today)")
+    p.add_argument("--date", type=iso_date, help="screening date (default today)")
     p.add_argument("--mail-days", type=int, default=5, help="days added for service by mail (default 5; 0 = electronic)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_screen)

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 from openimr.errors import InputError
-from openimr.io_util import to_json
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+from openimr.io_util import iso_date, to_json
 
 
 def parse_items(texts: list[str]) -> list:
@@ -78,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("case", help="case file (YAML or JSON)")
     p.add_argument("--panel", help="reviewer panel (YAML or CSV); default: the sample panel")
-    p.add_argument("--today", type=_date, help="assignment date (default: the case's date_assigned)")
+    p.add_argument("--today", type=iso_date, help="assignment date (default: the case's date_assigned)")
     p.add_argument("--json", action="store_true", help="print JSON (DESIGN.md contract)")
     p.set_defaults(handler=_assign)
     p = subparsers.add_parser("panel", help="list a reviewer panel with each reviewer's qualification")

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from openimr.io_util import to_json
+from openimr.io_util import iso_date, to_json
 
 
 def _actor(args: argparse.Namespace) -> str:
@@ -25,12 +25,6 @@ def _store(args: argparse.Namespace, must_exist: bool = False):  # type: ignore[
 
     return open_store(args.db, must_exist=must_exist)
 
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def _fmt(day: dt.date | None) -> str:
@@ -191,13 +185,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("state", choices=[s for s in STATES if s not in ("assigned", "drafted", "signed")])
     p.add_argument("--reason", help="ineligible reason (late, unsigned, no_ur_decision, "
                    "conditional_non_certification, duplicate) or why withdrawn")
-    p.add_argument("--on", type=_date, help="date of the event (records complete), default today")
+    p.add_argument("--on", type=iso_date, help="date of the event (records complete), default today")
     p.set_defaults(handler=_cases_move)
     p = sub.add_parser("assign", help="record the notice of assignment to a reviewer")
     _common(p)
     p.add_argument("number")
     p.add_argument("reviewer", help="reviewer code")
-    p.add_argument("--on", type=_date, help="assignment date, default today")
+    p.add_argument("--on", type=iso_date, help="assignment date, default today")
     p.set_defaults(handler=_cases_assign)
 
     audit = subparsers.add_parser("audit-log", help="the hash-chained audit log: verify, show")
