@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
@@ -70,16 +69,6 @@ def test_negated_gold_sentences_come_out_negated() -> None:
 
 
 # --- rule files are validated at load time ----------------------------------------------------
-
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(rules.DATA_DIR, target)
-    monkeypatch.setattr(rules, "DATA_DIR", target)
-    rules.load_rules.cache_clear()
-    yield target
-    rules.load_rules.cache_clear()
-
 
 def test_unknown_fact_kind_is_rejected(data_copy: Path) -> None:
     path = data_copy / "target_rules.yaml"

@@ -179,20 +179,6 @@ def test_heldout6_floors() -> None:
 
 # --- the new data files are validated at load time ----------------------------------------------
 
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import shutil
-
-    from openimr.evidence import rules
-
-    target = tmp_path / "data"
-    shutil.copytree(rules.DATA_DIR, target)
-    monkeypatch.setattr(rules, "DATA_DIR", target)
-    rules.load_rules.cache_clear()
-    yield target
-    rules.load_rules.cache_clear()
-
-
 def test_a_condition_kind_outside_the_condition_kinds_is_rejected(data_copy: Path) -> None:
     from openimr.errors import KnowledgeBaseError
     from openimr.evidence import rules
