@@ -174,3 +174,26 @@ def test_dev_items_citing_mtus_rank_the_cited_section_first() -> None:
             hits += bool(best and any(KB.ref_matches(r, best) for r in refs))
     assert total > 200
     assert hits / total >= 0.85
+
+
+def _case_parts(*parts: str, source: str = "case") -> ClinicalFacts:
+    return ClinicalFacts(facts=[ClinicalFact(kind="body_part", value=p, attributes={"source": source}) for p in parts])
+
+
+def test_request_naming_no_body_part_is_for_the_case_injury() -> None:
+    shockwave = TreatmentRequest(text="Extracorporeal shockwave therapy (ESWT)", category="physical_medicine")
+    assert _best(shockwave, facts=_case_parts("cervical spine")) == "odg_neck.eswt"
+    assert _best(shockwave, facts=_case_parts("lumbar spine")) == "odg_lb.shock_wave"
+
+
+def test_body_parts_read_from_notes_do_not_stand_for_the_case_injury() -> None:
+    shockwave = TreatmentRequest(text="Extracorporeal shockwave therapy (ESWT)", category="physical_medicine")
+    # a body part mentioned in a note is not the accepted injury: no region is preferred
+    assert _best(shockwave, facts=_case_parts("cervical spine", source="record")) == _best(shockwave)
+
+
+def test_request_body_part_outranks_the_case_injury() -> None:
+    shockwave = TreatmentRequest(
+        text="Extracorporeal shockwave therapy lumbar", category="physical_medicine", body_parts=["lumbar spine"]
+    )
+    assert _best(shockwave, facts=_case_parts("cervical spine")) == "odg_lb.shock_wave"

@@ -121,6 +121,13 @@ def _phase(facts: ClinicalFacts | None) -> str | None:
     return None
 
 
+def _case_body_parts(facts: ClinicalFacts | None) -> list[str]:
+    """The body parts the case file itself lists (the accepted injury), not those read from notes."""
+    if facts is None:
+        return []
+    return [f.value for f in facts.facts if f.kind == "body_part" and f.attributes.get("source") == "case"]
+
+
 def is_topical(request: TreatmentRequest) -> bool:
     """Whether the request is for a topical or compounded product (parser fields, else the text)."""
     if request.drug_class in ("topical", "compound") or request.route in ("topical", "transdermal"):
@@ -217,6 +224,11 @@ def score_row(
                 reasons.append(f"covers only {', '.join(common)}")
             else:
                 addresses = False
+        elif set(rec.body_parts) & set(_case_body_parts(facts)):
+            # the request names no body part, so it is for the case's accepted injury: a row for
+            # that region is no guess ("shockwave therapy" in a neck case)
+            score += 1
+            reasons.append("the case's body part")
         else:  # the request names no body part: a region-specific row is a guess
             score -= 4
     # a surgery in the record may be years old; only this case's approved surgery counts as context
