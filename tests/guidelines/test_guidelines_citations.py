@@ -141,3 +141,18 @@ def test_citation_agrees_compares_document_and_section_not_edition() -> None:
     assert citation_agrees(line.replace("Special Studies", "Summary"), kb.get("mtus_sh2004.surgery_rotator_cuff"), kb)
     massage_2009 = "MTUS Chronic Pain Treatment Guidelines Massage therapy Page(s): 60"
     assert citation_agrees(massage_2009, kb.get("cpmtg2016.massage"), kb)
+
+
+def test_numbered_section_covers_its_subsections_only() -> None:
+    kb = load_knowledge_base()
+    whole = "Decision based on MTUS Opioid Treatment 2016, Section(s): 3. Opioids for Chronic Pain and Chronic Opioid Treatment: Overview of Recommendations Regarding Chronic Opioid Treatment."
+    assert citation_agrees(whole, kb.get("mtus_opioids2016.chronic_maintenance"), kb)
+    assert citation_agrees(whole, kb.get("mtus_opioids2016.chronic_initiation"), kb)
+    assert not citation_agrees(whole, kb.get("mtus_opioids2016.subacute"), kb)
+    # the converse does not hold: a subsection citation does not name its parent section
+    narrow = "Decision based on MTUS Opioid Treatment 2016, Section(s): 3.3.3 Opioids for Chronic Pain and Chronic Opioid Treatment: Initiation of Chronic Opioid Treatment."
+    assert not citation_agrees(narrow, kb.get("mtus_opioids2016.chronic_overview"), kb)
+    assert not citation_agrees(narrow, kb.get("mtus_opioids2016.chronic_maintenance"), kb)
+    # the section itself resolves before its subsections
+    (ref,) = parse_citations(whole, kb)
+    assert kb.resolve(ref)[0].id == "mtus_opioids2016.chronic_overview"

@@ -4,8 +4,8 @@ Citation agreement (the rule, also in the README): an item counts when the revie
 line names at least one guideline (items citing no medical evidence are left out). We agree when
 one (document, section) pair the reviewer cited names the recommendation we applied, under the
 matching rule of `openimr.guidelines.citations` (same document whatever the edition year, e.g.
-CPMTG 2009 = 2016; same normalized section name or a known alias; a citation naming no section
-matches the whole document).
+CPMTG 2009 = 2016; same normalized section name or a known alias; a numbered section covers its
+subsections; a citation naming no section matches the whole document).
 """
 
 from __future__ import annotations

@@ -29,6 +29,16 @@ def in_force(rec: Recommendation, on: dt.date | None) -> bool:
     return not (rec.effective_to is not None and on > rec.effective_to)
 
 
+def _section_number(key: str) -> tuple[str, ...]:
+    """The leading section number of a normalized section key ("3 3 9 opioid ..." -> 3, 3, 9)."""
+    number: list[str] = []
+    for word in key.split():
+        if not word.isdigit():
+            break
+        number.append(word)
+    return tuple(number)
+
+
 class KnowledgeBase:
     """Immutable after construction; build it with `load_knowledge_base()`."""
 
@@ -95,12 +105,32 @@ class KnowledgeBase:
                 return False
         elif doc != ref.guideline_key:
             return False
-        return ref.section_key is None or ref.section_key in self._keys_of[rec.id]
+        if ref.section_key is None or ref.section_key in self._keys_of[rec.id]:
+            return True
+        return self._within_numbered_section(ref, rec)
+
+    def _within_numbered_section(self, ref: CitationRef, rec: Recommendation) -> bool:
+        """A numbered section covers its subsections: a citation of "3.3" names the row "3.3.9"."""
+        cited = _section_number(ref.section_key or "")
+        if not cited:
+            return False
+        return any(
+            len(number) > len(cited) and number[: len(cited)] == cited
+            for number in map(_section_number, self._keys_of[rec.id])
+        )
 
     def resolve(self, ref: CitationRef, on: dt.date | None = None) -> list[Recommendation]:
-        """Rows a citation names; the cited edition first, then the newest."""
+        """Rows a citation names; the section itself before its subsections, the cited edition
+        first, then the newest."""
         rows = [r for r in self.rows if self.ref_matches(ref, r) and in_force(r, on)]
-        rows.sort(key=lambda r: (r.edition != ref.edition, -(r.effective_from or dt.date.min).toordinal(), r.id))
+        rows.sort(
+            key=lambda r: (
+                ref.section_key is not None and ref.section_key not in self._keys_of[r.id],
+                r.edition != ref.edition,
+                -(r.effective_from or dt.date.min).toordinal(),
+                r.id,
+            )
+        )
         return rows
 
     # search -----------------------------------------------------------------------------------
