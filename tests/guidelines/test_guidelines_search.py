@@ -197,3 +197,11 @@ def test_request_body_part_outranks_the_case_injury() -> None:
         text="Extracorporeal shockwave therapy lumbar", category="physical_medicine", body_parts=["lumbar spine"]
     )
     assert _best(shockwave, facts=_case_parts("cervical spine")) == "odg_lb.shock_wave"
+
+
+def test_urine_test_for_a_worker_on_opioids_is_the_opioid_guidelines_monitoring() -> None:
+    urine = TreatmentRequest(text="Urine drug screen", category="laboratory", service="urine drug screen")
+    on_opioid = ClinicalFacts(facts=[ClinicalFact(kind="current_medication", value="hydrocodone",
+                                                  attributes={"drug_class": "opioid"})])
+    assert _best(urine, facts=on_opioid) == "mtus_opioids2016.urine_drug_testing"
+    assert _best(urine, facts=ClinicalFacts()) == "cpmtg2016.drug_testing"

@@ -70,6 +70,9 @@ class Treatments(Model):
     drugs: list[str] = Field(default_factory=list)
     drug_classes: list[str] = Field(default_factory=list)
     synonyms: list[str] = Field(default_factory=list)
+    # the row speaks to the treatment as part of care with these drug classes (urine testing in
+    # the opioid guideline's monitoring section): preferred when the worker takes one of them
+    while_taking: list[str] = Field(default_factory=list)
 
 
 class Recommendation(Model):

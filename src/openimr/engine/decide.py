@@ -52,9 +52,24 @@ COURSE_CATEGORIES = {"physical_medicine", "chiropractic", "acupuncture", "massag
 def trial_criteria(request: TreatmentRequest) -> list[Criterion]:
     """When UR certified part of a course, those visits are the trial: the MTUS continues a course
     only on documented objective functional improvement (9792.20; CPMTG's trial-then-reassess rule),
-    so the remainder waits for that improvement to be shown."""
+    so the remainder waits for that improvement to be shown. A partly certified drug supply is the
+    same: the rest waits for documented relief or functional gain."""
     partial = request.partial_authorization
-    if partial is None or partial.authorized is None or request.category not in COURSE_CATEGORIES:
+    if partial is None or partial.authorized is None:
+        return []
+    if request.category == "medication":
+        # the supply UR certified is the trial: more of the drug needs its effect on pain and function
+        # written down (the opioid guideline's "status of pain and function"; CPMTG p.60 for any drug)
+        return [
+            Criterion(
+                id="partial_authorization.medication_response",
+                description="pain relief or functional improvement documented from the supply already authorized",
+                check="any_fact_present",
+                params={"kinds": ["pain_relief", "functional_improvement"]},
+                gap="documentation of the pain relief or functional gain from the supply already authorized",
+            )
+        ]
+    if request.category not in COURSE_CATEGORIES:
         return []
     return [
         Criterion(

@@ -69,6 +69,35 @@ def _surgery_not_in_dispute(case: Case, requests: list[TreatmentRequest]) -> Cli
     )
 
 
+# The acute post-operative period: the 2016 MTUS opioid guideline's acute phase is up to 4 weeks.
+RECENT_SURGERY_DAYS = 28
+
+
+def _recent_surgery(case: Case, facts: ClinicalFacts) -> ClinicalFact | None:
+    """A surgery for this injury done in the 4 weeks before the request (the UR decision date).
+
+    An undated surgery counts only when the injury itself is that recent: it then treated this
+    injury within the window. Surgery told as history is never recent.
+    """
+    request_date = case.ur_decision.date
+    for fact in facts.of_kind("surgery"):
+        if not fact.asserted or fact.historical:
+            continue
+        when = fact.attributes.get("date")
+        done = dt.date.fromisoformat(when) if when else None
+        if done is not None and not (case.injury.date <= done <= request_date):
+            continue
+        start = done or case.injury.date
+        if 0 <= (request_date - start).days <= RECENT_SURGERY_DAYS:
+            return ClinicalFact(
+                kind="recent_surgery", value=fact.attributes.get("procedure") or "surgery",
+                attributes={"date": start.isoformat(), "request_date": request_date.isoformat(),
+                            "dated": done is not None, "source": "surgery fact and the UR decision date"},
+                span=fact.span,
+            )
+    return None
+
+
 def decide_items(case: Case, kb: Any = None, review_date: dt.date | None = None) -> list[ItemDetermination]:
     """Every disputed item of the case, decided from its text, the facts and the knowledge base.
 
@@ -81,9 +110,9 @@ def decide_items(case: Case, kb: Any = None, review_date: dt.date | None = None)
     review_date = review_date or case.review_date
     requests = parse_items(case)
     facts = extract_facts(case)
-    certified = _surgery_not_in_dispute(case, requests)
-    if certified is not None:
-        facts = ClinicalFacts(facts=[*facts.facts, certified])
+    for derived in (_surgery_not_in_dispute(case, requests), _recent_surgery(case, facts)):
+        if derived is not None:
+            facts = ClinicalFacts(facts=[*facts.facts, derived])
     decided: dict[int, ItemDetermination] = {}
     order = sorted(range(len(requests)), key=lambda i: not _is_surgery(requests[i]))
     for index in order:

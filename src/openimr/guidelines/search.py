@@ -128,6 +128,15 @@ def _case_body_parts(facts: ClinicalFacts | None) -> list[str]:
     return [f.value for f in facts.facts if f.kind == "body_part" and f.attributes.get("source") == "case"]
 
 
+def _takes(facts: ClinicalFacts | None, drug_classes: list[str]) -> bool:
+    """Whether the record (or this review's other items) shows the worker on one of these classes."""
+    if facts is None:
+        return False
+    return any(
+        f.asserted and f.attributes.get("drug_class") in drug_classes for f in facts.of_kind("current_medication")
+    )
+
+
 def is_topical(request: TreatmentRequest) -> bool:
     """Whether the request is for a topical or compounded product (parser fields, else the text)."""
     if request.drug_class in ("topical", "compound") or request.route in ("topical", "transdermal"):
@@ -197,6 +206,9 @@ def score_row(
         named = True
         score += 6
         reasons.append(f"service {request.service}")
+    if t.while_taking and _takes(facts, t.while_taking):
+        score += 2
+        reasons.append(f"the worker takes {'/'.join(t.while_taking)}")
     addresses = named
     if _excludes_compound(rec) and not (request.drug_class == "compound" or "/" in (request.drug or "")):
         addresses = False  # the ingredient rule is about compounded products only
@@ -231,8 +243,11 @@ def score_row(
             reasons.append("the case's body part")
         else:  # the request names no body part: a region-specific row is a guess
             score -= 4
-    # a surgery in the record may be years old; only this case's approved surgery counts as context
-    post_op = bool(_POST_OP.search(request.text)) or bool(facts and facts.asserted("surgery_authorized"))
+    # a surgery in the record may be years old; only this case's approved surgery, or one done in
+    # the weeks before the request, counts as context
+    post_op = bool(_POST_OP.search(request.text)) or bool(
+        facts and (facts.asserted("surgery_authorized") or facts.asserted("recent_surgery"))
+    )
     if "post_surgical" in rec.phases:
         if post_op:
             score += 4
