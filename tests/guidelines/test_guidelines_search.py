@@ -205,3 +205,10 @@ def test_urine_test_for_a_worker_on_opioids_is_the_opioid_guidelines_monitoring(
                                                   attributes={"drug_class": "opioid"})])
     assert _best(urine, facts=on_opioid) == "mtus_opioids2016.urine_drug_testing"
     assert _best(urine, facts=ClinicalFacts()) == "cpmtg2016.drug_testing"
+
+
+@pytest.mark.parametrize("text", ["Lidoderm patch #30", "Lidoderm 5% patch #1 box", "Lidocaine 5% patch #1", "Lidocaine patch"])
+def test_brand_and_generic_lidocaine_patches_reach_the_same_section(text: str) -> None:
+    from openimr.requests import parse_request
+
+    assert _best(parse_request(text)) == "cpmtg2016.lidoderm"
