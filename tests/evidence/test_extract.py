@@ -484,3 +484,28 @@ def test_treatment_courses_do_not_double_count() -> None:
     assert courses["physical therapy"].sessions == 12
     assert courses["physical therapy"].effect == "no_improvement"
     assert courses["acupuncture"].effect == "improved"
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("Positive Speed's, Yergason's and O'Brien's tests of the right shoulder.", False),
+        ("McMurray's test was positive on the right knee.", False),
+        ("Drop arm test positive.", False),
+        ("Negative McMurray's test of the left knee.", True),
+        ("There was no positive empty can test.", True),
+    ],
+)
+def test_tear_provocation_tests_are_read_with_their_result(text: str, negated: bool) -> None:
+    found = read(text).of_kind("tear_sign")
+    assert found and all(f.negated is negated for f in found)
+
+
+def test_impingement_signs_are_not_tear_signs() -> None:
+    assert not read("Positive Hawkins and Neer impingement signs of the right shoulder.").of_kind("tear_sign")
+
+
+@pytest.mark.parametrize("text", ["There was no positive Spurling's test.", "Without a positive Spurling's test."])
+def test_a_negated_positive_is_a_negative_result(text: str) -> None:
+    facts = read(text)
+    assert facts.negated("spurling") and not facts.asserted("spurling")

@@ -73,6 +73,7 @@ FACT_KINDS: dict[str, str] = {
     "therapy_plateau": "failure to progress in a physical therapy or strengthening program",
     "si_joint_signs": "positive sacroiliac joint provocation tests (e.g. FABER, Gaenslen, thigh thrust)",
     "surgery_authorized": "the surgery this item supports is certified or found necessary in this review",
+    "tear_sign": "a positive provocative exam test for a tear or structural lesion (McMurray's, O'Brien's, Speed's, drop arm...)",
     "same_plan": "another item of this review on the same schedule and region (attributes: category)",
     "recent_surgery": "a surgery for this injury within 4 weeks before the request (the acute post-operative period)",
     "bleeding_risk": "history of bleeding, a bleeding-prone condition, or anticoagulant therapy",

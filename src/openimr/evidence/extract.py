@@ -47,7 +47,7 @@ LOCATED_KINDS = {
     "prior_treatment", "radiculopathy", "numbness", "weakness", "sensory_deficit",
     "reflex_change", "neuro_deficit", "diagnosis", "instability", "osteoarthritis", "spasm",
     "mechanical_symptoms", "si_joint_signs", "crps", "surgery_authorized", "therapy_plateau",
-    "failed_conservative_care", "functional_improvement",
+    "failed_conservative_care", "functional_improvement", "tear_sign",
 }
 # a suspected diagnosis is what these kinds mean ("rule out CRPS" is CRPS suspected)
 SUSPICION_COUNTS = {"crps"}
