@@ -151,6 +151,13 @@ def test_persistent_symptoms_after_documented_conservative_care_are_failed_care(
     assert fact.attributes["after"] == ["chiropractic", "physical therapy"]
 
 
+def test_care_stated_as_past_counts_even_when_written_after_the_complaint() -> None:
+    text = ("Records indicate ongoing right shoulder pain. Relevant treatments have included: physical "
+            "therapy, work restrictions, and medications.")
+    found = read(text).asserted("failed_conservative_care")
+    assert found and found[0].attributes["after"] == ["physical therapy"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

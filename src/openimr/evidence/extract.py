@@ -55,7 +55,7 @@ SUSPICION_COUNTS = {"crps"}
 UR_READABLE = {"surgery_authorized"}
 SPAN_KEYS = ("matched", "match_start", "match_end")
 PAST_CARE = re.compile(
-    r"\b(?:to date|previous\w*|prior|in the past|past treatments?|history|has (?:had|included|"
+    r"\b(?:to date|previous\w*|prior|in the past|past treatments?|history|ha(?:s|ve) (?:had|included|"
     r"received|undergone|tried|completed)|had (?:had|received|undergone|tried|completed))\b",
     re.IGNORECASE)
 EXAM_WINDOW_BEFORE = 30
