@@ -65,8 +65,12 @@ def test_prior_trial_improvement() -> None:
     assert initial.status == "not_applicable"
     done = fact("prior_treatment", "completed 12 PT visits", modality="physical therapy", sessions=12)
     assert evaluate_criterion(c, pt, ClinicalFacts(facts=[done])).status == "not_documented"
-    better = fact("prior_treatment", "PT helped", modality="physical therapy", effect="improved")
+    better = fact("prior_treatment", "PT helped her walk farther", modality="physical therapy", effect="improved")
     assert evaluate_criterion(c, pt, ClinicalFacts(facts=[better])).status == "met"
+    # 9792.20: less pain or "overall improvement" is not functional improvement
+    for said in ("PT helped", "pain 2-3/10 with reported overall improvement with physical therapy"):
+        vague = evaluate_criterion(c, pt, ClinicalFacts(facts=[fact("prior_treatment", said, modality="physical therapy", effect="improved")]))
+        assert vague.status == "not_documented" and "9792.20" in vague.explanation
     worse = fact("prior_treatment", "PT did not help", modality="physical therapy", effect="no improvement")
     assert evaluate_criterion(c, pt, ClinicalFacts(facts=[worse])).status == "not_met"
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from openimr.domain.common import EvidenceSpan
 from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.guideline import Criterion, Recommendation
 from openimr.domain.request import TreatmentRequest
@@ -42,7 +43,11 @@ def _setup(crit: Criterion, rec: Recommendation, met: bool) -> tuple[TreatmentRe
     cond = crit.applies_if
     if cond == "continuation" or crit.check == "prior_trial_improvement":
         effect = "improved" if met else "no improvement"
-        facts.append(ClinicalFact(kind="prior_treatment", attributes={"modality": modality, "effect": effect}))
+        said = "it improved her walking and daily activities" if met else "it did not help"
+        facts.append(ClinicalFact(
+            kind="prior_treatment", attributes={"modality": modality, "effect": effect},
+            span=EvidenceSpan(record_id="r1", start=0, end=len(said), text=said),
+        ))
     elif cond and cond != "initial" and not cond.startswith("!"):
         facts.append(ClinicalFact(kind=cond))
     p = crit.params

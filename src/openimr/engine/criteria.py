@@ -260,6 +260,15 @@ def _effect(fact: ClinicalFact) -> str:
 _POST_OPERATIVE = re.compile(r"post[- ]?op|postoperative|post[- ]?surg|after (?:the )?surgery|following (?:the )?surgery", re.I)
 
 
+_FUNCTION_WORDS = re.compile(
+    r"\bfunction\w*|\bADLs?\b|activities of daily living|\bdaily activit|\bwork\w*|\bduty\b|"
+    r"\brange of motion\b|\bROM\b|\bstrength|\bmobility|\bwalk\w*|\bsit\w*|\bstand\w*|\blift\w*|"
+    r"\bcarry\w*|\bclimb\w*|\bsleep\w*|\bendurance|\btolerance|\bable to\b|\bability\b|\bgrip\b|"
+    r"\bmedication\w* (?:use )?(?:reduc|decreas|less)|\b(?:reduc|decreas)\w* (?:\w+ )?medication",
+    re.IGNORECASE,
+)
+
+
 def _prior_trial_improvement(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
     prior = prior_use(req, facts, _modality_terms(c, req))
     if c.params.get("post_surgical"):
@@ -269,9 +278,19 @@ def _prior_trial_improvement(c: Criterion, req: TreatmentRequest, facts: Clinica
         return _result(c, "not_applicable", "No earlier course of this treatment is documented; this is an initial trial.")
     improved = [f for f in prior if _effect(f) in ("improved", "improvement", "helpful", "benefit")]
     gains = facts.asserted("functional_improvement")
-    if improved or gains:
-        chosen = improved or gains
+    # 9792.20: functional improvement is better daily activity or fewer work restrictions, measured
+    # on history and exam; less pain or "overall improvement" alone is not it
+    functional = [f for f in improved if f.span is not None and _FUNCTION_WORDS.search(f.span.text)]
+    if functional or gains:
+        chosen = functional or gains
         return _result(c, "met", f"Documented benefit from the earlier course: {_quote(chosen[0])}", chosen)
+    if improved:
+        return _result(
+            c, "not_documented",
+            f"The earlier course is said to have helped ({_quote(improved[0])}), but no gain in daily "
+            "activity or work capacity is documented (9792.20: less pain alone is not functional improvement).",
+            improved,
+        )
     failed = [f for f in prior if _effect(f) in ("no improvement", "none", "worse", "failed", "no benefit")]
     negated = facts.negated("functional_improvement")
     if failed or negated:
