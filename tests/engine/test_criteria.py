@@ -167,3 +167,15 @@ def test_a_red_flag_supports_imaging_of_its_own_site_only_while_current() -> Non
     assert evaluate_criterion(c, neck_mri, ClinicalFacts(facts=[neck_fracture])).status == "met"
     healed = neck_fracture.model_copy(update={"historical": True})
     assert evaluate_criterion(c, neck_mri, ClinicalFacts(facts=[healed])).status == "not_documented"
+
+
+def test_equipment_with_a_time_limit_needs_a_rental_period() -> None:
+    c = crit("duration_at_most", weeks=1)
+    unit = TreatmentRequest(text="Cold therapy unit", category="dme")
+    open_ended = evaluate_criterion(c, unit, ClinicalFacts())
+    assert open_ended.status == "not_documented" and "rental period" in open_ended.explanation
+    week = unit.model_copy(update={"text": "Cold therapy unit 7 day rental", "duration_weeks": 1.0})
+    assert evaluate_criterion(c, week, ClinicalFacts()).status == "met"
+    # a drug or therapy request without a duration is judged on its other terms
+    drug = TreatmentRequest(text="Norco 5/325 #20", category="medication")
+    assert evaluate_criterion(c, drug, ClinicalFacts()).status == "not_applicable"

@@ -124,8 +124,14 @@ def _frequency_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts
 
 
 def _duration_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
-    # an open-ended request cannot be shown to stay within a time limit the guideline sets
-    return _at_most(c, req.duration_weeks, float(c.params["weeks"]), "weeks", "not_applicable")
+    weeks = float(c.params["weeks"])
+    if req.category == "dme" and req.duration_weeks is None:
+        # equipment the guideline allows for a limited time: with no rental period the request is
+        # open-ended (a purchase), which the time limit does not support
+        return _result(c, "not_documented",
+                       f"The request states no rental period; the guideline supports use for {_fmt(weeks)} weeks at most.")
+    # a drug or therapy request that states no duration is judged on its other terms
+    return _at_most(c, req.duration_weeks, weeks, "weeks", "not_applicable")
 
 
 def _quantity_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
