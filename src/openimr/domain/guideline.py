@@ -73,9 +73,6 @@ class Treatments(Model):
     # the row speaks to the treatment as part of care with these drug classes (urine testing in
     # the opioid guideline's monitoring section): preferred when the worker takes one of them
     while_taking: list[str] = Field(default_factory=list)
-    # the row speaks to the treatment as part of a plan with these (modalities given at acupuncture
-    # visits): preferred when another item of the review is one, on the same schedule and region
-    given_with: list[Category] = Field(default_factory=list)
 
 
 class Recommendation(Model):

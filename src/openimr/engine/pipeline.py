@@ -122,30 +122,9 @@ def decide_items(case: Case, kb: Any = None, review_date: dt.date | None = None)
                 facts = ClinicalFacts(
                     facts=[*facts.facts, ClinicalFact(kind="surgery_authorized", value=approved[0].treatment)]
                 )
-        item_facts = ClinicalFacts(
-            facts=facts.facts + _co_requested_drugs(requests, index) + _same_plan(requests, index)
-        )
+        item_facts = ClinicalFacts(facts=facts.facts + _co_requested_drugs(requests, index))
         decided[index] = decide_item(case.disputed_items[index], requests[index], item_facts, case, kb, review_date)
     return [decided[i] for i in range(len(requests))]
-
-
-def _same_plan(requests: list[TreatmentRequest], index: int) -> list[ClinicalFact]:
-    """Other items of this review on the same schedule and region: "infrared heat to the low back
-    2x6" beside "electro acupuncture to the low back 2x6" is given at the acupuncture visits."""
-    this = requests[index]
-    schedule = (this.sessions, this.frequency_per_week, this.duration_weeks)
-    if None in schedule or not this.body_parts:
-        return []
-    return [
-        ClinicalFact(
-            kind="same_plan", value=other.text,
-            attributes={"category": other.category, "source": f"requested in this review: {other.text}"},
-        )
-        for i, other in enumerate(requests)
-        if i != index and other.category != this.category
-        and (other.sessions, other.frequency_per_week, other.duration_weeks) == schedule
-        and set(other.body_parts) == set(this.body_parts)
-    ]
 
 
 def _co_requested_drugs(requests: list[TreatmentRequest], index: int) -> list[ClinicalFact]:

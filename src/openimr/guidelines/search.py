@@ -209,12 +209,6 @@ def score_row(
     if t.while_taking and _takes(facts, t.while_taking):
         score += 2
         reasons.append(f"the worker takes {'/'.join(t.while_taking)}")
-    if t.given_with and facts is not None:
-        plan = [f.attributes.get("category") for f in facts.of_kind("same_plan")]
-        partners = [c for c in t.given_with if c in plan]
-        if partners and named:
-            score += 10  # decisive: the item is given at those visits, under their guideline
-            reasons.append(f"given with the {partners[0]} requested on the same schedule")
     addresses = named
     if _excludes_compound(rec) and not (request.drug_class == "compound" or "/" in (request.drug or "")):
         addresses = False  # the ingredient rule is about compounded products only
