@@ -68,7 +68,12 @@ def test_prior_trial_improvement() -> None:
     better = fact("prior_treatment", "PT helped her walk farther", modality="physical therapy", effect="improved")
     assert evaluate_criterion(c, pt, ClinicalFacts(facts=[better])).status == "met"
     # 9792.20: less pain or "overall improvement" is not functional improvement
-    for said in ("PT helped", "pain 2-3/10 with reported overall improvement with physical therapy"):
+    for said in (
+        "PT helped",
+        "pain 2-3/10 with reported overall improvement with physical therapy",
+        "The injured worker reported that physical therapy was significantly helpful with pain.",
+        "Physical therapy helped the pain; there was no change in function.",
+    ):
         vague = evaluate_criterion(c, pt, ClinicalFacts(facts=[fact("prior_treatment", said, modality="physical therapy", effect="improved")]))
         assert vague.status == "not_documented" and "9792.20" in vague.explanation
     worse = fact("prior_treatment", "PT did not help", modality="physical therapy", effect="no improvement")
@@ -179,3 +184,11 @@ def test_equipment_with_a_time_limit_needs_a_rental_period() -> None:
     # a drug or therapy request without a duration is judged on its other terms
     drug = TreatmentRequest(text="Norco 5/325 #20", category="medication")
     assert evaluate_criterion(c, drug, ClinicalFacts()).status == "not_applicable"
+
+
+def test_drug_response_is_not_held_to_the_therapy_course_reading() -> None:
+    """A drug's earlier benefit may be its relief of pain (CPMTG); only therapy courses need function."""
+    c = crit("prior_trial_improvement", modality="gabapentin")
+    drug = TreatmentRequest(text="Gabapentin 300mg #90", category="medication", drug="gabapentin")
+    relief = fact("current_medication", "Gabapentin helped his neuropathic pain", drug="gabapentin", effect="improved")
+    assert evaluate_criterion(c, drug, ClinicalFacts(facts=[relief])).status == "met"

@@ -494,6 +494,7 @@ def test_treatment_courses_do_not_double_count() -> None:
         ("Drop arm test positive.", False),
         ("Negative McMurray's test of the left knee.", True),
         ("There was no positive empty can test.", True),
+        ("There was a negative Neer's test, Hawkins' test, and O'Brien's test.", True),
     ],
 )
 def test_tear_provocation_tests_are_read_with_their_result(text: str, negated: bool) -> None:
@@ -501,11 +502,24 @@ def test_tear_provocation_tests_are_read_with_their_result(text: str, negated: b
     assert found and all(f.negated is negated for f in found)
 
 
-def test_impingement_signs_are_not_tear_signs() -> None:
-    assert not read("Positive Hawkins and Neer impingement signs of the right shoulder.").of_kind("tear_sign")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Positive Hawkins and Neer impingement signs of the right shoulder.",  # impingement, not a tear
+        "Positive Speed's test of the right shoulder.",  # biceps tendon, not a tear
+        "McMurray's test was performed on the right knee.",  # no result stated
+        "Gait speed, balance and cadence were reduced.",
+        "Apley scratch test was limited.",
+    ],
+)
+def test_what_is_not_a_tear_sign(text: str) -> None:
+    assert not read(text).of_kind("tear_sign")
 
 
-@pytest.mark.parametrize("text", ["There was no positive Spurling's test.", "Without a positive Spurling's test."])
+@pytest.mark.parametrize(
+    "text",
+    ["There was no positive Spurling's test.", "Without a positive Spurling's test.", "There was not a positive Spurling's test."],
+)
 def test_a_negated_positive_is_a_negative_result(text: str) -> None:
     facts = read(text)
     assert facts.negated("spurling") and not facts.asserted("spurling")

@@ -266,13 +266,35 @@ def _effect(fact: ClinicalFact) -> str:
 _POST_OPERATIVE = re.compile(r"post[- ]?op|postoperative|post[- ]?surg|after (?:the )?surgery|following (?:the )?surgery", re.I)
 
 
+# Therapy courses: the MTUS continues them on functional improvement as 9792.20 defines it. Drugs
+# and injections are also judged by the relief they give, so the narrow reading stops at courses.
+COURSE_CATEGORIES = {"physical_medicine", "chiropractic", "acupuncture", "massage", "psychological", "program"}
+
+# 9792.20 functional improvement: daily activity or work capacity measured on history and exam.
+# "worker" and "work-up" are not work; a negated word ("no change in function") is not a gain.
 _FUNCTION_WORDS = re.compile(
-    r"\bfunction\w*|\bADLs?\b|activities of daily living|\bdaily activit|\bwork\w*|\bduty\b|"
-    r"\brange of motion\b|\bROM\b|\bstrength|\bmobility|\bwalk\w*|\bsit\w*|\bstand\w*|\blift\w*|"
-    r"\bcarry\w*|\bclimb\w*|\bsleep\w*|\bendurance|\btolerance|\bable to\b|\bability\b|\bgrip\b|"
-    r"\bmedication\w* (?:use )?(?:reduc|decreas|less)|\b(?:reduc|decreas)\w* (?:\w+ )?medication",
+    r"\bfunction\w*|\bADLs?\b|activities of daily living|\bdaily activit|"
+    r"\bwork(?!ers?\b|ers'|[- ]?up\b)\w*|\bduty\b|\brange of motion\b|\bROM\b|\bstrength\b|\bmobility\b|"
+    r"\bwalk(?:s|ed|ing)?\b|\bsit(?:s|ting)?\b|\bstand(?:s|ing)?\b|\blift(?:s|ed|ing)?\b|"
+    r"\bcarry(?:ing)?\b|\bclimb\w*|\bsleep\w*|\bendurance\b|\btolerance\b|\bable to\b|\bgrip\b|"
+    r"\bmedications? (?:use )?(?:reduc|decreas|less)|\b(?:reduc|decreas)\w* (?:\w+ )?medication",
     re.IGNORECASE,
 )
+_NEGATED_FUNCTION = re.compile(
+    r"\b(?:no|not|without|unable|never|poor)\b(?:\W+\w+){0,3}?\W+$|\b(?:no (?:change|improvement) in)\W+(?:\w+\W+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _names_function(text: str) -> bool:
+    """Whether a sentence names a gain in function, activity or work (not a negated one)."""
+    for match in _FUNCTION_WORDS.finditer(text):
+        before = text[max(0, match.start() - 40):match.start()]
+        after = text[match.end():match.end() + 25]
+        if _NEGATED_FUNCTION.search(before) or re.match(r"\W*(?:\w+\W+){0,2}?(?:unchanged|the same|not improved)\b", after, re.I):
+            continue
+        return True
+    return False
 
 
 def _prior_trial_improvement(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
@@ -286,7 +308,10 @@ def _prior_trial_improvement(c: Criterion, req: TreatmentRequest, facts: Clinica
     gains = facts.asserted("functional_improvement")
     # 9792.20: functional improvement is better daily activity or fewer work restrictions, measured
     # on history and exam; less pain or "overall improvement" alone is not it
-    functional = [f for f in improved if f.span is not None and _FUNCTION_WORDS.search(f.span.text)]
+    if req.category in COURSE_CATEGORIES:
+        functional = [f for f in improved if f.span is not None and _names_function(f.span.text)]
+    else:
+        functional = improved
     if functional or gains:
         chosen = functional or gains
         return _result(c, "met", f"Documented benefit from the earlier course: {_quote(chosen[0])}", chosen)

@@ -14,7 +14,7 @@ from openimr.domain.determination import Citation, CriterionResult, ItemDetermin
 from openimr.domain.facts import ClinicalFacts
 from openimr.domain.guideline import Criterion, Recommendation
 from openimr.domain.request import TreatmentRequest
-from openimr.engine.criteria import evaluate_criterion
+from openimr.engine.criteria import COURSE_CATEGORIES, evaluate_criterion
 from openimr.engine.rationale import write_rationale
 
 SPECIFIC_MATCH_SCORE = 20.0  # a search score at which the row names the treatment and body part
@@ -46,7 +46,6 @@ def implicit_criteria(rec: Recommendation) -> list[Criterion]:
     return extra
 
 
-COURSE_CATEGORIES = {"physical_medicine", "chiropractic", "acupuncture", "massage", "psychological", "program"}
 
 
 def trial_criteria(request: TreatmentRequest) -> list[Criterion]:

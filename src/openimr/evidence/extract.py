@@ -59,6 +59,11 @@ PAST_CARE = re.compile(
     r"received|undergone|tried|completed)|had (?:had|received|undergone|tried|completed))\b",
     re.IGNORECASE)
 EXAM_WINDOW_BEFORE = 30
+# a result word heading a list of tests that ends at the test in hand
+_TEST_LIST_RESULT = re.compile(
+    r"\b(positive|negative)\s+(?:[\w'’-]+(?:\s+(?:tests?|signs?|maneuvers?))?\s*(?:,\s*(?:and|or)?|and|or)\s+)+$",
+    re.IGNORECASE,
+)
 EXAM_WINDOW_AFTER = 60
 CHRONIC_MONTHS = 3.0
 
@@ -250,8 +255,15 @@ class _Reader:
             # the nearer of "positive"/"negative" decides; ConText only when neither is written
             neg = _nearest(V.pattern("test_negative"), sent_text, rel_start, rel_end)
             pos = _nearest(V.pattern("test_positive"), sent_text, rel_start, rel_end)
+            carried = _TEST_LIST_RESULT.search(sent_text[max(0, rel_start - 120):rel_start])
             if neg is not None or pos is not None:
-                flags["negated"] = pos is None or (neg is not None and neg < pos)
+                # a tie is "no positive X": the negative phrase contains the positive word
+                flags["negated"] = pos is None or (neg is not None and neg <= pos)
+            elif carried is not None:
+                # "negative Neer's test, Hawkins' test, and Speed's test": the list shares its result
+                flags["negated"] = carried.group(1).lower().startswith("neg")
+            elif meta.get("result_required"):
+                return  # "McMurray's test was performed": no result, no finding
         if is_test:
             result = "negative" if flags["negated"] else "positive"
             if kind in EXAM_TESTS:

@@ -42,6 +42,7 @@ class TargetSpec:
     force_negated: bool = False
     exam_status: bool = False  # status read from the words next to it ("reflexes were 1+")
     test: bool = False  # an exam test: "negative" next to it means the finding is absent
+    result_required: bool = False  # `test: stated`: a test named without its result is no finding
 
     def as_metadata(self) -> dict[str, Any]:
         return {
@@ -50,6 +51,7 @@ class TargetSpec:
             "force_negated": self.force_negated,
             "exam_status": self.exam_status,
             "test": self.test,
+            "result_required": self.result_required,
         }
 
 
@@ -108,6 +110,8 @@ def _load_targets() -> list[TargetSpec]:
             raise KnowledgeBaseError(f"{file}: {where}: unknown keys {sorted(extra)}")
         _check_kind(file, where, row["kind"])
         _compile(file, where, row["pattern"])
+        if row.get("test", False) not in (True, False, "stated"):
+            raise KnowledgeBaseError(f"{file}: {where}: test must be true, false or 'stated'")
         force = row.get("force")
         if force not in (None, "negated"):
             raise KnowledgeBaseError(f"{file}: {where}: force must be 'negated'")
@@ -115,7 +119,7 @@ def _load_targets() -> list[TargetSpec]:
             kind=row["kind"], literal=str(row["literal"]), pattern=row["pattern"],
             value=row.get("value"), attributes=dict(row.get("attributes") or {}),
             force_negated=force == "negated", exam_status=bool(row.get("exam_status", False)),
-            test=bool(row.get("test", False)),
+            test=bool(row.get("test", False)), result_required=row.get("test") == "stated",
         ))
     return specs
 
