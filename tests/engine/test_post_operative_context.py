@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from openimr.domain import ClinicalFacts, DisputedItem
+from openimr.domain.case import Case
+from openimr.domain.common import EvidenceSpan
 from openimr.domain.facts import ClinicalFact
 from openimr.engine.decide import decide_item
 from openimr.engine.pipeline import _recent_surgery, decide_items
@@ -16,31 +18,51 @@ from openimr.requests import parse_request
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "cases" / "norco-refill-no-monitoring.yaml"
 
 
-def _case(injury: dt.date, ur: dt.date, note: str):
+def _case(injury: dt.date, ur: dt.date, note: str, parts: tuple[str, ...] = ("lumbar spine",)) -> Case:
     case = load_case(EXAMPLE)
     record = case.records[0].model_copy(update={"text": note, "date": ur - dt.timedelta(days=1)})
     return case.model_copy(update={
-        "injury": case.injury.model_copy(update={"date": injury}),
+        "injury": case.injury.model_copy(update={"date": injury, "body_parts": list(parts)}),
         "ur_decision": case.ur_decision.model_copy(update={"date": ur}),
         "records": [record],
     })
 
 
-def _surgery(date: str | None = None, historical: bool = False) -> ClinicalFacts:
-    attrs = {"date": date} if date else {}
-    return ClinicalFacts(facts=[ClinicalFact(kind="surgery", attributes=attrs, historical=historical)])
+def _surgery(
+    date: str | None = None, historical: bool = False, sentence: str = "The operation was done.", sites: tuple[str, ...] = ()
+) -> ClinicalFacts:
+    attrs: dict[str, object] = {"date": date} if date else {}
+    if sites:
+        attrs["sentence_body_parts"] = list(sites)
+    span = EvidenceSpan(record_id="r1", start=0, end=len(sentence), text=sentence)
+    return ClinicalFacts(facts=[ClinicalFact(kind="surgery", attributes=attrs, historical=historical, span=span)])
+
+
+NO_REQUESTS: list = []
 
 
 def test_surgery_in_the_four_weeks_before_the_request_is_recent() -> None:
     case = _case(dt.date(2017, 3, 1), dt.date(2017, 4, 12), "note")
-    assert _recent_surgery(case, _surgery("2017-04-01")) is not None
-    assert _recent_surgery(case, _surgery("2017-03-10")) is None  # 33 days before the request
-    assert _recent_surgery(case, _surgery("2017-04-01", historical=True)) is None
-    assert _recent_surgery(case, _surgery("2016-12-01")) is None  # before this injury
-    # undated: recent only when the injury itself is within the window
-    assert _recent_surgery(case, _surgery()) is None
+    assert _recent_surgery(case, _surgery("2017-04-01"), NO_REQUESTS) is not None
+    assert _recent_surgery(case, _surgery("2017-03-15"), NO_REQUESTS) is not None  # day 28
+    assert _recent_surgery(case, _surgery("2017-03-14"), NO_REQUESTS) is None  # day 29
+    assert _recent_surgery(case, _surgery("2017-04-13"), NO_REQUESTS) is None  # after the request
+    assert _recent_surgery(case, _surgery("2017-04-01", historical=True), NO_REQUESTS) is None
+    assert _recent_surgery(case, _surgery("2016-12-01"), NO_REQUESTS) is None  # before this injury
+    # undated: recent only when the injury itself is within the window, at an injured body part
+    assert _recent_surgery(case, _surgery(), NO_REQUESTS) is None
     fresh = _case(dt.date(2017, 4, 1), dt.date(2017, 4, 12), "note")
-    assert _recent_surgery(fresh, _surgery()) is not None
+    assert _recent_surgery(fresh, _surgery(sites=("lumbar spine",)), NO_REQUESTS) is not None
+    assert _recent_surgery(fresh, _surgery(sites=("knee",)), NO_REQUESTS) is None
+
+
+def test_a_planned_or_disputed_operation_is_not_a_recent_one() -> None:
+    case = _case(dt.date(2017, 3, 1), dt.date(2017, 4, 12), "note")
+    planned = _surgery("2017-04-05", sentence="Right shoulder arthroscopy is scheduled for 04/05/2017 pending authorization.")
+    assert _recent_surgery(case, planned, NO_REQUESTS) is None
+    disputed = [parse_request("Right shoulder arthroscopy with subacromial decompression")]
+    assert disputed[0].category == "surgery"
+    assert _recent_surgery(case, _surgery("2017-04-01"), disputed) is None
 
 
 def test_opioid_after_a_recent_operation_is_judged_as_post_operative_pain() -> None:
@@ -48,11 +70,14 @@ def test_opioid_after_a_recent_operation_is_judged_as_post_operative_pain() -> N
         "She fractured the right distal radius on 03/20/2017. On 04/05/2017 the provider performed a closed "
         "reduction and percutaneous pinning of the right distal radius fracture. Pain 7/10 after surgery."
     )
-    case = _case(dt.date(2017, 3, 20), dt.date(2017, 4, 12), note)
+    case = _case(dt.date(2017, 3, 20), dt.date(2017, 4, 12), note, parts=("wrist",))
     item = case.disputed_items[0]
     det = decide_items(case.model_copy(update={"disputed_items": [item], "review_date": dt.date(2017, 5, 1)}))[0]
     assert det.citations[0].recommendation_id.endswith(".postoperative")
-    later = _case(dt.date(2017, 1, 2), dt.date(2017, 4, 12), note.replace("04/05/2017", "01/05/2017"))
+    elsewhere = _case(dt.date(2017, 3, 20), dt.date(2017, 4, 12), note, parts=("lumbar spine",))
+    det = decide_items(elsewhere.model_copy(update={"disputed_items": [item], "review_date": dt.date(2017, 5, 1)}))[0]
+    assert not det.citations[0].recommendation_id.endswith(".postoperative")  # not this injury's operation
+    later = _case(dt.date(2017, 1, 2), dt.date(2017, 4, 12), note.replace("03/20/2017", "01/02/2017"), parts=("wrist",))
     det = decide_items(later.model_copy(update={"disputed_items": [item], "review_date": dt.date(2017, 5, 1)}))[0]
     assert not det.citations[0].recommendation_id.endswith(".postoperative")
 

@@ -73,19 +73,36 @@ def _surgery_not_in_dispute(case: Case, requests: list[TreatmentRequest]) -> Cli
 RECENT_SURGERY_DAYS = 28
 
 
-def _recent_surgery(case: Case, facts: ClinicalFacts) -> ClinicalFact | None:
+_NOT_YET_DONE = re.compile(
+    r"\b(?:schedul\w*|plann\w*|pending|await\w*|request\w*|recommend\w*|proposed|candidate|consider\w*|"
+    r"will (?:undergo|have)|to undergo)\b",
+    re.IGNORECASE,
+)
+
+
+def _recent_surgery(case: Case, facts: ClinicalFacts, requests: list[TreatmentRequest]) -> ClinicalFact | None:
     """A surgery for this injury done in the 4 weeks before the request (the UR decision date).
 
-    An undated surgery counts only when the injury itself is that recent: it then treated this
-    injury within the window. Surgery told as history is never recent.
+    Never while an operation is itself in dispute in this review, nor from a sentence that only
+    plans one ("scheduled for 04/05/2017 pending authorization"). An undated surgery counts only
+    when the injury itself is that recent and the surgery is at an injured body part: it then
+    treated this injury within the window. Surgery told as history is never recent.
     """
+    if any(_is_surgery(r) for r in requests):
+        return None
     request_date = case.ur_decision.date
+    injured = set(case.injury.body_parts)
     for fact in facts.of_kind("surgery"):
         if not fact.asserted or fact.historical:
+            continue
+        if fact.span is not None and _NOT_YET_DONE.search(fact.span.text):
             continue
         when = fact.attributes.get("date")
         done = dt.date.fromisoformat(when) if when else None
         if done is not None and not (case.injury.date <= done <= request_date):
+            continue
+        sites = set(fact.attributes.get("sentence_body_parts") or [])
+        if done is None and injured and not (sites & injured):
             continue
         start = done or case.injury.date
         if 0 <= (request_date - start).days <= RECENT_SURGERY_DAYS:
@@ -110,7 +127,7 @@ def decide_items(case: Case, kb: Any = None, review_date: dt.date | None = None)
     review_date = review_date or case.review_date
     requests = parse_items(case)
     facts = extract_facts(case)
-    for derived in (_surgery_not_in_dispute(case, requests), _recent_surgery(case, facts)):
+    for derived in (_surgery_not_in_dispute(case, requests), _recent_surgery(case, facts, requests)):
         if derived is not None:
             facts = ClinicalFacts(facts=[*facts.facts, derived])
     decided: dict[int, ItemDetermination] = {}
