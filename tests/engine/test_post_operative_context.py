@@ -82,7 +82,7 @@ def test_opioid_after_a_recent_operation_is_judged_as_post_operative_pain() -> N
     assert not det.citations[0].recommendation_id.endswith(".postoperative")
 
 
-def test_partly_certified_drug_supply_needs_its_effect_documented() -> None:
+def test_partly_certified_opioid_supply_needs_its_effect_documented() -> None:
     text = (
         "Norco 10/325mg #60 was the original request. Norco 10/325mg #25 was authorized by the Claims "
         "Administrator. The remaining IMR eligible portion of the original request, Norco 10/325mg #35 is"
@@ -91,9 +91,20 @@ def test_partly_certified_drug_supply_needs_its_effect_documented() -> None:
     assert request.partial_authorization is not None
     kb = load_knowledge_base()
     det = decide_item(DisputedItem(id="1", text=text), request, ClinicalFacts(), None, kb)
-    trial = [c for c in det.criteria if c.criterion_id == "partial_authorization.medication_response"]
+    trial = [c for c in det.criteria if c.criterion_id == "partial_authorization.opioid_response"]
     assert trial and trial[0].status == "not_documented"
     relief = ClinicalFacts(facts=[ClinicalFact(kind="pain_relief")])
     det = decide_item(DisputedItem(id="1", text=text), request, relief, None, kb)
-    trial = [c for c in det.criteria if c.criterion_id == "partial_authorization.medication_response"]
+    trial = [c for c in det.criteria if c.criterion_id == "partial_authorization.opioid_response"]
     assert trial[0].status == "met"
+
+
+def test_partly_certified_non_opioid_drug_is_judged_on_its_row() -> None:
+    text = (
+        "Naproxen 550mg #60 was the original request. Naproxen 550mg #30 was authorized by the Claims "
+        "Administrator. The remaining IMR eligible portion of the original request, Naproxen 550mg #30 is"
+    )
+    request = parse_request(text)
+    assert request.partial_authorization is not None
+    det = decide_item(DisputedItem(id="1", text=text), request, ClinicalFacts(), None, load_knowledge_base())
+    assert not [c for c in det.criteria if c.criterion_id.startswith("partial_authorization.")]

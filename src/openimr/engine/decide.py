@@ -51,21 +51,21 @@ def implicit_criteria(rec: Recommendation) -> list[Criterion]:
 def trial_criteria(request: TreatmentRequest) -> list[Criterion]:
     """When UR certified part of a course, those visits are the trial: the MTUS continues a course
     only on documented objective functional improvement (9792.20; CPMTG's trial-then-reassess rule),
-    so the remainder waits for that improvement to be shown. A partly certified drug supply is the
-    same: the rest waits for documented relief or functional gain."""
+    so the remainder waits for that improvement to be shown. A partly certified opioid supply is
+    the same: the rest waits for documented pain relief and function on the drug."""
     partial = request.partial_authorization
     if partial is None or partial.authorized is None:
         return []
-    if request.category == "medication":
-        # the supply UR certified is the trial: more of the drug needs its effect on pain and function
-        # written down (the opioid guideline's "status of pain and function"; CPMTG p.60 for any drug)
+    if request.category == "medication" and request.drug_class == "opioid":
+        # more opioid than UR certified is continued opioid use: the 2016 opioid guideline asks for
+        # written documentation of the status of pain and function before more is given
         return [
             Criterion(
-                id="partial_authorization.medication_response",
-                description="pain relief or functional improvement documented from the supply already authorized",
+                id="partial_authorization.opioid_response",
+                description="pain and function on the opioid documented before more than UR certified is given",
                 check="any_fact_present",
                 params={"kinds": ["pain_relief", "functional_improvement"]},
-                gap="documentation of the pain relief or functional gain from the supply already authorized",
+                gap="documentation of the pain relief and function on the opioid so far",
             )
         ]
     if request.category not in COURSE_CATEGORIES:
