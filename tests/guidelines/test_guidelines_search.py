@@ -212,3 +212,16 @@ def test_brand_and_generic_lidocaine_patches_reach_the_same_section(text: str) -
     from openimr.requests import parse_request
 
     assert _best(parse_request(text)) == "cpmtg2016.lidoderm"
+
+
+def test_a_thirty_day_tens_rental_is_the_one_month_trial() -> None:
+    from openimr.domain import DisputedItem
+    from openimr.engine.decide import decide_item
+    from openimr.requests import parse_request
+
+    text = "TENS unit 30 day rental for the low back"
+    request = parse_request(text)
+    assert request.duration_weeks is not None and request.duration_weeks > 4
+    det = decide_item(DisputedItem(id="1", text=text), request, ClinicalFacts(), None, KB, JAN_2017)
+    trial = [c for c in det.criteria if c.criterion_id == "trial"]
+    assert trial and trial[0].status == "met"

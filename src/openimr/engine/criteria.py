@@ -125,12 +125,12 @@ def _frequency_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts
 
 def _duration_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
     weeks = float(c.params["weeks"])
-    if req.category == "dme" and req.duration_weeks is None:
-        # equipment the guideline allows for a limited time: with no rental period the request is
-        # open-ended (a purchase), which the time limit does not support
+    if req.duration_weeks is None and c.params.get("open_ended") == "not_documented":
+        # equipment the guideline allows for a stated time only (cryotherapy 7 days after surgery):
+        # with no rental period the request is open-ended, which the limit does not support
         return _result(c, "not_documented",
-                       f"The request states no rental period; the guideline supports use for {_fmt(weeks)} weeks at most.")
-    # a drug or therapy request that states no duration is judged on its other terms
+                       f"The request states no period of use; the guideline supports {_fmt(weeks)} weeks at most.")
+    # otherwise a request that states no duration is judged on its other terms
     return _at_most(c, req.duration_weeks, weeks, "weeks", "not_applicable")
 
 

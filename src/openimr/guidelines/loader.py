@@ -144,6 +144,9 @@ def _check_criteria(path: Path, rec: Recommendation) -> None:
             raise _fail(path, rec.id, f"criterion {crit.id}: unknown fact kind(s) {unknown}")
         if crit.required and not crit.gap and crit.check != "not_recommended":
             raise _fail(path, rec.id, f"criterion {crit.id}: a required criterion needs a gap sentence")
+    for crit in rec.criteria:
+        if crit.params.get("open_ended", "not_applicable") not in ("not_applicable", "not_documented"):
+            raise _fail(path, rec.id, f"criterion {crit.id}: open_ended must be not_applicable or not_documented")
     unknown_classes = [c for c in rec.treatments.while_taking if c not in _drug_classes()]
     if unknown_classes:
         raise _fail(path, rec.id, f"treatments.while_taking: unknown drug class(es) {unknown_classes}")
