@@ -205,6 +205,9 @@ def test_urine_test_for_a_worker_on_opioids_is_the_opioid_guidelines_monitoring(
                                                   attributes={"drug_class": "opioid"})])
     assert _best(urine, facts=on_opioid) == "mtus_opioids2016.urine_drug_testing"
     assert _best(urine, facts=ClinicalFacts()) == "cpmtg2016.drug_testing"
+    stopped = ClinicalFacts(facts=[ClinicalFact(kind="current_medication", value="hydrocodone", historical=True,
+                                                attributes={"drug_class": "opioid"})])
+    assert _best(urine, facts=stopped) == "cpmtg2016.drug_testing"
 
 
 @pytest.mark.parametrize("text", ["Lidoderm patch #30", "Lidoderm 5% patch #1 box", "Lidocaine 5% patch #1", "Lidocaine patch"])

@@ -133,7 +133,8 @@ def _takes(facts: ClinicalFacts | None, drug_classes: list[str]) -> bool:
     if facts is None:
         return False
     return any(
-        f.asserted and f.attributes.get("drug_class") in drug_classes for f in facts.of_kind("current_medication")
+        f.asserted and not f.historical and f.attributes.get("drug_class") in drug_classes
+        for f in facts.of_kind("current_medication")
     )
 
 
