@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from openimr.domain import ClinicalFacts, DisputedItem
+from openimr.domain import ClinicalFacts, DisputedItem, TreatmentRequest
 from openimr.domain.case import Case
 from openimr.domain.common import EvidenceSpan
 from openimr.domain.facts import ClinicalFact
@@ -82,29 +82,26 @@ def test_opioid_after_a_recent_operation_is_judged_as_post_operative_pain() -> N
     assert not det.citations[0].recommendation_id.endswith(".postoperative")
 
 
-def test_partly_certified_opioid_supply_needs_its_effect_documented() -> None:
+def _partly_certified(drug: str, original: int, authorized: int) -> tuple[DisputedItem, TreatmentRequest]:
     text = (
-        "Norco 10/325mg #60 was the original request. Norco 10/325mg #25 was authorized by the Claims "
-        "Administrator. The remaining IMR eligible portion of the original request, Norco 10/325mg #35 is"
+        f"{drug} #{original} was the original request. {drug} #{authorized} was authorized by the Claims "
+        f"Administrator. The remaining IMR eligible portion of the original request, {drug} #{original - authorized} is"
     )
     request = parse_request(text)
     assert request.partial_authorization is not None
-    kb = load_knowledge_base()
-    det = decide_item(DisputedItem(id="1", text=text), request, ClinicalFacts(), None, kb)
-    trial = [c for c in det.criteria if c.criterion_id == "partial_authorization.opioid_response"]
-    assert trial and trial[0].status == "not_documented"
-    relief = ClinicalFacts(facts=[ClinicalFact(kind="pain_relief")])
-    det = decide_item(DisputedItem(id="1", text=text), request, relief, None, kb)
-    trial = [c for c in det.criteria if c.criterion_id == "partial_authorization.opioid_response"]
-    assert trial[0].status == "met"
+    return DisputedItem(id="1", text=text), request
+
+
+def _partial_results(drug: str, facts: ClinicalFacts) -> list[str]:
+    item, request = _partly_certified(drug, 60, 25)
+    det = decide_item(item, request, facts, None, load_knowledge_base())
+    return [c.status for c in det.criteria if c.criterion_id.startswith("partial_authorization.")]
+
+
+def test_partly_certified_opioid_supply_needs_its_effect_documented() -> None:
+    assert _partial_results("Norco 10/325mg", ClinicalFacts()) == ["not_documented"]
+    assert _partial_results("Norco 10/325mg", ClinicalFacts(facts=[ClinicalFact(kind="pain_relief")])) == ["met"]
 
 
 def test_partly_certified_non_opioid_drug_is_judged_on_its_row() -> None:
-    text = (
-        "Naproxen 550mg #60 was the original request. Naproxen 550mg #30 was authorized by the Claims "
-        "Administrator. The remaining IMR eligible portion of the original request, Naproxen 550mg #30 is"
-    )
-    request = parse_request(text)
-    assert request.partial_authorization is not None
-    det = decide_item(DisputedItem(id="1", text=text), request, ClinicalFacts(), None, load_knowledge_base())
-    assert not [c for c in det.criteria if c.criterion_id.startswith("partial_authorization.")]
+    assert _partial_results("Naproxen 550mg", ClinicalFacts()) == []
