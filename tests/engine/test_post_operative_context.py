@@ -105,3 +105,16 @@ def test_partly_certified_opioid_supply_needs_its_effect_documented() -> None:
 
 def test_partly_certified_non_opioid_drug_is_judged_on_its_row() -> None:
     assert _partial_results("Naproxen 550mg", ClinicalFacts()) == []
+
+
+def test_an_assistant_surgeon_is_a_service_of_the_operation_not_one() -> None:
+    from openimr.engine.pipeline import _is_surgery, _surgery_not_in_dispute
+
+    case = _case(dt.date(2017, 3, 1), dt.date(2017, 4, 12), "note")
+    texts = ["Assistant PA", "Pre-operative EKG"]
+    requests = [parse_request(t) for t in texts]
+    assert not any(_is_surgery(r) for r in requests)
+    items = [DisputedItem(id=str(i), text=t) for i, t in enumerate(texts)]
+    assert _surgery_not_in_dispute(case.model_copy(update={"disputed_items": items}), requests) is not None
+    operation = parse_request("Right shoulder arthroscopy with rotator cuff repair")
+    assert _is_surgery(operation)

@@ -42,13 +42,16 @@ def extract_facts(case: Case) -> ClinicalFacts:
     return extract(records, case)
 
 
-def _is_surgery(request: TreatmentRequest) -> bool:
-    return request.category == "surgery"
-
-
 _SURGICAL_SERVICE = re.compile(
-    r"\b(?:pre|post)[- ]?op(?:erative)?\b|associated surgical service|\bsurgical assist", re.IGNORECASE
+    r"\b(?:pre|post)[- ]?op(?:erative)?\b|associated surgical service|\bsurgical assist|"
+    r"\bassistant(?: surgeon| PA| physician(?: assistant)?)?\s*$|\bassistant (?:surgeon|PA)\b|\bco-?surgeon\b",
+    re.IGNORECASE,
 )
+
+
+def _is_surgery(request: TreatmentRequest) -> bool:
+    """The operation itself: an assistant surgeon is a service of an operation, not one."""
+    return request.category == "surgery" and not _SURGICAL_SERVICE.search(request.text)
 
 
 def _surgery_not_in_dispute(case: Case, requests: list[TreatmentRequest]) -> ClinicalFact | None:
