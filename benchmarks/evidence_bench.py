@@ -65,7 +65,7 @@ def main() -> None:
 
     for name in ("evidence_gold", "evidence_heldout", "evidence_heldout2",
                  "evidence_heldout3", "evidence_heldout4", "evidence_heldout5",
-                 "evidence_heldout6"):
+                 "evidence_heldout6", "evidence_heldout7"):
         result = score(load_gold(ROOT / "tests" / "data" / f"{name}.jsonl"))
         micro = result["micro"]
         print(f"\n## tests/data/{name}.jsonl\n")

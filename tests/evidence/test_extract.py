@@ -523,3 +523,22 @@ def test_what_is_not_a_tear_sign(text: str) -> None:
 def test_a_negated_positive_is_a_negative_result(text: str) -> None:
     facts = read(text)
     assert facts.negated("spurling") and not facts.asserted("spurling")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "negated"),
+    [
+        ("Right knee: Apley grind +, McMurray +, Lachman negative.", "tear_sign", False),
+        ("Reflexes were 2+ and symmetric; Spurling's test was negative.", "spurling", True),
+        ("Negative Spurling's; straight leg raise could not be performed due to pain.", "spurling", True),
+    ],
+)
+def test_plus_signs_and_tests_not_done(text: str, kind: str, negated: bool) -> None:
+    found = read(text).of_kind(kind)
+    assert found and all(f.negated is negated for f in found)
+
+
+@pytest.mark.parametrize("text", ["Spurling's test was deferred.", "Straight leg raise could not be performed due to pain."])
+def test_a_test_not_done_is_no_finding(text: str) -> None:
+    facts = read(text)
+    assert not facts.of_kind("spurling") and not facts.of_kind("straight_leg_raise")

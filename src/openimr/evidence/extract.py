@@ -255,6 +255,9 @@ class _Reader:
             # the nearer of "positive"/"negative" decides; ConText only when neither is written
             neg = _nearest(V.pattern("test_negative"), sent_text, rel_start, rel_end)
             pos = _nearest(V.pattern("test_positive"), sent_text, rel_start, rel_end)
+            not_done = _nearest(V.pattern("test_not_done"), sent_text, rel_start, rel_end)
+            if not_done is not None and all(d is None or not_done < d for d in (neg, pos)):
+                return  # "Spurling's test was deferred": no result, no finding
             carried = _TEST_LIST_RESULT.search(sent_text[max(0, rel_start - 120):rel_start])
             if neg is not None or pos is not None:
                 # a tie is "no positive X": the negative phrase contains the positive word
