@@ -11,6 +11,7 @@ SCRIPTS = [
     ["requests_bench.py"],
     ["guidelines_search_bench.py"],
     ["evidence_bench.py"],
+    ["function_words_bench.py"],
     ["letters_bench.py"],
     ["letters_audit_precision.py"],
     ["reviewers_bench.py"],

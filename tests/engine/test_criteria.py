@@ -184,3 +184,17 @@ def test_equipment_allowed_for_a_stated_time_needs_a_period_of_use() -> None:
     # without the row's say-so, a request that states no duration is judged on its other terms
     pad = TreatmentRequest(text="Heating pad for the low back", category="dme")
     assert evaluate_criterion(crit("duration_at_most", weeks=4), pad, ClinicalFacts()).status == "not_applicable"
+
+
+def test_function_reading_on_sentences_written_blind() -> None:
+    """9792.20 reading of a therapy course's benefit, on sentences labelled by someone who had not
+    seen the rule (first run: accuracy 0.78; see docs/benchmarks/evidence.md)."""
+    import json
+    from pathlib import Path
+
+    from openimr.engine.criteria import _names_function
+
+    data = Path(__file__).resolve().parents[1] / "data" / "functional_improvement_heldout.jsonl"
+    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    right = sum(_names_function(r["text"]) == r["functional"] for r in rows)
+    assert len(rows) == 40 and right / len(rows) >= 0.9

@@ -270,28 +270,45 @@ _POST_OPERATIVE = re.compile(r"post[- ]?op|postoperative|post[- ]?surg|after (?:
 # and injections are also judged by the relief they give, so the narrow reading stops at courses.
 COURSE_CATEGORIES = {"physical_medicine", "chiropractic", "acupuncture", "massage", "psychological", "program"}
 
-# 9792.20 functional improvement: daily activity or work capacity measured on history and exam.
-# "worker" and "work-up" are not work; a negated word ("no change in function") is not a gain.
+# 9792.20 functional improvement: daily activity or work capacity measured on history and exam, or
+# less dependence on care or medication. "worker" and "work-up" are not work; a word in a clause
+# that says it is unchanged, or negated before it, is not a gain.
 _FUNCTION_WORDS = re.compile(
-    r"\bfunction\w*|\bADLs?\b|activities of daily living|\bdaily activit|"
-    r"\bwork(?!ers?\b|ers'|[- ]?up\b)\w*|\bduty\b|\brange of motion\b|\bROM\b|\bstrength\b|\bmobility\b|"
-    r"\bwalk(?:s|ed|ing)?\b|\bsit(?:s|ting)?\b|\bstand(?:s|ing)?\b|\blift(?:s|ed|ing)?\b|"
-    r"\bcarry(?:ing)?\b|\bclimb\w*|\bsleep\w*|\bendurance\b|\btolerance\b|\bable to\b|\bgrip\b|"
-    r"\bmedications? (?:use )?(?:reduc|decreas|less)|\b(?:reduc|decreas)\w* (?:\w+ )?medication",
+    r"\bfunction\w*|\bADLs?\b|activities of daily living|\bdaily activit|\bhousehold|\bchores\b|"
+    r"\bwork(?!ers?\b|ers'|[- ]?up\b|s as\b)\w*|\bduty\b|\brange of motion\b|\bROM\b|\bstrength\b|"
+    r"\bmobility\b|\bwalk(?:s|ed|ing)?\b|\bsit(?:s|ting)?\b|\bstand(?:s|ing)?\b|\blift(?:s|ed|ing)?\b|"
+    r"\bcarry(?:ing)?\b|\bclimb\w*|\bstairs\b|\bdriv(?:e|es|ing)\b|\bdress(?:ing)?\b|\bshower\w*|\bbath\w*|"
+    r"\bsleep\w*|\bendurance\b|\btolerance\b|\bable to\b|\bgrip\b|\bno longer needs?\b|"
+    r"\bmedications? (?:use )?(?:reduc|decreas|less)|"
+    r"\b(?:reduc|decreas|lower|taper)\w*\s+(?:(?:his|her|their|the)\s+)?(?:need for|use of|dose of)\s+\w+|"
+    r"\b(?:reduc|decreas|lower|taper)\w*\s+(?:his|her|their)\s+(?!pain\b|symptoms?\b)\w+\s+from\b",
     re.IGNORECASE,
 )
 _NEGATED_FUNCTION = re.compile(
-    r"\b(?:no|not|without|unable|never|poor)\b(?:\W+\w+){0,3}?\W+$|\b(?:no (?:change|improvement) in)\W+(?:\w+\W+){0,2}$",
+    r"\b(?:no|not|without|unable|never|poor|remains?|remained|still|off)\b(?:\W+\w+){0,3}?\W+$|"
+    r"\b(?:no (?:change|improvement) in)\W+(?:\w+\W+){0,2}$|\bneeds? help (?:with\s+)?$",
     re.IGNORECASE,
 )
+_UNCHANGED_CLAUSE = re.compile(
+    r"\b(?:unchanged|the same|same as|not (?:improv|chang)\w*|no (?:change|improvement|gains?)|"
+    r"did not document|not documented|remains? (?:off|limited|modified|on)|temporarily totally disabled)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[.;]|,\s*(?:but|although|though|however|while)\b|\b(?:but|although|however)\b", re.IGNORECASE)
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around [start, end): up to the nearest break on each side."""
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in _CLAUSE_BREAK.finditer(text, end)), len(text))
+    return text[left:right]
 
 
 def _names_function(text: str) -> bool:
     """Whether a sentence names a gain in function, activity or work (not a negated one)."""
     for match in _FUNCTION_WORDS.finditer(text):
         before = text[max(0, match.start() - 40):match.start()]
-        after = text[match.end():match.end() + 25]
-        if _NEGATED_FUNCTION.search(before) or re.match(r"\W*(?:\w+\W+){0,2}?(?:unchanged|the same|not improved)\b", after, re.I):
+        if _NEGATED_FUNCTION.search(before) or _UNCHANGED_CLAUSE.search(_clause(text, match.start(), match.end())):
             continue
         return True
     return False
