@@ -228,3 +228,12 @@ def test_a_thirty_day_tens_rental_is_the_one_month_trial() -> None:
     det = decide_item(DisputedItem(id="1", text=text), request, ClinicalFacts(), None, KB, JAN_2017)
     trial = [c for c in det.criteria if c.criterion_id == "trial"]
     assert trial and trial[0].status == "met"
+
+
+@pytest.mark.parametrize("text", ["Butrans patch 10mcg #4", "Duragesic 25mcg patch #10"])
+def test_an_opioid_patch_is_judged_by_the_opioid_guideline(text: str) -> None:
+    from openimr.requests import parse_request
+
+    request = parse_request(text)
+    assert request.drug_class == "opioid" and not is_topical(request)
+    assert _best(request).startswith("mtus_opioids2016.")

@@ -139,7 +139,11 @@ def _takes(facts: ClinicalFacts | None, drug_classes: list[str]) -> bool:
 
 
 def is_topical(request: TreatmentRequest) -> bool:
-    """Whether the request is for a topical or compounded product (parser fields, else the text)."""
+    """Whether the request is for a topical or compounded product (parser fields, else the text).
+
+    An opioid patch (Butrans, Duragesic) is an opioid, judged by the opioid rows."""
+    if request.drug_class == "opioid":
+        return False
     if request.drug_class in ("topical", "compound") or request.route in ("topical", "transdermal"):
         return True
     if request.dose_form in _TOPICAL_FORMS:

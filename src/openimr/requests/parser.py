@@ -420,18 +420,18 @@ def _set_drug(
             (f.route for f in lex.dose_form_words.values() if f.form == result.dose_form), None
         )
     percents = len(re.findall(r"\d\s*(?:%|percent)", s))
+    classes = [lex.ingredients[name].drug_class for name in names if name in lex.ingredients]
     if lex.compound_re.search(s) or (len(names) > 1 and percents > 1):
         result.drug_class = "compound"
+    elif "opioid" in classes and not percents:
+        # a buprenorphine or fentanyl patch is an opioid however it is applied
+        result.drug_class = "opioid"
     elif brand_class:
         result.drug_class = brand_class
     elif result.route in ("topical", "transdermal") or percents:
         result.drug_class = "topical"
     else:
-        classes = [lex.ingredients[name].drug_class for name in names]
-        if "opioid" in classes:
-            result.drug_class = "opioid"
-        else:
-            result.drug_class = next((c for c in classes if c != "other"), "other")
+        result.drug_class = next((c for c in classes if c != "other"), "other")
 
 
 _NO_LEVEL_CATEGORIES = frozenset({"laboratory", "medication"})
