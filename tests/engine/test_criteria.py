@@ -198,3 +198,14 @@ def test_function_reading_on_sentences_written_blind() -> None:
     rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
     right = sum(_names_function(r["text"]) == r["functional"] for r in rows)
     assert len(rows) == 40 and right / len(rows) >= 0.9
+
+
+def test_a_tear_sign_supports_imaging_of_its_own_joint_only() -> None:
+    knee_mri = TreatmentRequest(text="MRI left knee", category="imaging", body_parts=["knee"])
+    c = crit("any_fact_present", kinds=["tear_sign"])
+    shoulder_sign = fact("tear_sign", "positive O'Brien's test of the right shoulder")
+    shoulder_sign.attributes["sentence_body_parts"] = ["shoulder"]
+    assert evaluate_criterion(c, knee_mri, ClinicalFacts(facts=[shoulder_sign])).status == "not_documented"
+    knee_sign = fact("tear_sign", "McMurray's positive on the left knee")
+    knee_sign.attributes["sentence_body_parts"] = ["knee"]
+    assert evaluate_criterion(c, knee_mri, ClinicalFacts(facts=[knee_sign])).status == "met"

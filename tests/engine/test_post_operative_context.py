@@ -116,5 +116,5 @@ def test_an_assistant_surgeon_is_a_service_of_the_operation_not_one() -> None:
     assert not any(_is_surgery(r) for r in requests)
     items = [DisputedItem(id=str(i), text=t) for i, t in enumerate(texts)]
     assert _surgery_not_in_dispute(case.model_copy(update={"disputed_items": items}), requests) is not None
-    operation = parse_request("Right shoulder arthroscopy with rotator cuff repair")
-    assert _is_surgery(operation)
+    for text in ("Right shoulder arthroscopy with rotator cuff repair", "Right carpal tunnel release with an assistant"):
+        assert _is_surgery(parse_request(text)), text

@@ -510,6 +510,7 @@ def test_tear_provocation_tests_are_read_with_their_result(text: str, negated: b
         "McMurray's test was performed on the right knee.",  # no result stated
         "Gait speed, balance and cadence were reduced.",
         "Apley scratch test was limited.",
+        "Dr. O'Brien noted a positive response to therapy.",  # a name, not the test
     ],
 )
 def test_what_is_not_a_tear_sign(text: str) -> None:

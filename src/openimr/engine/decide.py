@@ -46,8 +46,6 @@ def implicit_criteria(rec: Recommendation) -> list[Criterion]:
     return extra
 
 
-
-
 def trial_criteria(request: TreatmentRequest) -> list[Criterion]:
     """When UR certified part of a course, those visits are the trial: the MTUS continues a course
     only on documented objective functional improvement (9792.20; CPMTG's trial-then-reassess rule),

@@ -44,7 +44,7 @@ def extract_facts(case: Case) -> ClinicalFacts:
 
 _SURGICAL_SERVICE = re.compile(
     r"\b(?:pre|post)[- ]?op(?:erative)?\b|associated surgical service|\bsurgical assist|"
-    r"\bassistant(?: surgeon| PA| physician(?: assistant)?)?\s*$|\bassistant (?:surgeon|PA)\b|\bco-?surgeon\b",
+    r"^\W*(?:an?\s+)?(?:assistant|co-?surgeon)\b",  # "Assistant PA", not "... release with an assistant"
     re.IGNORECASE,
 )
 

@@ -28,7 +28,6 @@ Every problem raises KnowledgeBaseError naming the file and the row id.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from pathlib import Path
 from typing import Any
 
@@ -115,15 +114,6 @@ def _first_error(exc: ValidationError) -> str:
     return f"{loc}: {err['msg']}" if loc else err["msg"]
 
 
-@functools.lru_cache(maxsize=1)
-def _drug_classes() -> frozenset[str]:
-    """The closed drug-class vocabulary the request parser shares with the knowledge base."""
-    from importlib.resources import files
-
-    data = yaml.safe_load(files("openimr.requests").joinpath("data/drug_classes.yaml").read_text(encoding="utf-8"))
-    return frozenset(row["name"] for row in data["classes"])
-
-
 def _check_criteria(path: Path, rec: Recommendation) -> None:
     seen: set[str] = set()
     for crit in rec.criteria:
@@ -144,10 +134,11 @@ def _check_criteria(path: Path, rec: Recommendation) -> None:
             raise _fail(path, rec.id, f"criterion {crit.id}: unknown fact kind(s) {unknown}")
         if crit.required and not crit.gap and crit.check != "not_recommended":
             raise _fail(path, rec.id, f"criterion {crit.id}: a required criterion needs a gap sentence")
-    for crit in rec.criteria:
         if crit.params.get("open_ended", "not_applicable") not in ("not_applicable", "not_documented"):
             raise _fail(path, rec.id, f"criterion {crit.id}: open_ended must be not_applicable or not_documented")
-    unknown_classes = [c for c in rec.treatments.while_taking if c not in _drug_classes()]
+    from openimr.requests.lexicon import drug_class_names
+
+    unknown_classes = [c for c in rec.treatments.while_taking if c not in drug_class_names()]
     if unknown_classes:
         raise _fail(path, rec.id, f"treatments.while_taking: unknown drug class(es) {unknown_classes}")
     if rec.status == "not_recommended" and not any(c.check == "not_recommended" for c in rec.criteria):

@@ -290,14 +290,20 @@ def words_regex(words: list[str]) -> re.Pattern[str]:
 
 
 @cache
+def drug_class_names(data_dir: Path = DATA_DIR) -> tuple[str, ...]:
+    """The closed drug-class vocabulary, validated; the guideline knowledge base checks against it."""
+    classes_file: DrugClassFile = _validate(DrugClassFile, data_dir, "drug_classes.yaml")
+    return tuple(row.name for row in classes_file.classes)
+
+
+@cache
 def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     """Load, validate and compile every data file (once per process and directory)."""
 
     def _fail(name: str, message: str) -> KnowledgeBaseError:
         return KnowledgeBaseError(f"{data_dir / name}: {message}")
 
-    classes_file: DrugClassFile = _validate(DrugClassFile, data_dir, "drug_classes.yaml")
-    drug_classes = tuple(row.name for row in classes_file.classes)
+    drug_classes = drug_class_names(data_dir)
     drugs: DrugFile = _validate(DrugFile, data_dir, "drugs.yaml")
     services: ServiceFile = _validate(ServiceFile, data_dir, "services.yaml")
     body: BodyPartFile = _validate(BodyPartFile, data_dir, "body_parts.yaml")

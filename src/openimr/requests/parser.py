@@ -420,7 +420,7 @@ def _set_drug(
             (f.route for f in lex.dose_form_words.values() if f.form == result.dose_form), None
         )
     percents = len(re.findall(r"\d\s*(?:%|percent)", s))
-    classes = [lex.ingredients[name].drug_class for name in names if name in lex.ingredients]
+    classes = [lex.ingredients[name].drug_class for name in names]
     if lex.compound_re.search(s) or (len(names) > 1 and percents > 1):
         result.drug_class = "compound"
     elif "opioid" in classes and not percents:
