@@ -120,6 +120,25 @@ def test_acute_and_chronic_phase_change_the_ranking() -> None:
     assert _best(heat, facts=chronic) == "cpmtg2016.tens"
 
 
+def _since_injury(months: float) -> ClinicalFacts:
+    return ClinicalFacts(facts=[ClinicalFact(kind="chronic_pain", value=months > 3, negated=months <= 3,
+                                             attributes={"months_since_injury": months})])
+
+
+def test_opioid_phase_follows_the_months_since_injury() -> None:
+    norco = TreatmentRequest(text="Norco 5/325mg #40", category="medication", drug="hydrocodone/acetaminophen",
+                             drug_class="opioid", quantity=40)
+    # within 4 weeks: the acute/subacute rows; 1-3 months: the chronic-opioid-treatment section;
+    # past 3 months: chronic pain
+    assert _best(norco, facts=_since_injury(0.6)) == "mtus_opioids2016.subacute"
+    assert _best(norco, facts=_since_injury(1.8)) == "mtus_opioids2016.chronic_maintenance"
+    assert _best(norco, facts=_since_injury(7.0)) == "mtus_opioids2016.chronic_maintenance"
+    # a dated phase other than the opioid rows' changes nothing for region rows tagged acute+subacute
+    heat = TreatmentRequest(text="Electrical stimulation to the low back", category="physical_medicine",
+                            service="electrical stimulation", body_parts=["lumbar spine"])
+    assert _best(heat, facts=_since_injury(1.8)) == "mtus_lb2004.physical_methods"
+
+
 def test_search_text_parses_the_item() -> None:
     result = KB.search_text("Flexeril 10mg #60", review_date=JAN_2017)
     assert result.request.drug == "cyclobenzaprine"

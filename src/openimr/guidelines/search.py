@@ -111,12 +111,20 @@ def _index(kb: KnowledgeBase) -> _Index:
     return idx
 
 
+ACUTE_MONTHS = 1.0  # acute pain: up to 4 weeks after onset; subacute: 1-3 months (opioid guideline)
+
+
 def _phase(facts: ClinicalFacts | None) -> str | None:
+    """chronic (> 3 months), subacute (1-3 months from injury, when dated) or acute."""
     if facts is None:
         return None
     if facts.asserted("chronic_pain"):
         return "chronic"
-    if facts.negated("chronic_pain"):
+    negated = facts.negated("chronic_pain")
+    if negated:
+        months = negated[0].attributes.get("months_since_injury")
+        if isinstance(months, int | float) and months > ACUTE_MONTHS:
+            return "subacute"
         return "acute"
     return None
 
@@ -260,18 +268,25 @@ def score_row(
         else:
             addresses = False
     phase = _phase(facts)
-    if phase and rec.phases:
-        acute_only = not ({"chronic", "post_surgical"} & set(rec.phases))
-        if phase == "chronic" and "chronic" in rec.phases:
-            score += 2
-            reasons.append("chronic phase")
-        elif phase == "chronic" and acute_only:
-            score -= 2
-        elif phase == "acute" and {"acute", "subacute"} & set(rec.phases):
+    phases = set(rec.phases)
+    if phase and phases:
+        if phase == "chronic":
+            if "chronic" in phases:
+                score += 2
+                reasons.append("chronic phase")
+            elif not phases & {"chronic", "post_surgical"}:
+                score -= 2
+        elif phase == "subacute":
+            if "subacute" in phases:
+                score += 2
+                reasons.append("subacute phase")
+            elif phases == {"chronic"}:
+                score -= 2
+        elif "chronic" in phases and "acute" not in phases:
+            score -= 2  # acute: a chronic-treatment row is premature
+        elif phases & {"acute", "subacute"}:
             score += 2
             reasons.append("acute/subacute phase")
-        elif phase == "acute" and rec.phases == ["chronic"]:
-            score -= 2
     return score, reasons, addresses
 
 
