@@ -73,3 +73,24 @@ def test_redecide_missing_path_is_one_line_error(capsys: pytest.CaptureFixture[s
     assert main(["redecide", "/no/such/letter.pdf"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no such file" in err[0]
+
+
+def test_evaluate_lists_citation_misses(dev_txt: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An item whose reviewer cited some other section is a citation miss, in JSON and in --list."""
+    text = (dev_txt / f"{LETTERS[0]}.txt").read_text(encoding="utf-8")
+    elsewhere = re.sub(
+        r"MAXIMUS guideline: Decision based on[^\n]*(\n(?!Decision rationale)[^\n]*)*",
+        "MAXIMUS guideline: Decision based on MTUS Knee Complaints 2004, Section(s): Summary.",
+        text,
+    )
+    assert elsewhere != text
+    (tmp_path / f"{LETTERS[0]}.txt").write_text(elsewhere, encoding="utf-8")
+    assert main(["evaluate", str(tmp_path), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    misses = payload["citation_misses"]
+    assert payload["metrics"]["citation_agreement"] == 0.0
+    assert len(misses) == payload["metrics"]["citation_items"] == 2
+    assert all(m["reviewer_guideline"].endswith("Section(s): Summary.") for m in misses)
+    assert main(["evaluate", str(tmp_path), "--list"]) == 0
+    listing = capsys.readouterr().out
+    assert "citation misses" in listing and "reviewer: Decision based on MTUS Knee Complaints 2004" in listing

@@ -41,6 +41,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             "metrics": report.metrics,
             "confusion": report.confusion.model_dump(),
             "disagreements": [d.model_dump() for d in report.disagreements()],
+            "citation_misses": [d.model_dump() for d in report.citation_misses()],
             "skipped": report.skipped,
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -68,7 +69,17 @@ def _evaluate(args: argparse.Namespace) -> int:
         print("disagreements:")
         for d in report.disagreements():
             print(f"  {d.file} | {d.treatment[:70]} | reviewer {d.truth}, openimr {d.ours} | {d.cause} (conf {d.confidence:.2f})")
+        print("citation misses (reviewer's guideline / ours):")
+        for d in report.citation_misses():
+            print(f"  {d.file} | {d.treatment[:70]}")
+            print(f"      reviewer: {_one_line(d.reviewer_guideline)}")
+            print(f"      openimr:  {_one_line(d.our_guideline)}")
     return 0
+
+
+def _one_line(text: str | None, width: int = 160) -> str:
+    flat = " ".join((text or "none").split())
+    return flat if len(flat) <= width else flat[: width - 3] + "..."
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -82,6 +93,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("evaluate", help="blind each letter in DIR, re-decide, compare with the reviewer")
     p.add_argument("directory", help="folder of letters (PDF or text)")
-    p.add_argument("--json", action="store_true", help="metrics, confusion and disagreements as JSON")
-    p.add_argument("--list", action="store_true", help="list every disagreement")
+    p.add_argument("--json", action="store_true", help="metrics, confusion, disagreements and citation misses as JSON")
+    p.add_argument("--list", action="store_true", help="list every disagreement and citation miss")
     p.set_defaults(handler=_evaluate)

@@ -37,13 +37,17 @@ class ItemComparison(BaseModel):
 
 
 class EvaluationReport(BaseModel):
-    metrics: dict[str, float | int]
+    metrics: dict[str, float | int | None]  # None: undefined on this sample (e.g. kappa with one class)
     confusion: Confusion
     items: list[ItemComparison]
     skipped: list[str] = Field(default_factory=list)  # letters that could not be parsed, with reason
 
     def disagreements(self) -> list[ItemComparison]:
         return [i for i in self.items if i.truth != i.ours]
+
+    def citation_misses(self) -> list[ItemComparison]:
+        """Items whose reviewer cited a guideline other than the recommendation we applied."""
+        return [i for i in self.items if i.citation_match is False]
 
 
 def disagreement_cause(truth: str, ours: ItemDetermination) -> str | None:
