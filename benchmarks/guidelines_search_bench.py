@@ -53,7 +53,7 @@ def cold_load_times(runs: int = 5) -> tuple[list[float], list[float], int]:
 
 
 def evaluate(jsonl: Path, with_phase: bool) -> tuple[int, int, list[dict]]:
-    from openimr.domain.facts import ClinicalFact, ClinicalFacts
+    from openimr.domain.facts import ClinicalFact, ClinicalFacts, phase_of_care
     from openimr.guidelines import load_knowledge_base, parse_citations
     from openimr.guidelines.search import request_from_text
 
@@ -66,8 +66,12 @@ def evaluate(jsonl: Path, with_phase: bool) -> tuple[int, int, list[dict]]:
         injury = _date(letter.get("date_of_injury"))
         facts = None
         if with_phase and review and injury:
-            chronic = (review - injury).days >= 90
-            facts = ClinicalFacts(facts=[ClinicalFact(kind="chronic_pain", negated=not chronic)])
+            days = (review - injury).days
+            phase = phase_of_care(days)  # the phase the evidence extractor derives from the same dates
+            facts = ClinicalFacts(facts=[ClinicalFact(
+                kind="chronic_pain", value=phase == "chronic", negated=phase != "chronic",
+                attributes={"days_since_injury": days, "phase": phase, "derived_from": "injury_date"},
+            )])
         for item in letter["items"]:
             refs = [r for r in parse_citations(item.get("maximus_guideline") or "", kb) if r.level == "mtus"]
             if not refs:
@@ -100,7 +104,7 @@ def main() -> int:
         f"max {max(loads):.3f} s; importing openimr.guidelines before it: median {statistics.median(imports):.3f} s"
     )
     t = time.perf_counter()
-    for label, phase in (("item text only", False), ("item text + chronic/acute from header dates", True)):
+    for label, phase in (("item text only", False), ("item text + phase (acute/subacute/chronic) from header dates", True)):
         total, hits, misses = evaluate(args.jsonl, phase)
         print(f"{label}: top-1 cited MTUS guideline+section {hits}/{total} = {hits / total:.1%}")
         if args.misses:

@@ -89,8 +89,10 @@ def test_evaluate_lists_citation_misses(dev_txt: Path, tmp_path: Path, capsys: p
     payload = json.loads(capsys.readouterr().out)
     misses = payload["citation_misses"]
     assert payload["metrics"]["citation_agreement"] == 0.0
+    assert payload["metrics"]["kappa"] is None  # both items upheld by the reviewer: kappa is undefined
     assert len(misses) == payload["metrics"]["citation_items"] == 2
     assert all(m["reviewer_guideline"].endswith("Section(s): Summary.") for m in misses)
     assert main(["evaluate", str(tmp_path), "--list"]) == 0
     listing = capsys.readouterr().out
     assert "citation misses" in listing and "reviewer: Decision based on MTUS Knee Complaints 2004" in listing
+    assert listing.count("openimr:  MTUS") == 2

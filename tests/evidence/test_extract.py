@@ -424,6 +424,19 @@ def test_chronic_when_more_than_three_months_from_injury() -> None:
     acute = extract_text("Injury on 10-13-16. Seen on 11-3-16 for knee pain.")
     assert acute.negated("chronic_pain")
     assert not acute.asserted("chronic_pain")
+    assert acute.negated("chronic_pain")[0].attributes["phase"] == "acute"
+
+
+@pytest.mark.parametrize(
+    ("seen", "phase"),
+    [("11-11-16", "acute"), ("11-12-16", "subacute"), ("01-06-17", "subacute"), ("01-07-17", "chronic")],
+)
+def test_phase_of_care_from_the_injury_date(seen: str, phase: str) -> None:
+    """Acute up to 4 weeks (28 days), subacute to 12 weeks (84 days), then chronic."""
+    facts = extract_text(f"Injury on 10-14-16. Seen on {seen} for knee pain.")
+    dated = [f for f in facts.of_kind("chronic_pain") if f.attributes.get("derived_from") == "injury_date"]
+    assert len(dated) == 1 and dated[0].attributes["phase"] == phase
+    assert dated[0].asserted == (phase == "chronic")
 
 
 def _case(**overrides) -> Case:

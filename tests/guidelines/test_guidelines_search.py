@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from openimr.cli import main
-from openimr.domain.facts import ClinicalFact, ClinicalFacts
+from openimr.domain.facts import ClinicalFact, ClinicalFacts, phase_of_care
 from openimr.domain.request import TreatmentRequest
 from openimr.guidelines import load_knowledge_base
 from openimr.guidelines.search import fallback_request, is_topical
@@ -120,23 +120,35 @@ def test_acute_and_chronic_phase_change_the_ranking() -> None:
     assert _best(heat, facts=chronic) == "cpmtg2016.tens"
 
 
-def _since_injury(months: float) -> ClinicalFacts:
-    return ClinicalFacts(facts=[ClinicalFact(kind="chronic_pain", value=months > 3, negated=months <= 3,
-                                             attributes={"months_since_injury": months})])
+def _since_injury(days: int) -> ClinicalFacts:
+    phase = phase_of_care(days)
+    return ClinicalFacts(facts=[ClinicalFact(
+        kind="chronic_pain", value=phase == "chronic", negated=phase != "chronic",
+        attributes={"days_since_injury": days, "phase": phase, "derived_from": "injury_date"},
+    )])
 
 
-def test_opioid_phase_follows_the_months_since_injury() -> None:
+def test_opioid_rows_follow_the_phase_dated_from_the_injury() -> None:
     norco = TreatmentRequest(text="Norco 5/325mg #40", category="medication", drug="hydrocodone/acetaminophen",
                              drug_class="opioid", quantity=40)
-    # within 4 weeks: the acute/subacute rows; 1-3 months: the chronic-opioid-treatment section;
-    # past 3 months: chronic pain
-    assert _best(norco, facts=_since_injury(0.6)) == "mtus_opioids2016.subacute"
-    assert _best(norco, facts=_since_injury(1.8)) == "mtus_opioids2016.chronic_maintenance"
-    assert _best(norco, facts=_since_injury(7.0)) == "mtus_opioids2016.chronic_maintenance"
-    # a dated phase other than the opioid rows' changes nothing for region rows tagged acute+subacute
-    heat = TreatmentRequest(text="Electrical stimulation to the low back", category="physical_medicine",
+    assert _best(norco, facts=_since_injury(50)) == "mtus_opioids2016.subacute"
+    assert _best(norco, facts=_since_injury(84)) == "mtus_opioids2016.subacute"
+    assert _best(norco, facts=_since_injury(88)) == "mtus_opioids2016.chronic_maintenance"
+    assert _best(norco, facts=_since_injury(400)) == "mtus_opioids2016.chronic_maintenance"
+    # region rows tagged acute+subacute keep their place through the subacute phase
+    stim = TreatmentRequest(text="Electrical stimulation to the low back", category="physical_medicine",
                             service="electrical stimulation", body_parts=["lumbar spine"])
-    assert _best(heat, facts=_since_injury(1.8)) == "mtus_lb2004.physical_methods"
+    assert _best(stim, facts=_since_injury(50)) == "mtus_lb2004.physical_methods"
+    assert _best(stim, facts=_since_injury(200)) == "cpmtg2016.tens"
+
+
+def test_chronic_pain_read_in_the_text_outranks_the_dates() -> None:
+    dated_subacute = _since_injury(50)
+    text_chronic = ClinicalFact(kind="chronic_pain", value=True)
+    facts = ClinicalFacts(facts=[text_chronic, *dated_subacute.facts])
+    norco = TreatmentRequest(text="Norco 5/325mg #40", category="medication", drug="hydrocodone/acetaminophen",
+                             drug_class="opioid", quantity=40)
+    assert _best(norco, facts=facts) == "mtus_opioids2016.chronic_maintenance"
 
 
 def test_search_text_parses_the_item() -> None:

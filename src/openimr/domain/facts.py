@@ -8,13 +8,27 @@ from pydantic import Field
 
 from openimr.domain.common import EvidenceSpan, Model
 
+# Phases of care by days from injury. The 2016 MTUS opioid guideline: acute pain up to four weeks
+# after injury or onset, subacute 1-3 months; chronic beyond that. "3 months" is taken as 12 weeks,
+# the usual operational reading (e.g. the Washington AMDG opioid guideline: subacute 6-12 weeks).
+ACUTE_UP_TO_DAYS = 28
+SUBACUTE_UP_TO_DAYS = 84
+
+
+def phase_of_care(days_since_injury: int) -> str:
+    """'acute', 'subacute' or 'chronic' for the days from injury to the review."""
+    if days_since_injury <= ACUTE_UP_TO_DAYS:
+        return "acute"
+    return "subacute" if days_since_injury <= SUBACUTE_UP_TO_DAYS else "chronic"
+
+
 # The fact vocabulary. Guideline criteria name these kinds; the evidence extractor produces them.
 # Add kinds here (additively) when a new criterion needs one; keep names snake_case.
 FACT_KINDS: dict[str, str] = {
     "age": "age in years (value: int)",
     "sex": "sex (value: 'female'|'male')",
     "injury_date": "date of injury (value: ISO date)",
-    "chronic_pain": "pain lasting beyond 3 months / the expected healing time",
+    "chronic_pain": "pain lasting beyond 3 months (12 weeks) / the expected healing time (attributes: phase, days_since_injury)",
     "diagnosis": "a diagnosis (value: text)",
     "body_part": "an injured/treated body part (value: DESIGN body part)",
     "prior_treatment": "a treatment already given (attributes: modality, sessions, effect)",

@@ -13,11 +13,9 @@ from collections.abc import Callable
 from openimr.domain.case import Case
 from openimr.domain.common import EvidenceSpan
 from openimr.domain.determination import CriterionResult, CriterionStatus
-from openimr.domain.facts import ClinicalFact, ClinicalFacts
+from openimr.domain.facts import ClinicalFact, ClinicalFacts, phase_of_care
 from openimr.domain.guideline import Criterion
 from openimr.domain.request import TreatmentRequest
-
-CHRONIC_AFTER_DAYS = 90  # 9792.20(b): chronic pain lasts at least three months
 
 
 def _spans(facts: list[ClinicalFact]) -> list[EvidenceSpan]:
@@ -357,7 +355,7 @@ def _chronic_pain(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, cas
         return _result(c, "met", f"Chronic pain: {_quote(asserted[0])}", asserted)
     if case is not None:
         days = (case.review_date - case.injury.date).days
-        if days >= CHRONIC_AFTER_DAYS:
+        if phase_of_care(days) == "chronic":
             return _result(c, "met", f"The injury was {days // 30} months before the review, so the pain is chronic.")
         return _result(c, "not_met", f"The injury was only {days} days before the review.")
     return _result(c, "not_documented", "The duration of symptoms is not documented.")

@@ -69,8 +69,10 @@ def _evaluate(args: argparse.Namespace) -> int:
         print("disagreements:")
         for d in report.disagreements():
             print(f"  {d.file} | {d.treatment[:70]} | reviewer {d.truth}, openimr {d.ours} | {d.cause} (conf {d.confidence:.2f})")
-        print("citation misses (reviewer's guideline / ours):")
-        for d in report.citation_misses():
+        misses = report.citation_misses()
+        if misses:
+            print("citation misses (reviewer's guideline / ours):")
+        for d in misses:
             print(f"  {d.file} | {d.treatment[:70]}")
             print(f"      reviewer: {_one_line(d.reviewer_guideline)}")
             print(f"      openimr:  {_one_line(d.our_guideline)}")

@@ -46,7 +46,8 @@ class EvaluationReport(BaseModel):
         return [i for i in self.items if i.truth != i.ours]
 
     def citation_misses(self) -> list[ItemComparison]:
-        """Items whose reviewer cited a guideline other than the recommendation we applied."""
+        """Items whose reviewer cited a guideline other than the recommendation we applied (or
+        for which we found no recommendation at all: `our_guideline` None)."""
         return [i for i in self.items if i.citation_match is False]
 
 
@@ -134,9 +135,9 @@ def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool =
             )
     metrics = agreement_metrics([c.truth for c in comparisons], [c.ours for c in comparisons])
     cited = [c for c in comparisons if c.citation_match is not None]
-    metrics["citation_agreement"] = round(sum(c.citation_match for c in cited) / len(cited), 4) if cited else 0.0
+    metrics["citation_agreement"] = round(sum(c.citation_match for c in cited) / len(cited), 4) if cited else None
     metrics["citation_document_agreement"] = (
-        round(sum(bool(c.document_match) for c in cited) / len(cited), 4) if cited else 0.0
+        round(sum(bool(c.document_match) for c in cited) / len(cited), 4) if cited else None
     )
     metrics["citation_items"] = len(cited)
     metrics["letters"] = len(files) - len(skipped)

@@ -19,7 +19,7 @@ from typing import Any
 
 from openimr.domain.case import Case, MedicalRecord
 from openimr.domain.common import EvidenceSpan
-from openimr.domain.facts import ClinicalFact, ClinicalFacts
+from openimr.domain.facts import ClinicalFact, ClinicalFacts, phase_of_care
 from openimr.evidence import values as V
 from openimr.evidence.pipeline import SPAN_GROUP, build_nlp
 from openimr.evidence.rules import load_rules
@@ -65,7 +65,6 @@ _TEST_LIST_RESULT = re.compile(
     re.IGNORECASE,
 )
 EXAM_WINDOW_AFTER = 60
-CHRONIC_MONTHS = 3.0
 
 
 def _nearest(regex: re.Pattern[str], text: str, start: int, end: int) -> int | None:
@@ -641,18 +640,21 @@ def _read_text(text: str, record_id: str, reference_date: dt.date | None) -> lis
 
 def _chronicity(injury: dt.date | None, injury_fact: ClinicalFact | None,
                 reference: dt.date | None) -> list[ClinicalFact]:
-    """chronic_pain asserted when more than 3 months passed from injury to the review/latest note."""
+    """chronic_pain asserted when more than 12 weeks passed from injury to the review/latest note;
+    its `phase` attribute is acute, subacute or chronic (`openimr.domain.facts.phase_of_care`)."""
     if injury is None or reference is None or reference < injury:
         return []
-    months = V.months_between(injury, reference)
+    days = (reference - injury).days
+    phase = phase_of_care(days)
     attrs: dict[str, Any] = {
-        "months_since_injury": months, "injury_date": injury.isoformat(),
+        "months_since_injury": V.months_between(injury, reference), "days_since_injury": days,
+        "phase": phase, "injury_date": injury.isoformat(),
         "reference_date": reference.isoformat(), "derived_from": "injury_date",
     }
     if injury_fact is not None:
         attrs.update({k: injury_fact.attributes[k] for k in SPAN_KEYS if k in injury_fact.attributes})
     return [ClinicalFact(
-        kind="chronic_pain", value=months > CHRONIC_MONTHS, negated=months <= CHRONIC_MONTHS,
+        kind="chronic_pain", value=phase == "chronic", negated=phase != "chronic",
         attributes=attrs, span=injury_fact.span if injury_fact is not None else None,
     )]
 

@@ -111,22 +111,18 @@ def _index(kb: KnowledgeBase) -> _Index:
     return idx
 
 
-ACUTE_MONTHS = 1.0  # acute pain: up to 4 weeks after onset; subacute: 1-3 months (opioid guideline)
-
-
 def _phase(facts: ClinicalFacts | None) -> str | None:
-    """chronic (> 3 months), subacute (1-3 months from injury, when dated) or acute."""
+    """chronic (chronic pain asserted, in the text or by the dates), else the phase dated from the
+    injury (acute or subacute), else acute when chronic pain is negated, else unknown."""
     if facts is None:
         return None
     if facts.asserted("chronic_pain"):
         return "chronic"
     negated = facts.negated("chronic_pain")
-    if negated:
-        months = negated[0].attributes.get("months_since_injury")
-        if isinstance(months, int | float) and months > ACUTE_MONTHS:
-            return "subacute"
-        return "acute"
-    return None
+    for fact in negated:
+        if fact.attributes.get("phase") in ("acute", "subacute"):
+            return str(fact.attributes["phase"])
+    return "acute" if negated else None
 
 
 def _case_body_parts(facts: ClinicalFacts | None) -> list[str]:

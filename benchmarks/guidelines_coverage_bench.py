@@ -1,0 +1,226 @@
+"""Benchmark the guideline knowledge base's coverage of commonly disputed treatments.
+
+Reads `benchmarks/data/common_treatments.txt` (one disputed item per line, phrased as UR/IMR
+letters phrase them, `#` lines are comments) and, for each item, runs
+`load_knowledge_base().search_text(item, review_date=2017-01-15, limit=3)`. It records the search
+level reached, the best row (id and citation text; none when the search falls through to the
+peer-reviewed literature), and the parsed request category, then prints:
+
+- how many items get no row at all (level `peer_reviewed`);
+- how many get a row only below MTUS (ACOEM/ODG or another guideline);
+- how many are parsed as category "other";
+- every item with no row, below MTUS, "suspect", "region guess", or parsed "other".
+
+"Suspect" is a heuristic for a human to read, not a verdict: the item's content words share no
+word with the best row's section name, synonyms, drugs, drug classes and services. Content words
+are the item's normalized tokens (`openimr.guidelines.citations.tokens`) plus the generic name(s)
+the parser read from a brand (Norco -> hydrocodone/acetaminophen), minus numbers, dose units,
+laterality, formulation words (ER, ODT, IM), body-part words (so "MRI right shoulder" meeting a
+shoulder *surgery* row is still suspect) and generic words such as "therapy", "injection", "unit"
+or "session"; when nothing is left, the body-part words count ("Sacroiliac joint injection").
+Two words agree when equal or when both have at least 6 letters and share the first 6
+("arthroscopy" / "arthroscopic"). An item with no content words at all is never suspect.
+
+A second, separate list ("region guess") shows items that name no body part but whose best row is
+region-specific (it lists body parts): the search then chose a region for the reader, e.g. a
+whole-body bone scan judged by an ankle/foot imaging row.
+
+    source .venv/bin/activate
+    python benchmarks/guidelines_coverage_bench.py [--file PATH] [--date YYYY-MM-DD] [--json]
+
+`--json` prints one JSON object per item (JSON Lines) instead of the summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from openimr.domain.guideline import Recommendation
+from openimr.domain.request import BODY_PARTS
+from openimr.guidelines import load_knowledge_base
+from openimr.guidelines.citations import tokens
+from openimr.guidelines.search import TERMS_FILE, SearchResult
+
+DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "common_treatments.txt"
+REVIEW_DATE = dt.date(2017, 1, 15)
+LIMIT = 3
+STEM = 6  # letters two words must share (both at least this long) to count as the same word
+
+# words that say nothing about *which* treatment an item is (already singular, as `tokens` makes them)
+_GENERIC_TEXT = """
+    a an and of the to for from with without in on at by or per as x each every
+    right left bilateral side
+    mg mcg ml g gm hr er xr xl sr cr dr ds odt im iv po tab tablet cap capsule film bottle unit units dose
+    day daily week weekly month hour time session visit sessions visits additional repeat
+    trial purchase rental rent use home new initial follow up
+    therapy treatment injection program evaluation consultation test testing service study
+    level view scan
+"""
+GENERIC = frozenset(_GENERIC_TEXT.split())
+
+
+def _body_words() -> frozenset[str]:
+    """Tokens of every body-part name and of every body-part term the search recognizes."""
+    words: set[str] = set()
+    for part in BODY_PARTS:
+        words.update(tokens(part, drop=False))
+    raw = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
+    for terms in raw.get("body_parts", {}).values():
+        for term in terms:
+            words.update(tokens(str(term), drop=False))
+    return frozenset(words)
+
+
+BODY_WORDS = _body_words()
+_NUMERIC = re.compile(r"^[a-z]?\d")  # 10, 325mg, 5, l4, c5, s1, t12, x4
+
+
+def content_words(text: str, drug: str | None = None) -> set[str]:
+    """The words of an item that name the treatment (see the module docstring)."""
+    words = tokens(text, drop=False)
+    if drug:
+        words += [w for d in drug.split("/") for w in tokens(d, drop=False)]
+    kept = {w for w in words if len(w) > 1 and w not in GENERIC and not _NUMERIC.match(w)}
+    return (kept - BODY_WORDS) or kept
+
+
+def row_words(rec: Recommendation) -> set[str]:
+    """The words of a row's section name and treatment lists."""
+    t = rec.treatments
+    words: set[str] = set()
+    for text in [rec.section, *t.synonyms, *t.drugs, *t.drug_classes, *t.services]:
+        words.update(tokens(text, drop=False))
+    return words
+
+
+def _same(a: str, b: str) -> bool:
+    return a == b or (len(a) >= STEM and len(b) >= STEM and a[:STEM] == b[:STEM])
+
+
+def overlap(item: set[str], row: set[str]) -> list[str]:
+    return sorted(w for w in item if any(_same(w, r) for r in row))
+
+
+def read_items(path: Path) -> list[tuple[str, str]]:
+    """(group, item) pairs; the group is the last `# ...` line before the item."""
+    items: list[tuple[str, str]] = []
+    group = ""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            group = line.lstrip("#").strip()
+            continue
+        items.append((group, line))
+    return items
+
+
+def record(group: str, item: str, result: SearchResult) -> dict[str, Any]:
+    req = result.request
+    best = result.best
+    words = content_words(item, req.drug)
+    shared: list[str] = []
+    if best is not None:
+        shared = overlap(words, row_words(best))
+    return {
+        "group": group,
+        "item": item,
+        "level": result.level,
+        "category": req.category,
+        "service": req.service,
+        "drug": req.drug,
+        "drug_class": req.drug_class,
+        "body_parts": list(req.body_parts),
+        "best_id": best.id if best else None,
+        "best_citation": best.citation_text() if best else None,
+        "best_status": best.status if best else None,
+        "best_reasons": result.hits[0].reasons if result.hits else [],
+        "others": [h.recommendation.id for h in result.hits[1:]],
+        "content_words": sorted(words),
+        "shared_words": shared,
+        "suspect": best is not None and bool(words) and not shared,
+        "region_guess": best is not None and bool(best.body_parts) and not req.body_parts,
+        "best_body_parts": list(best.body_parts) if best else [],
+    }
+
+
+def run(path: Path, review_date: dt.date) -> list[dict[str, Any]]:
+    kb = load_knowledge_base()
+    return [
+        record(group, item, kb.search_text(item, review_date=review_date, limit=LIMIT))
+        for group, item in read_items(path)
+    ]
+
+
+def summarize(rows: list[dict[str, Any]], review_date: dt.date) -> str:
+    n = len(rows)
+    no_row = [r for r in rows if r["best_id"] is None]
+    below = [r for r in rows if r["best_id"] is not None and r["level"] != "mtus"]
+    other = [r for r in rows if r["category"] == "other"]
+    suspect = [r for r in rows if r["suspect"]]
+    guess = [r for r in rows if r["region_guess"]]
+    levels = Counter(r["level"] for r in rows)
+
+    def pct(k: int) -> str:
+        return f"{k:4d} ({100 * k / n:5.1f}%)" if n else f"{k:4d}"
+
+    out = [
+        f"guideline coverage: {n} items, review date {review_date.isoformat()}, limit {LIMIT}",
+        f"  best row at MTUS level           {pct(levels['mtus'])}",
+        f"  best row below MTUS              {pct(len(below))}"
+        f"  (acoem_odg {levels['acoem_odg']}, other_guideline {levels['other_guideline']})",
+        f"  no row at all (peer_reviewed)    {pct(len(no_row))}",
+        f"  suspect best row                 {pct(len(suspect))}",
+        f"  region guess (see docstring)     {pct(len(guess))}",
+        f"  parsed as category 'other'       {pct(len(other))}",
+        "",
+        f"no row ({len(no_row)}):",
+        *(f"  [{r['category']}] {r['item']}" for r in no_row),
+        "",
+        f"below MTUS ({len(below)}):",
+        *(f"  {r['item']}  ->  {r['level']}: {r['best_id']}" for r in below),
+        "",
+        f"suspect: no shared content word between item and best row ({len(suspect)}):",
+        *(
+            f"  {r['item']}  ->  {r['best_id']} ({r['best_citation']})  words={r['content_words']}"
+            for r in suspect
+        ),
+        "",
+        f"region guess: item names no body part, best row is region-specific ({len(guess)}):",
+        *(f"  {r['item']}  ->  {r['best_id']} {r['best_body_parts']}" for r in guess),
+        "",
+        f"parsed as 'other' ({len(other)}):",
+        *(f"  {r['item']}  ->  {r['best_id'] or '-'}" for r in other),
+    ]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument(
+        "--file", type=Path, default=DEFAULT_FILE, help="items file (default: %(default)s)"
+    )
+    ap.add_argument("--date", type=dt.date.fromisoformat, default=REVIEW_DATE, help="review date")
+    ap.add_argument("--json", action="store_true", help="print per-item results as JSON Lines")
+    args = ap.parse_args(argv)
+    rows = run(args.file, args.date)
+    if args.json:
+        for r in rows:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+    else:
+        print(summarize(rows, args.date))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
