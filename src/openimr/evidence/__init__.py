@@ -30,8 +30,9 @@ Conventions a consumer can rely on:
   ("with_medication"/"without_medication"), previous/change for "from 8/10 to 5/10". Two scores
   with/without medication or before/after yield a `pain_relief` fact with a percent.
 - chronic_pain: read from the text ("chronic low back pain"), and derived from the injury date:
-  asserted when more than 3 months passed to the review date (or the latest date written), else
-  negated; attributes months_since_injury, injury_date, reference_date.
+  asserted when more than 12 weeks passed to the review date (or the latest date written), else
+  negated; attributes phase (acute up to 4 weeks, subacute, chronic: `domain.facts.phase_of_care`),
+  days_since_injury, months_since_injury, injury_date, reference_date.
 - Located findings (red_flag, imaging_result, surgery, ...) carry `sentence_body_parts`. A red
   flag, and any located finding in a sentence listing conditions (diagnoses, past history), carries
   the parts of its own list item ("cervical strain, right wrist fracture": wrist), or the part it
