@@ -67,6 +67,8 @@ def _setup(crit: Criterion, rec: Recommendation, met: bool) -> tuple[TreatmentRe
             facts.append(ClinicalFact(kind=p["kind"], attributes=p.get("attributes") or {}))
     elif check == "any_fact_present":
         facts.append(ClinicalFact(kind=p["kinds"][0], negated=not met))
+    elif check == "diagnosis_names":
+        facts.append(ClinicalFact(kind="diagnosis", value=p["terms"][0] if met else "lumbar strain"))
     elif check == "chronic_pain":
         if met:
             facts.append(ClinicalFact(kind="chronic_pain"))
@@ -116,3 +118,18 @@ def test_initial_trial_limit_does_not_apply_to_a_continuation() -> None:
     assert evaluate_criterion(crit, req, ClinicalFacts()).status == "not_met"
     prior = ClinicalFact(kind="prior_treatment", attributes={"modality": "acupuncture", "effect": "improved"})
     assert evaluate_criterion(crit, req, ClinicalFacts(facts=[prior])).status == "not_applicable"
+
+
+def test_diagnosis_names_reads_the_documented_diagnoses() -> None:
+    crit = next(c for c in KB.get("odg_head.triptans").criteria if c.id == "migraine")
+    req = TreatmentRequest(text="Imitrex 50mg #9", category="medication", drug="sumatriptan")
+
+    def status(*facts: ClinicalFact) -> str:
+        return evaluate_criterion(crit, req, ClinicalFacts(facts=list(facts))).status
+
+    assert status(ClinicalFact(kind="diagnosis", value="Common migraine without aura")) == "met"
+    assert status(ClinicalFact(kind="diagnosis", value="Cervicalgia"), ClinicalFact(kind="diagnosis", value="Tension headache")) == "not_met"
+    assert status(ClinicalFact(kind="diagnosis", value="migraine", negated=True)) == "not_met"
+    assert status() == "not_documented"
+    # a term must start a word: "premigraine" is not a match for "migraine", "Migraines" is
+    assert status(ClinicalFact(kind="diagnosis", value="Migraines, chronic")) == "met"

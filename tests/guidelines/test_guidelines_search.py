@@ -268,3 +268,21 @@ def test_an_opioid_patch_is_judged_by_the_opioid_guideline(text: str) -> None:
     request = parse_request(text)
     assert request.drug_class == "opioid" and not is_topical(request)
     assert _best(request).startswith("mtus_opioids2016.")
+
+
+@pytest.mark.parametrize(
+    ("text", "row"),
+    [
+        ("Imitrex 50mg #9", "odg_head.triptans"),
+        ("Kyphoplasty T12", "odg_lb.kyphoplasty"),
+        ("Intrathecal pain pump implantation", "cpmtg2016.implantable_drug_delivery"),
+        ("Medical marijuana", "cpmtg2016.cannabinoids"),
+        ("Cubital tunnel release left elbow", "mtus_elbow2007.surgery_ulnar_nerve"),
+        ("Lateral epicondylar release right elbow", "mtus_elbow2007.surgery_epicondylalgia"),
+        ("Paraffin bath unit for the right hand", "odg_fwh.paraffin"),
+        ("Vestibular rehabilitation 2x4", "odg_head.vestibular_rehabilitation"),
+    ],
+)
+def test_rows_added_for_common_treatments_are_found(text: str, row: str) -> None:
+    result = KB.search_text(text, review_date=JAN_2017)
+    assert result.best is not None and result.best.id == row

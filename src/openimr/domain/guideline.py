@@ -27,10 +27,11 @@ Phase = Literal["acute", "subacute", "chronic", "post_surgical"]
 #   age_at_least {years} / age_at_most {years}
 #   not_recommended {}                        the row says the treatment is not recommended
 #   med_at_most {mg}                          morphine-equivalent dose ceiling for opioids
+#   diagnosis_names {terms: [...]}            a documented diagnosis names one of the terms
 CheckName = Literal[
     "sessions_at_most", "frequency_at_most", "duration_at_most", "quantity_at_most",
     "fact_present", "fact_absent", "any_fact_present", "prior_trial_improvement", "chronic_pain",
-    "age_at_least", "age_at_most", "not_recommended", "med_at_most",
+    "age_at_least", "age_at_most", "not_recommended", "med_at_most", "diagnosis_names",
 ]
 
 

@@ -216,6 +216,27 @@ def _fact_absent(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case
     return _result(c, "met", "Nothing in the records provided documents it.")
 
 
+def _names_term(text: str, terms: list[str]) -> str | None:
+    lowered = text.lower()
+    return next((t for t in terms if re.search(rf"\b{re.escape(t.lower())}", lowered)), None)
+
+
+def _diagnosis_names(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+    """A documented diagnosis names the condition the treatment is for ("migraine" for a triptan)."""
+    terms: list[str] = list(c.params["terms"])
+    named = [f for f in facts.asserted("diagnosis") if _names_term(str(f.value or ""), terms)]
+    if named:
+        return _result(c, "met", f"Diagnosis: {_quote(named[0])}", named)
+    denied = [f for f in facts.negated("diagnosis") if _names_term(str(f.value or ""), terms)]
+    if denied:
+        return _result(c, "not_met", f"The record excludes it: {_quote(denied[0])}", denied)
+    listed = facts.asserted("diagnosis")
+    if listed:
+        shown = "; ".join(str(f.value) for f in listed[:4])
+        return _result(c, "not_met", f"None of the documented diagnoses ({shown}) is {' or '.join(terms)}.", listed)
+    return _result(c, "not_documented", "No diagnosis is documented.")
+
+
 def _any_fact_present(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
     kinds: list[str] = list(c.params["kinds"])
     asserted = [f for k in kinds for f in _asserted(facts, k, req)]
@@ -434,6 +455,7 @@ CHECKS: dict[str, Callable[[Criterion, TreatmentRequest, ClinicalFacts, Case | N
     "age_at_most": _age_at_most,
     "not_recommended": _not_recommended,
     "med_at_most": _med_at_most,
+    "diagnosis_names": _diagnosis_names,
 }
 
 

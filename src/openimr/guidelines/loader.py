@@ -59,6 +59,7 @@ CHECK_PARAMS: dict[str, tuple[str, ...]] = {
     "age_at_most": ("years",),
     "not_recommended": (),
     "med_at_most": ("mg",),
+    "diagnosis_names": ("terms",),
 }
 # applies_if may also name these engine conditions instead of a fact kind.
 APPLIES_IF_WORDS = ("continuation", "initial")
