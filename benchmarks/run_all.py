@@ -10,6 +10,7 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     ["requests_bench.py"],
     ["guidelines_search_bench.py"],
+    ["guidelines_coverage_bench.py"],
     ["evidence_bench.py"],
     ["function_words_bench.py"],
     ["letters_bench.py"],
