@@ -222,18 +222,28 @@ def _names_term(text: str, terms: list[str]) -> str | None:
 
 
 def _diagnosis_names(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
-    """A documented diagnosis names the condition the treatment is for ("migraine" for a triptan)."""
+    """A documented diagnosis at the requested site names the condition ("migraine" for a
+    triptan). Only a diagnosis the record rules out is "not met": the diagnoses we read are a
+    partial list, so a condition missing from them is "not documented"."""
     terms: list[str] = list(c.params["terms"])
-    named = [f for f in facts.asserted("diagnosis") if _names_term(str(f.value or ""), terms)]
+
+    def here(found: list[ClinicalFact]) -> list[ClinicalFact]:
+        # a diagnosis is of its own site: a wrist fracture says nothing about the spine
+        wanted = set(req.body_parts)
+        return [f for f in found
+                if not wanted or not f.attributes.get("sentence_body_parts")
+                or wanted & set(f.attributes["sentence_body_parts"])]
+
+    named = [f for f in here(facts.asserted("diagnosis")) if _names_term(str(f.value or ""), terms)]
     if named:
         return _result(c, "met", f"Diagnosis: {_quote(named[0])}", named)
-    denied = [f for f in facts.negated("diagnosis") if _names_term(str(f.value or ""), terms)]
+    denied = [f for f in here(facts.negated("diagnosis")) if _names_term(str(f.value or ""), terms)]
     if denied:
         return _result(c, "not_met", f"The record excludes it: {_quote(denied[0])}", denied)
-    listed = facts.asserted("diagnosis")
+    listed = here(facts.asserted("diagnosis"))
     if listed:
         shown = "; ".join(str(f.value) for f in listed[:4])
-        return _result(c, "not_met", f"None of the documented diagnoses ({shown}) is {' or '.join(terms)}.", listed)
+        return _result(c, "not_documented", f"The diagnoses documented ({shown}) do not include it.", listed)
     return _result(c, "not_documented", "No diagnosis is documented.")
 
 

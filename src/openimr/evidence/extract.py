@@ -65,6 +65,12 @@ _TEST_LIST_RESULT = re.compile(
     re.IGNORECASE,
 )
 EXAM_WINDOW_AFTER = 60
+_NORMAL_RESULT = re.compile(
+    r"(?:essentially\s+|entirely\s+|completely\s+)?(?:normal|unremarkable|negative|within\s+normal\s+limits|"
+    r"no\s+(?:evidence|sign|signs|abnormalit\w*|acute|significant|electrodiagnostic|radiculopathy|neuropathy)|"
+    r"without\s+(?:evidence|abnormalit\w*))\b",
+    re.IGNORECASE,
+)
 
 
 def _nearest(regex: re.Pattern[str], text: str, start: int, end: int) -> int | None:
@@ -350,6 +356,8 @@ class _Reader:
                                 sent_text[rel_end:], re.IGNORECASE)
             if finding:
                 attrs["finding"] = finding.group(1).rstrip(" .")
+                # "was normal", "showed no evidence of...": a study done, but nothing found
+                attrs["abnormal"] = not _NORMAL_RESULT.match(attrs["finding"])
         elif kind == "surgery":
             dates = V.find_dates(sent_text[rel_end:rel_end + 60])
             if dates:
