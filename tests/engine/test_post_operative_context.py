@@ -56,6 +56,22 @@ def test_surgery_in_the_four_weeks_before_the_request_is_recent() -> None:
     assert _recent_surgery(fresh, _surgery(sites=("knee",)), NO_REQUESTS) is None
 
 
+def test_a_month_only_surgery_date_is_taken_at_mid_month() -> None:
+    case = _case(dt.date(2017, 2, 1), dt.date(2017, 4, 12), "note")
+
+    def month(iso: str) -> ClinicalFacts:
+        facts = _surgery(iso)
+        facts.facts[0].attributes["date_precision"] = "month"
+        return facts
+
+    assert _recent_surgery(case, month("2017-03-01"), NO_REQUESTS) is not None  # "03/2017": 03/15, day 28
+    assert _recent_surgery(case, month("2017-02-01"), NO_REQUESTS) is None  # "02/2017": 02/15, day 56
+    assert _recent_surgery(case, month("2017-04-01"), NO_REQUESTS) is not None  # this month: up to the request
+    # a month wholly before the injury stays outside it (not moved up to the injury date)
+    fresh = _case(dt.date(2017, 4, 1), dt.date(2017, 4, 12), "note")
+    assert _recent_surgery(fresh, month("2016-02-01"), NO_REQUESTS) is None
+
+
 def test_a_planned_or_disputed_operation_is_not_a_recent_one() -> None:
     case = _case(dt.date(2017, 3, 1), dt.date(2017, 4, 12), "note")
     planned = _surgery("2017-04-05", sentence="Right shoulder arthroscopy is scheduled for 04/05/2017 pending authorization.")

@@ -102,6 +102,13 @@ def _recent_surgery(case: Case, facts: ClinicalFacts, requests: list[TreatmentRe
             continue
         when = fact.attributes.get("date")
         done = dt.date.fromisoformat(when) if when else None
+        if done is not None and fact.attributes.get("date_precision") == "month":
+            # "surgery in 11/2016" is read as the 1st; any day of the month is as likely, so take
+            # the middle, kept between the injury and the request when the month holds either
+            month_end = (done.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            if month_end < case.injury.date or done > request_date:
+                continue
+            done = min(max(done.replace(day=15), case.injury.date), request_date)
         if done is not None and not (case.injury.date <= done <= request_date):
             continue
         sites = set(fact.attributes.get("sentence_body_parts") or [])

@@ -359,9 +359,12 @@ class _Reader:
                 # "was normal", "showed no evidence of...": a study done, but nothing found
                 attrs["abnormal"] = not _NORMAL_RESULT.match(attrs["finding"])
         elif kind == "surgery":
-            dates = V.find_dates(sent_text[rel_end:rel_end + 60])
+            after = sent_text[rel_end:rel_end + 60]
+            dates = V.find_dates(after)
             if dates:
                 attrs["date"] = dates[0][0].isoformat()
+                if V.month_only(after[dates[0][1]:dates[0][2]]):
+                    attrs["date_precision"] = "month"
             attrs["procedure"] = match_text
             if flags["hypothetical"] and not flags["negated"]:
                 # a surgery in the plan is a surgery planned, and that is a fact of the present

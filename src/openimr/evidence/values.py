@@ -63,6 +63,16 @@ def date_from_match(m: re.Match[str]) -> dt.date | None:
     return None
 
 
+def month_only(date_text: str) -> bool:
+    """Whether a date as written names a month but no day ("11/2016", "November 2016"); such a
+    date is read as the 1st of its month, so callers that measure intervals widen it."""
+    m = pattern("date").search(date_text)
+    if m is None:
+        return False
+    g = m.groupdict()
+    return bool(g.get("m3") or (g.get("mon") and not g.get("d2")))
+
+
 def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
     """Every date in the text with its offsets, in order."""
     found = []
