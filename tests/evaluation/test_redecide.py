@@ -64,6 +64,12 @@ def test_evaluate_reports_every_metric_and_causes(dev_txt: Path, tmp_path: Path)
                 "macro_f1", "citation_agreement"):
         assert key in report.metrics
     assert report.metrics["items"] == sum(1 for _ in report.items) > 2
+    # the per-category table partitions the items, and its figures agree with them
+    assert sum(row["items"] for row in report.by_category.values()) == report.metrics["items"]
+    for name, row in report.by_category.items():
+        mine = [i for i in report.items if i.category == name]
+        assert row["accuracy"] == round(sum(i.truth == i.ours for i in mine) / len(mine), 4)
+        assert row["reviewer_overturned"] == sum(i.truth == "Overturned" for i in mine)
     assert any("not-a-letter.txt" in s for s in report.skipped)
     for d in report.disagreements():
         assert d.cause in ("parser", "missing_guideline_row", "fact_not_extracted", "criterion_judgment")
@@ -88,6 +94,7 @@ def test_evaluate_lists_citation_misses(dev_txt: Path, tmp_path: Path, capsys: p
     assert main(["evaluate", str(tmp_path), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     misses = payload["citation_misses"]
+    assert sum(row["items"] for row in payload["by_category"].values()) == payload["metrics"]["items"]
     assert payload["metrics"]["citation_agreement"] == 0.0
     assert payload["metrics"]["kappa"] is None  # both items upheld by the reviewer: kappa is undefined
     assert len(misses) == payload["metrics"]["citation_items"] == 2

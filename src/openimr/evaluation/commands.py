@@ -42,6 +42,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             "confusion": report.confusion.model_dump(),
             "disagreements": [d.model_dump() for d in report.disagreements()],
             "citation_misses": [d.model_dump() for d in report.citation_misses()],
+            "by_category": report.by_category,
             "skipped": report.skipped,
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -56,6 +57,13 @@ def _evaluate(args: argparse.Namespace) -> int:
                 "macro_f1", "citation_agreement", "citation_document_agreement"):
         print(f"{key:>27}: " + ("n/a" if m[key] is None else f"{m[key]:.3f}"))
     print(f"{'citation items':>27}: {m['citation_items']}")
+    if report.by_category:
+        print("by request category:            items  overturned (reviewer/ours)  accuracy  overturn recall  citation")
+        for name, row in report.by_category.items():
+            def fmt(v: float | int | None) -> str:
+                return "n/a" if v is None else f"{v:.3f}"
+            print(f"  {name:<28} {row['items']:>5}  {row['reviewer_overturned']:>10} / {row['openimr_overturned']:<12}"
+                  f"  {fmt(row['accuracy']):>8}  {fmt(row['overturn_recall']):>15}  {fmt(row['citation_agreement']):>8}")
     causes: dict[str, int] = {}
     for d in report.disagreements():
         causes[d.cause or "?"] = causes.get(d.cause or "?", 0) + 1

@@ -27,6 +27,7 @@ class ItemComparison(BaseModel):
     treatment: str
     truth: str
     ours: str
+    category: str | None = None  # the request parser's category of the item
     reviewer_guideline: str | None
     our_guideline: str | None
     citation_match: bool | None  # None when the reviewer cited no guideline
@@ -41,6 +42,7 @@ class EvaluationReport(BaseModel):
     confusion: Confusion
     items: list[ItemComparison]
     skipped: list[str] = Field(default_factory=list)  # letters that could not be parsed, with reason
+    by_category: dict[str, dict[str, float | int | None]] = Field(default_factory=dict)
 
     def disagreements(self) -> list[ItemComparison]:
         return [i for i in self.items if i.truth != i.ours]
@@ -124,6 +126,7 @@ def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool =
                     treatment=truth.treatment,
                     truth=truth.decision,
                     ours=mine.outcome,
+                    category=mine.request.category,
                     reviewer_guideline=truth.maximus_guideline,
                     our_guideline=mine.citations[0].text() if mine.citations else None,
                     citation_match=citation_agrees(truth.maximus_guideline, mine, kb),
@@ -146,4 +149,28 @@ def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool =
         confusion=confusion([c.truth for c in comparisons], [c.ours for c in comparisons]),
         items=comparisons,
         skipped=skipped,
+        by_category=category_breakdown(comparisons),
     )
+
+
+def category_breakdown(comparisons: list[ItemComparison]) -> dict[str, dict[str, float | int | None]]:
+    """Per request category: items, overturns (reviewer / ours), accuracy, overturn recall and
+    citation agreement, so a weak category shows (largest categories first)."""
+    groups: dict[str, list[ItemComparison]] = {}
+    for c in comparisons:
+        groups.setdefault(c.category or "unknown", []).append(c)
+    table: dict[str, dict[str, float | int | None]] = {}
+    for name, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        overturned = [c for c in items if c.truth == "Overturned"]
+        cited = [c for c in items if c.citation_match is not None]
+        table[name] = {
+            "items": len(items),
+            "reviewer_overturned": len(overturned),
+            "openimr_overturned": sum(c.ours == "Overturned" for c in items),
+            "accuracy": round(sum(c.truth == c.ours for c in items) / len(items), 4),
+            "overturn_recall": (
+                round(sum(c.ours == "Overturned" for c in overturned) / len(overturned), 4) if overturned else None
+            ),
+            "citation_agreement": round(sum(bool(c.citation_match) for c in cited) / len(cited), 4) if cited else None,
+        }
+    return table
