@@ -42,13 +42,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from openimr.domain.guideline import Recommendation
 from openimr.domain.request import BODY_PARTS
 from openimr.guidelines import load_knowledge_base
 from openimr.guidelines.citations import tokens
-from openimr.guidelines.search import TERMS_FILE, SearchResult
+from openimr.guidelines.search import SearchResult, _body_part_terms
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "common_treatments.txt"
 REVIEW_DATE = dt.date(2017, 1, 15)
@@ -73,10 +71,8 @@ def _body_words() -> frozenset[str]:
     words: set[str] = set()
     for part in BODY_PARTS:
         words.update(tokens(part, drop=False))
-    raw = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
-    for terms in raw.get("body_parts", {}).values():
-        for term in terms:
-            words.update(tokens(str(term), drop=False))
+    for term_tokens, _part in _body_part_terms():
+        words.update(term_tokens)
     return frozenset(words)
 
 

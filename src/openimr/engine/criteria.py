@@ -172,13 +172,16 @@ def about_requested_region(fact: ClinicalFact, req: TreatmentRequest) -> bool:
 _SITE_BOUND_KINDS = {"red_flag"}
 
 
+def _same_site(fact: ClinicalFact, req: TreatmentRequest) -> bool:
+    """The fact's sentence names the requested body part, or either names none."""
+    named = set(fact.attributes.get("sentence_body_parts") or [])
+    return not named or not req.body_parts or bool(named & set(req.body_parts))
+
+
 def _site_ok(fact: ClinicalFact, req: TreatmentRequest) -> bool:
     if fact.kind not in _SITE_BOUND_KINDS:
         return about_requested_region(fact, req)
-    if fact.historical:
-        return False
-    named = set(fact.attributes.get("sentence_body_parts") or [])
-    return not named or not req.body_parts or bool(named & set(req.body_parts))
+    return not fact.historical and _same_site(fact, req)
 
 
 def _asserted(facts: ClinicalFacts, kind: str, req: TreatmentRequest) -> list[ClinicalFact]:
@@ -229,10 +232,7 @@ def _diagnosis_names(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, 
 
     def here(found: list[ClinicalFact]) -> list[ClinicalFact]:
         # a diagnosis is of its own site: a wrist fracture says nothing about the spine
-        wanted = set(req.body_parts)
-        return [f for f in found
-                if not wanted or not f.attributes.get("sentence_body_parts")
-                or wanted & set(f.attributes["sentence_body_parts"])]
+        return [f for f in found if _same_site(f, req)]
 
     named = [f for f in here(facts.asserted("diagnosis")) if _names_term(str(f.value or ""), terms)]
     if named:
@@ -387,7 +387,7 @@ def _chronic_pain(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, cas
     if case is not None:
         days = (case.review_date - case.injury.date).days
         if phase_of_care(days) == "chronic":
-            return _result(c, "met", f"The injury was {days // 30} months before the review, so the pain is chronic.")
+            return _result(c, "met", f"The injury was {days // 7} weeks before the review (chronic after 12), so the pain is chronic.")
         return _result(c, "not_met", f"The injury was only {days} days before the review.")
     return _result(c, "not_documented", "The duration of symptoms is not documented.")
 

@@ -5,6 +5,7 @@ Each stage is a plain function call; this module only wires them together.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Any
@@ -105,7 +106,7 @@ def _recent_surgery(case: Case, facts: ClinicalFacts, requests: list[TreatmentRe
         if done is not None and fact.attributes.get("date_precision") == "month":
             # "surgery in 11/2016" is read as the 1st; any day of the month is as likely, so take
             # the middle, kept between the injury and the request when the month holds either
-            month_end = (done.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            month_end = done.replace(day=calendar.monthrange(done.year, done.month)[1])
             if month_end < case.injury.date or done > request_date:
                 continue
             done = min(max(done.replace(day=15), case.injury.date), request_date)

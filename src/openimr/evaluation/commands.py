@@ -55,15 +55,14 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(f"  Overturned  {c.overturned_upheld:>9}  {c.overturned_overturned:>10}")
     for key in ("accuracy", "balanced_accuracy", "kappa", "overturn_precision", "overturn_recall",
                 "macro_f1", "citation_agreement", "citation_document_agreement"):
-        print(f"{key:>27}: " + ("n/a" if m[key] is None else f"{m[key]:.3f}"))
+        print(f"{key:>27}: {_figure(m[key])}")
     print(f"{'citation items':>27}: {m['citation_items']}")
     if report.by_category:
         print("by request category:            items  overturned (reviewer/ours)  accuracy  overturn recall  citation")
         for name, row in report.by_category.items():
-            def fmt(v: float | int | None) -> str:
-                return "n/a" if v is None else f"{v:.3f}"
             print(f"  {name:<28} {row['items']:>5}  {row['reviewer_overturned']:>10} / {row['openimr_overturned']:<12}"
-                  f"  {fmt(row['accuracy']):>8}  {fmt(row['overturn_recall']):>15}  {fmt(row['citation_agreement']):>8}")
+                  f"  {_figure(row['accuracy']):>8}  {_figure(row['overturn_recall']):>15}"
+                  f"  {_figure(row['citation_agreement']):>8}")
     causes: dict[str, int] = {}
     for d in report.disagreements():
         causes[d.cause or "?"] = causes.get(d.cause or "?", 0) + 1
@@ -85,6 +84,10 @@ def _evaluate(args: argparse.Namespace) -> int:
             print(f"      reviewer: {_one_line(d.reviewer_guideline)}")
             print(f"      openimr:  {_one_line(d.our_guideline)}")
     return 0
+
+
+def _figure(value: float | int | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _one_line(text: str | None, width: int = 160) -> str:

@@ -138,10 +138,8 @@ def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool =
             )
     metrics = agreement_metrics([c.truth for c in comparisons], [c.ours for c in comparisons])
     cited = [c for c in comparisons if c.citation_match is not None]
-    metrics["citation_agreement"] = round(sum(c.citation_match for c in cited) / len(cited), 4) if cited else None
-    metrics["citation_document_agreement"] = (
-        round(sum(bool(c.document_match) for c in cited) / len(cited), 4) if cited else None
-    )
+    metrics["citation_agreement"] = _share(cited, "citation_match")
+    metrics["citation_document_agreement"] = _share(cited, "document_match")
     metrics["citation_items"] = len(cited)
     metrics["letters"] = len(files) - len(skipped)
     return EvaluationReport(
@@ -153,6 +151,11 @@ def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool =
     )
 
 
+def _share(cited: list[ItemComparison], field: str) -> float | None:
+    """The share of cited items whose `field` is true; None when no item was cited."""
+    return round(sum(bool(getattr(c, field)) for c in cited) / len(cited), 4) if cited else None
+
+
 def category_breakdown(comparisons: list[ItemComparison]) -> dict[str, dict[str, float | int | None]]:
     """Per request category: items, overturns (reviewer / ours), accuracy, overturn recall and
     citation agreement, so a weak category shows (largest categories first)."""
@@ -161,16 +164,13 @@ def category_breakdown(comparisons: list[ItemComparison]) -> dict[str, dict[str,
         groups.setdefault(c.category or "unknown", []).append(c)
     table: dict[str, dict[str, float | int | None]] = {}
     for name, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        overturned = [c for c in items if c.truth == "Overturned"]
-        cited = [c for c in items if c.citation_match is not None]
+        figures = agreement_metrics([c.truth for c in items], [c.ours for c in items])
         table[name] = {
             "items": len(items),
-            "reviewer_overturned": len(overturned),
+            "reviewer_overturned": sum(c.truth == "Overturned" for c in items),
             "openimr_overturned": sum(c.ours == "Overturned" for c in items),
-            "accuracy": round(sum(c.truth == c.ours for c in items) / len(items), 4),
-            "overturn_recall": (
-                round(sum(c.ours == "Overturned" for c in overturned) / len(overturned), 4) if overturned else None
-            ),
-            "citation_agreement": round(sum(bool(c.citation_match) for c in cited) / len(cited), 4) if cited else None,
+            "accuracy": figures["accuracy"],
+            "overturn_recall": figures["overturn_recall"],
+            "citation_agreement": _share([c for c in items if c.citation_match is not None], "citation_match"),
         }
     return table

@@ -270,7 +270,7 @@ def score_row(
             if "chronic" in phases:
                 score += 2
                 reasons.append("chronic phase")
-            elif not phases & {"chronic", "post_surgical"}:
+            elif "post_surgical" not in phases:
                 score -= 2
         elif phase == "subacute":
             if "subacute" in phases:
