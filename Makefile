@@ -18,13 +18,12 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/openimr decide $(SEED_CASE)
 
-test: $(STAMP)
-	$(BIN)/ruff check src tests
+test: lint
 	$(BIN)/python -m pytest -n 2 tests
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests

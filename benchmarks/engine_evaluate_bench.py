@@ -17,14 +17,25 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT = REPO.parent / "shared" / "data" / "dwc-imr-letters"
-KEYS = ("items", "accuracy", "balanced_accuracy", "kappa", "overturn_precision", "overturn_recall",
-        "macro_f1", "citation_agreement", "citation_document_agreement")
+KEYS = (
+    "items",
+    "accuracy",
+    "balanced_accuracy",
+    "kappa",
+    "overturn_precision",
+    "overturn_recall",
+    "macro_f1",
+    "citation_agreement",
+    "citation_document_agreement",
+)
 
 
 def run(folder: Path) -> dict:
     exe = Path(sys.executable).with_name("openimr")
     start = time.perf_counter()
-    out = subprocess.run([str(exe), "evaluate", str(folder), "--json"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [str(exe), "evaluate", str(folder), "--json"], capture_output=True, text=True, check=True
+    )
     wall = time.perf_counter() - start
     report = json.loads(out.stdout)
     report["wall_seconds"] = round(wall, 2)
@@ -39,11 +50,15 @@ def main() -> None:
         report = run(args.letters / sub)
         m = report["metrics"]
         c = report["confusion"]
-        print(f"{sub}: {report['wall_seconds']} s wall for {m['items']} items "
-              f"({m['items'] / report['wall_seconds']:.0f} items/s, start-up included)")
+        print(
+            f"{sub}: {report['wall_seconds']} s wall for {m['items']} items "
+            f"({m['items'] / report['wall_seconds']:.0f} items/s, start-up included)"
+        )
         print("  " + "  ".join(f"{k}={m[k]}" for k in KEYS))
-        print(f"  confusion (reviewer x openimr): UU={c['upheld_upheld']} UO={c['upheld_overturned']} "
-              f"OU={c['overturned_upheld']} OO={c['overturned_overturned']}")
+        print(
+            f"  confusion (reviewer x openimr): UU={c['upheld_upheld']} UO={c['upheld_overturned']} "
+            f"OU={c['overturned_upheld']} OO={c['overturned_overturned']}"
+        )
         causes: dict[str, int] = {}
         for d in report["disagreements"]:
             causes[d["cause"]] = causes.get(d["cause"], 0) + 1

@@ -18,7 +18,9 @@ from pathlib import Path
 START = time.perf_counter()
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_LETTERS = ROOT.parent / "shared" / "data" / "dwc-imr-letters" / "dwc_imr_letters_2016_2017.jsonl"
+DEFAULT_LETTERS = (
+    ROOT.parent / "shared" / "data" / "dwc-imr-letters" / "dwc_imr_letters_2016_2017.jsonl"
+)
 
 
 def main() -> None:
@@ -51,36 +53,50 @@ def main() -> None:
     print("## Speed\n")
     print(f"- import openimr.evidence (incl. medspaCy/spaCy): {imported - START:.2f} s")
     print(f"- build the pipeline (rules loaded and validated): {built - imported:.2f} s")
-    print(f"- {len(summaries)} summaries (mean {statistics.mean(words):.0f} words, max "
-          f"{max(words)}): total {sum(times):.2f} s, mean {1000 * statistics.mean(times):.1f} ms, "
-          f"median {1000 * statistics.median(times):.1f} ms, max {1000 * max(times):.1f} ms")
+    print(
+        f"- {len(summaries)} summaries (mean {statistics.mean(words):.0f} words, max "
+        f"{max(words)}): total {sum(times):.2f} s, mean {1000 * statistics.mean(times):.1f} ms, "
+        f"median {1000 * statistics.median(times):.1f} ms, max {1000 * max(times):.1f} ms"
+    )
     print(f"- whole run, process start to last summary: {done - START:.2f} s")
     print(f"- facts read: {facts_total} ({facts_total / len(summaries):.1f} per summary)\n")
 
-    print("## Summaries with at least one asserted fact of a kind (of "
-          f"{len(summaries)})\n")
+    print(f"## Summaries with at least one asserted fact of a kind (of {len(summaries)})\n")
     print("| kind | summaries |\n|---|---|")
     for kind, n in coverage.most_common():
         print(f"| {kind} | {n} |")
 
-    for name in ("evidence_gold", "evidence_heldout", "evidence_heldout2",
-                 "evidence_heldout3", "evidence_heldout4", "evidence_heldout5",
-                 "evidence_heldout6", "evidence_heldout7"):
+    for name in (
+        "evidence_gold",
+        "evidence_heldout",
+        "evidence_heldout2",
+        "evidence_heldout3",
+        "evidence_heldout4",
+        "evidence_heldout5",
+        "evidence_heldout6",
+        "evidence_heldout7",
+    ):
         result = score(load_gold(ROOT / "tests" / "data" / f"{name}.jsonl"))
         micro = result["micro"]
         print(f"\n## tests/data/{name}.jsonl\n")
-        print(f"micro precision {micro['precision']:.3f}, recall {micro['recall']:.3f} "
-              f"(tp {micro['tp']}, fp {micro['fp']}, fn {micro['fn']}); values right "
-              f"{result['values']['right']}/{result['values']['checked']}\n")
+        print(
+            f"micro precision {micro['precision']:.3f}, recall {micro['recall']:.3f} "
+            f"(tp {micro['tp']}, fp {micro['fp']}, fn {micro['fn']}); values right "
+            f"{result['values']['right']}/{result['values']['checked']}\n"
+        )
         print("| kind | tp | fp | fn | precision | recall |\n|---|---|---|---|---|---|")
         for kind, row in result["per_kind"].items():
-            print(f"| {kind} | {row['tp']} | {row['fp']} | {row['fn']} | "
-                  f"{row['precision']:.2f} | {row['recall']:.2f} |")
+            print(
+                f"| {kind} | {row['tp']} | {row['fp']} | {row['fn']} | "
+                f"{row['precision']:.2f} | {row['recall']:.2f} |"
+            )
         if result["errors"]:
             print("\nDisagreements:\n")
             for error in result["errors"]:
-                print(f"- \"{error['text'][:110]}\" missed {error['missed']} "
-                      f"spurious {error['spurious']}")
+                print(
+                    f'- "{error["text"][:110]}" missed {error["missed"]} '
+                    f"spurious {error['spurious']}"
+                )
 
 
 if __name__ == "__main__":

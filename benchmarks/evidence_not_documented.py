@@ -43,9 +43,17 @@ def main() -> None:
                 if c.status == "not_documented":
                     not_documented[c.criterion_id] += 1
                     if dump:
-                        dump.write(json.dumps({"letter": path.name, "item": item.treatment,
-                                               "criterion": c.criterion_id,
-                                               "description": c.description}) + "\n")
+                        dump.write(
+                            json.dumps(
+                                {
+                                    "letter": path.name,
+                                    "item": item.treatment,
+                                    "criterion": c.criterion_id,
+                                    "description": c.description,
+                                }
+                            )
+                            + "\n"
+                        )
     if dump:
         dump.close()
     total = sum(status.values())

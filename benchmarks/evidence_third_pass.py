@@ -35,10 +35,20 @@ def site_agreement(rows: list[dict]) -> dict:
         right_sites += ok_sites
         right_history += ok_history
         if not (ok_sites and ok_history):
-            misses.append({"text": row["text"][:120], "want": row["red_flag_sites"],
-                           "got": sorted(sites), "historical": historical})
-    return {"checked": checked, "sites_right": right_sites, "history_right": right_history,
-            "misses": misses}
+            misses.append(
+                {
+                    "text": row["text"][:120],
+                    "want": row["red_flag_sites"],
+                    "got": sorted(sites),
+                    "historical": historical,
+                }
+            )
+    return {
+        "checked": checked,
+        "sites_right": right_sites,
+        "history_right": right_history,
+        "misses": misses,
+    }
 
 
 def main() -> None:
@@ -53,8 +63,10 @@ def main() -> None:
     for kind, figures in result["per_kind"].items():
         print(f"  {kind}: {json.dumps(figures)}")
     sites = site_agreement(rows)
-    print(f"red-flag sites right: {sites['sites_right']}/{sites['checked']}, "
-          f"historical right: {sites['history_right']}/{sites['checked']}")
+    print(
+        f"red-flag sites right: {sites['sites_right']}/{sites['checked']}, "
+        f"historical right: {sites['history_right']}/{sites['checked']}"
+    )
     if args.errors:
         for error in result["errors"]:
             print("ERR", json.dumps(error))

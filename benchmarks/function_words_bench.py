@@ -13,11 +13,15 @@ from pathlib import Path
 
 from openimr.engine.criteria import _names_function
 
-DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "functional_improvement_heldout.jsonl"
+DATA = (
+    Path(__file__).resolve().parents[1] / "tests" / "data" / "functional_improvement_heldout.jsonl"
+)
 
 
 def main() -> None:
-    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     tp = fp = fn = tn = 0
     wrong = []
     for row in rows:
@@ -31,8 +35,10 @@ def main() -> None:
             wrong.append((truth, row["text"]))
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
-    print(f"{len(rows)} sentences: tp {tp}, fp {fp}, fn {fn}, tn {tn}; "
-          f"precision {precision:.2f}, recall {recall:.2f}, accuracy {(tp + tn) / len(rows):.2f}")
+    print(
+        f"{len(rows)} sentences: tp {tp}, fp {fp}, fn {fn}, tn {tn}; "
+        f"precision {precision:.2f}, recall {recall:.2f}, accuracy {(tp + tn) / len(rows):.2f}"
+    )
     for truth, text in wrong:
         print(f"  {'missed' if truth else 'false '}: {text}")
 

@@ -23,13 +23,22 @@ from openimr.guidelines.loader import DATA_DIR, load_files
 ROOT = Path(__file__).resolve().parents[1]
 LETTERS = Path("/work/shared/data/dwc-imr-letters/txt")
 DATA_PATH = "src/openimr/guidelines/data"
-SHOWN = ("accuracy", "balanced_accuracy", "kappa", "overturn_precision", "overturn_recall",
-         "macro_f1", "citation_agreement")
+SHOWN = (
+    "accuracy",
+    "balanced_accuracy",
+    "kappa",
+    "overturn_precision",
+    "overturn_recall",
+    "macro_f1",
+    "citation_agreement",
+)
 
 
 def data_at(rev: str, into: Path) -> Path:
     """The guideline data files as committed at `rev`, extracted under `into`."""
-    archive = subprocess.run(["git", "archive", rev, DATA_PATH], cwd=ROOT, check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "archive", rev, DATA_PATH], cwd=ROOT, check=True, capture_output=True
+    ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     return into / DATA_PATH

@@ -56,13 +56,17 @@ def phase_kb(base_dir: Path | None = None):
     changed = []
     for f in files:
         phases = _document_phases(f.document.key)
-        rows = [r if r.phases or not phases else r.model_copy(update={"phases": phases}) for r in f.rows]
+        rows = [
+            r if r.phases or not phases else r.model_copy(update={"phases": phases}) for r in f.rows
+        ]
         changed.append(f.model_copy(update={"rows": rows}))
     return KnowledgeBase(changed)
 
 
 def _search_bench():
-    spec = importlib.util.spec_from_file_location("search_bench", Path(__file__).parent / "guidelines_search_bench.py")
+    spec = importlib.util.spec_from_file_location(
+        "search_bench", Path(__file__).parent / "guidelines_search_bench.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module

@@ -20,7 +20,14 @@ import sys
 import time
 from pathlib import Path
 
-DEFAULT_JSONL = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "dwc-imr-letters" / "dwc_imr_letters_2016_2017.jsonl"
+DEFAULT_JSONL = (
+    Path(__file__).resolve().parents[1]
+    / ".."
+    / "shared"
+    / "data"
+    / "dwc-imr-letters"
+    / "dwc_imr_letters_2016_2017.jsonl"
+)
 if not DEFAULT_JSONL.exists():
     DEFAULT_JSONL = Path("/work/shared/data/dwc-imr-letters/dwc_imr_letters_2016_2017.jsonl")
 
@@ -44,7 +51,9 @@ def cold_load_times(runs: int = 5) -> tuple[list[float], list[float], int]:
     """(import times, load times) in fresh interpreters: importing the package, then loading."""
     imports, loads, rows = [], [], 0
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", LOAD_SNIPPET], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", LOAD_SNIPPET], capture_output=True, text=True, check=True
+        )
         imported, loaded, count = out.stdout.split()
         imports.append(float(imported))
         loads.append(float(loaded))
@@ -67,27 +76,47 @@ def evaluate(jsonl: Path, with_phase: bool) -> tuple[int, int, list[dict]]:
         facts = None
         if with_phase and review and injury:
             days = (review - injury).days
-            phase = phase_of_care(days)  # the phase the evidence extractor derives from the same dates
-            facts = ClinicalFacts(facts=[ClinicalFact(
-                kind="chronic_pain", value=phase == "chronic", negated=phase != "chronic",
-                attributes={"days_since_injury": days, "phase": phase, "derived_from": "injury_date"},
-            )])
+            phase = phase_of_care(
+                days
+            )  # the phase the evidence extractor derives from the same dates
+            facts = ClinicalFacts(
+                facts=[
+                    ClinicalFact(
+                        kind="chronic_pain",
+                        value=phase == "chronic",
+                        negated=phase != "chronic",
+                        attributes={
+                            "days_since_injury": days,
+                            "phase": phase,
+                            "derived_from": "injury_date",
+                        },
+                    )
+                ]
+            )
         for item in letter["items"]:
-            refs = [r for r in parse_citations(item.get("maximus_guideline") or "", kb) if r.level == "mtus"]
+            refs = [
+                r
+                for r in parse_citations(item.get("maximus_guideline") or "", kb)
+                if r.level == "mtus"
+            ]
             if not refs:
                 continue
             total += 1
-            result = kb.search(request_from_text(item["treatment"]), review_date=review, facts=facts, limit=3)
+            result = kb.search(
+                request_from_text(item["treatment"]), review_date=review, facts=facts, limit=3
+            )
             top = result.best
             if top is not None and any(kb.ref_matches(r, top) for r in refs):
                 hits += 1
             else:
-                misses.append({
-                    "case": letter["case_number"],
-                    "treatment": item["treatment"][:90],
-                    "cited": "; ".join(f"{r.guideline_key}:{r.section_key}" for r in refs),
-                    "got": f"{kb.document_of(top.id).key}:{top.section}" if top else None,
-                })
+                misses.append(
+                    {
+                        "case": letter["case_number"],
+                        "treatment": item["treatment"][:90],
+                        "cited": "; ".join(f"{r.guideline_key}:{r.section_key}" for r in refs),
+                        "got": f"{kb.document_of(top.id).key}:{top.section}" if top else None,
+                    }
+                )
     return total, hits, misses
 
 
@@ -104,12 +133,17 @@ def main() -> int:
         f"max {max(loads):.3f} s; importing openimr.guidelines before it: median {statistics.median(imports):.3f} s"
     )
     t = time.perf_counter()
-    for label, phase in (("item text only", False), ("item text + phase (acute/subacute/chronic) from header dates", True)):
+    for label, phase in (
+        ("item text only", False),
+        ("item text + phase (acute/subacute/chronic) from header dates", True),
+    ):
         total, hits, misses = evaluate(args.jsonl, phase)
         print(f"{label}: top-1 cited MTUS guideline+section {hits}/{total} = {hits / total:.1%}")
         if args.misses:
             for m in misses:
-                print(f"  MISS {m['case']} | {m['treatment']} | cited {m['cited']} | got {m['got']}")
+                print(
+                    f"  MISS {m['case']} | {m['treatment']} | cited {m['cited']} | got {m['got']}"
+                )
     print(f"search time for both runs: {time.perf_counter() - t:.2f} s")
     return 0
 

@@ -22,7 +22,9 @@ SHARED = Path(os.environ.get("OPENIMR_SHARED", ROOT / ".." / "shared")).resolve(
 LABELS = ROOT / "tests" / "data" / "audit_labels.jsonl"
 
 
-def score(labels_path: Path = LABELS, shared: Path = SHARED) -> dict[str, dict[str, float | int | None]]:
+def score(
+    labels_path: Path = LABELS, shared: Path = SHARED
+) -> dict[str, dict[str, float | int | None]]:
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
@@ -39,7 +41,9 @@ def score(labels_path: Path = LABELS, shared: Path = SHARED) -> dict[str, dict[s
         predicted = tp[code] + fp[code]
         actual = tp[code] + fn[code]
         out[code] = {
-            "predicted": predicted, "true_positive": tp[code], "labelled": actual,
+            "predicted": predicted,
+            "true_positive": tp[code],
+            "labelled": actual,
             "precision": round(tp[code] / predicted, 3) if predicted else None,
             "recall": round(tp[code] / actual, 3) if actual else None,
         }
@@ -53,8 +57,10 @@ def main() -> None:
     for code, row in score().items():
         precision = "-" if row["precision"] is None else f"{row['precision']:.2f}"
         recall = "-" if row["recall"] is None else f"{row['recall']:.2f}"
-        print(f"{code:32} {row['predicted']:>9} {row['true_positive']:>4} {row['labelled']:>8}"
-              f" {precision:>9} {recall:>7}")
+        print(
+            f"{code:32} {row['predicted']:>9} {row['true_positive']:>4} {row['labelled']:>8}"
+            f" {precision:>9} {recall:>7}"
+        )
     sys.stdout.flush()
 
 

@@ -1,6 +1,6 @@
 """Parsing throughput: letters per second from PDF and from text, one process and all cores.
 
-    .venv/bin/python benchmarks/letters_bench.py [--rounds N]
+.venv/bin/python benchmarks/letters_bench.py [--rounds N]
 """
 
 from __future__ import annotations

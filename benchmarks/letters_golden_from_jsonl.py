@@ -22,34 +22,48 @@ OUT = ROOT / "tests" / "golden" / "letters"
 # (case, field path, value in the JSONL, value printed in the PDF)
 CORRECTIONS: list[tuple[str, str, str, str]] = [
     (
-        "CM17-0007300", "reviewer_specialty",
+        "CM17-0007300",
+        "reviewer_specialty",
         "Preventive Medicine, Occupational Medicine, Public Health &",
         "Preventive Medicine, Occupational Medicine, Public Health & General Preventive Medicine",
     ),
     (
-        "CM17-0008551", "reviewer_specialty",
+        "CM17-0008551",
+        "reviewer_specialty",
         "Physical Medicine & Rehabilitation, Pain Management, Occupational",
         "Physical Medicine & Rehabilitation, Pain Management, Occupational Medicine",
     ),
     (
-        "CM17-0016761", "reviewer_specialty",
+        "CM17-0016761",
+        "reviewer_specialty",
         "Preventive Medicine, Occupational Medicine, Public Health &",
         "Preventive Medicine, Occupational Medicine, Public Health & General Preventive Medicine",
     ),
     (
-        "CM17-0017104", "reviewer_specialty",
+        "CM17-0017104",
+        "reviewer_specialty",
         "Preventive Medicine, Occupational Medicine, Public Health &",
         "Preventive Medicine, Occupational Medicine, Public Health & General Preventive Medicine",
     ),
 ]
 
 LETTER_KEYS = (
-    "case_number", "date_assigned", "date_of_injury", "decision_date", "ur_denial_date",
-    "priority", "application_received", "reviewer_licensure", "reviewer_specialty",
+    "case_number",
+    "date_assigned",
+    "date_of_injury",
+    "decision_date",
+    "ur_denial_date",
+    "priority",
+    "application_received",
+    "reviewer_licensure",
+    "reviewer_specialty",
     "clinical_case_summary",
 )
 ITEM_KEYS = (
-    "treatment", "decision", "claims_administrator_guideline", "maximus_guideline",
+    "treatment",
+    "decision",
+    "claims_administrator_guideline",
+    "maximus_guideline",
     "decision_rationale",
 )
 

@@ -57,7 +57,10 @@ def digest_in_subprocess(fmt: str) -> str:
         "print(hashlib.sha256(out).hexdigest())"
     )
     result = subprocess.run(
-        [sys.executable, "-W", "ignore", "-c", code], cwd=REPO, capture_output=True, text=True,
+        [sys.executable, "-W", "ignore", "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
         check=True,
     )
     return result.stdout.strip()

@@ -29,8 +29,10 @@ def _accuracy(name: str, path: Path) -> None:
     report = score(rows, [parse_request(row["text"]).contract_dict() for row in rows])
     print(f"{name}: {report['items']} items, category accuracy {report['category_accuracy']:.4f}")
     for field, m in report["fields"].items():
-        print(f"  {field:20} P {m['precision']:.4f}  R {m['recall']:.4f}  F1 {m['f1']:.4f}"
-              f"  (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})")
+        print(
+            f"  {field:20} P {m['precision']:.4f}  R {m['recall']:.4f}  F1 {m['f1']:.4f}"
+            f"  (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})"
+        )
     for miss in report["misses"]:
         print("  miss:", miss)
 
@@ -54,9 +56,11 @@ def main() -> None:
         rates.append(len(texts) / (time.perf_counter() - start))
         cpu_rates.append(len(texts) / max(time.process_time() - cpu_start, 1e-9))
     # Wall-clock rates suffer when other jobs share the core; CPU-time rates do not.
-    print(f"speed: {len(texts)} dev texts x {args.rounds} rounds, one process/core: "
-          f"wall median {statistics.median(rates):,.0f} items/s (min {min(rates):,.0f}, "
-          f"max {max(rates):,.0f}); CPU-time median {statistics.median(cpu_rates):,.0f} items/s")
+    print(
+        f"speed: {len(texts)} dev texts x {args.rounds} rounds, one process/core: "
+        f"wall median {statistics.median(rates):,.0f} items/s (min {min(rates):,.0f}, "
+        f"max {max(rates):,.0f}); CPU-time median {statistics.median(cpu_rates):,.0f} items/s"
+    )
     long_text = ("Physical therapy 2 times a week for 6 weeks L4-5 left knee #3 " * 200)[:10_000]
     start = time.perf_counter()
     for _ in range(20):

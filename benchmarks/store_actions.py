@@ -29,14 +29,28 @@ def run(url: str, cases: int) -> dict:
     from openimr.domain import Case
     from openimr.store import open_store
 
-    template = json.loads(json.dumps({
-        "application_received": "2015-01-10",
-        "injury": {"date": "2013-05-01", "body_parts": ["wrist"]},
-        "ur_decision": {"date": "2015-01-02", "items": [{"treatment": "Massage therapy x6"}]},
-        "disputed_items": [{"id": "1", "text": "Massage therapy 6 sessions"}],
-        "records": [{"id": f"r{i}", "type": "pr2", "date": "2014-12-01", "text": "Wrist pain. " * 200}
-                    for i in range(5)],
-    }))
+    template = json.loads(
+        json.dumps(
+            {
+                "application_received": "2015-01-10",
+                "injury": {"date": "2013-05-01", "body_parts": ["wrist"]},
+                "ur_decision": {
+                    "date": "2015-01-02",
+                    "items": [{"treatment": "Massage therapy x6"}],
+                },
+                "disputed_items": [{"id": "1", "text": "Massage therapy 6 sessions"}],
+                "records": [
+                    {
+                        "id": f"r{i}",
+                        "type": "pr2",
+                        "date": "2014-12-01",
+                        "text": "Wrist pain. " * 200,
+                    }
+                    for i in range(5)
+                ],
+            }
+        )
+    )
     start = time.perf_counter()
     store = open_store(url)
     opened = time.perf_counter() - start
@@ -54,8 +68,9 @@ def run(url: str, cases: int) -> dict:
         timed("add_case", store.add_case, case, "bench")
         timed("transition", store.transition, n, "eligible", "bench")
         timed("assign", store.assign, n, "R-1", "bench")
-        timed("transition", store.transition, n, "records_complete", "bench",
-              on=dt.date(2015, 2, 1))
+        timed(
+            "transition", store.transition, n, "records_complete", "bench", on=dt.date(2015, 2, 1)
+        )
         timed("save_determination", store.save_determination, stand_in_decide(case, None), "bench")
         timed("sign", store.sign, n, "R-1", "reviewer:R-1")
         timed("transition", store.transition, n, "issued", "bench")
@@ -67,8 +82,10 @@ def run(url: str, cases: int) -> dict:
         "open_and_migrate_ms": round(opened * 1000, 1),
         "audit_entries": result.entries,
         "audit_ok": result.ok,
-        "ms": {k: {"n": len(v), "p50": round(statistics.median(v), 2), "max": round(max(v), 2)}
-               for k, v in timings.items()},
+        "ms": {
+            k: {"n": len(v), "p50": round(statistics.median(v), 2), "max": round(max(v), 2)}
+            for k, v in timings.items()
+        },
     }
 
 
@@ -83,8 +100,10 @@ def main() -> int:
         pg, stop = start_postgres()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            out = {"sqlite": run(f"sqlite:///{tmp}/bench.db", args.cases),
-                   "postgresql": run(pg, args.cases)}
+            out = {
+                "sqlite": run(f"sqlite:///{tmp}/bench.db", args.cases),
+                "postgresql": run(pg, args.cases),
+            }
     finally:
         if stop:
             stop()

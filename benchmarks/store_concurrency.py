@@ -60,17 +60,57 @@ def start_postgres() -> tuple[str, callable]:  # type: ignore[valid-type]
     run_as = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
     if run_as:
         shutil.chown(root, "postgres", "postgres")
-    subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(root / "data"), "-A", "trust",
-                    "-U", "postgres"], check=True, capture_output=True)
-    subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-o",
-                    f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200",
-                    "-l", str(root / "log"), "-w", "start"], check=True, capture_output=True)
-    subprocess.run([*run_as, str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
-                    "postgres", "openimr_bench"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *run_as,
+            str(bindir / "initdb"),
+            "-D",
+            str(root / "data"),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *run_as,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(root / "data"),
+            "-o",
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200",
+            "-l",
+            str(root / "log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *run_as,
+            str(bindir / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "openimr_bench",
+        ],
+        check=True,
+        capture_output=True,
+    )
 
     def stop() -> None:
-        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "fast",
-                        "stop"], capture_output=True)
+        subprocess.run(
+            [*run_as, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "fast", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
     return f"postgresql+psycopg://postgres@127.0.0.1:{port}/openimr_bench", stop
@@ -85,11 +125,22 @@ def stand_in_decide(case, reviewer):  # type: ignore[no-untyped-def]
     from openimr.domain import Determination, ItemDetermination, TreatmentRequest
 
     return Determination(
-        case_number=case.case_number, priority=case.priority, decision_date=dt.date.today(),
-        clinical_case_summary="stand-in", engine_version="bench-stand-in",
-        items=[ItemDetermination(item_id=i.id, treatment=i.text, outcome="Upheld",
-                                 request=TreatmentRequest(text=i.text), rationale="stand-in",
-                                 confidence=0.5) for i in case.disputed_items],
+        case_number=case.case_number,
+        priority=case.priority,
+        decision_date=dt.date.today(),
+        clinical_case_summary="stand-in",
+        engine_version="bench-stand-in",
+        items=[
+            ItemDetermination(
+                item_id=i.id,
+                treatment=i.text,
+                outcome="Upheld",
+                request=TreatmentRequest(text=i.text),
+                rationale="stand-in",
+                confidence=0.5,
+            )
+            for i in case.disputed_items
+        ],
     )
 
 
@@ -148,8 +199,17 @@ class Recorder:
         self.statuses: Counter[tuple[str, int]] = Counter()
         self.audited_ok = 0  # successful requests that write one audit entry each
 
-    def call(self, http, name: str, method: str, path: str, key: str, audited: int = 1,  # type: ignore[no-untyped-def]
-             audited_on_refusal: int = 0, **kwargs) -> object:
+    def call(
+        self,
+        http,
+        name: str,
+        method: str,
+        path: str,
+        key: str,
+        audited: int = 1,  # type: ignore[no-untyped-def]
+        audited_on_refusal: int = 0,
+        **kwargs,
+    ) -> object:
         start = time.perf_counter()
         response = http.request(method, path, headers={"X-API-Key": key}, **kwargs)
         elapsed = time.perf_counter() - start
@@ -168,6 +228,7 @@ def run_case(rec: Recorder, base: str, client: int, number: str) -> None:
 
     reviewer = f"R-{client:03d}"
     with httpx.Client(base_url=base, timeout=120) as http:
+
         def ok(response) -> None:  # type: ignore[no-untyped-def]
             if response.status_code >= 300:
                 raise RuntimeError(f"{number}: {response.request.url.path}: {response.text}")
@@ -175,13 +236,23 @@ def run_case(rec: Recorder, base: str, client: int, number: str) -> None:
         ok(rec.call(http, "create", "POST", "/cases", INTAKE, json=case_body(number)))
         # screen reads the case (view), compares possible duplicates, moves it: three entries
         ok(rec.call(http, "screen", "POST", f"/cases/{number}/screen", INTAKE, audited=3))
-        ok(rec.call(http, "assign", "POST", f"/cases/{number}/assign", INTAKE,
-                    json={"reviewer": reviewer}))
+        ok(
+            rec.call(
+                http,
+                "assign",
+                "POST",
+                f"/cases/{number}/assign",
+                INTAKE,
+                json={"reviewer": reviewer},
+            )
+        )
         ok(rec.call(http, "records_complete", "POST", f"/cases/{number}/records-complete", INTAKE))
-        ok(rec.call(http, "decide", "POST", f"/cases/{number}/decide", reviewer_key(client),
-                    audited=2))
-        ok(rec.call(http, "sign", "POST", f"/cases/{number}/sign", reviewer_key(client),
-                    audited=2))
+        ok(
+            rec.call(
+                http, "decide", "POST", f"/cases/{number}/decide", reviewer_key(client), audited=2
+            )
+        )
+        ok(rec.call(http, "sign", "POST", f"/cases/{number}/sign", reviewer_key(client), audited=2))
         ok(rec.call(http, "issue", "POST", f"/cases/{number}/issue", INTAKE))
 
 
@@ -194,27 +265,31 @@ def race(rec: Recorder, base: str, clients: int, number: str) -> dict[str, Count
             path = "/cases" if step == "create" else f"/cases/{number}/screen"
             body = {"json": case_body(number)} if step == "create" else {}
             rec.call(http, step, "POST", path, INTAKE, audited=audited, **body)
-        rec.call(http, "assign", "POST", f"/cases/{number}/assign", INTAKE,
-                 json={"reviewer": "R-000"})
+        rec.call(
+            http, "assign", "POST", f"/cases/{number}/assign", INTAKE, json={"reviewer": "R-000"}
+        )
 
     def attempt(step: str, path: str, key: str, audited: int) -> int:
         # a refused sign was still a (logged) view of the case; a refused move logs nothing
         refused = 1 if step == "sign" else 0
         with httpx.Client(base_url=base, timeout=120) as http:
-            return rec.call(http, "race_" + step, "POST", path, key, audited=audited,
-                            audited_on_refusal=refused).status_code
+            return rec.call(
+                http, "race_" + step, "POST", path, key, audited=audited, audited_on_refusal=refused
+            ).status_code
 
     outcome: dict[str, Counter[int]] = {}
-    barrier = [("records_complete", f"/cases/{number}/records-complete", INTAKE, 1),
-               ("sign", f"/cases/{number}/sign", reviewer_key(0), 2)]
+    barrier = [
+        ("records_complete", f"/cases/{number}/records-complete", INTAKE, 1),
+        ("sign", f"/cases/{number}/sign", reviewer_key(0), 2),
+    ]
     for step, path, key, audited in barrier:
         if step == "sign":  # one draft first, then everyone tries to sign it
             with httpx.Client(base_url=base, timeout=120) as http:
                 rec.call(http, "decide", "POST", f"/cases/{number}/decide", key, audited=2)
         with ThreadPoolExecutor(max_workers=clients) as pool:
-            codes = list(pool.map(
-                lambda _, a=(step, path, key, audited): attempt(*a), range(clients)
-            ))
+            codes = list(
+                pool.map(lambda _, a=(step, path, key, audited): attempt(*a), range(clients))
+            )
         outcome[step] = Counter(codes)
     return outcome
 
@@ -248,12 +323,36 @@ def main() -> int:
         keys += [f"reviewer:R-{i:03d}={reviewer_key(i)}" for i in range(args.clients)]
         env = {**os.environ, "OPENIMR_API_KEYS": ",".join(keys)}
         env.pop("OPENIMR_API_KEYS_FILE", None)
-        server = subprocess.Popen([sys.executable, "-m", "openimr", "serve", "--db", url,
-                                   "--port", str(port), "--workers", str(args.workers),
-                                   "--log-level", "warning"], env=env)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "openimr",
+                "serve",
+                "--db",
+                url,
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+        )
     else:
-        server = subprocess.Popen([sys.executable, __file__, "--serve", url, "--port", str(port),
-                                   "--clients", str(args.clients)])
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--serve",
+                url,
+                "--port",
+                str(port),
+                "--clients",
+                str(args.clients),
+            ]
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         import httpx
@@ -265,8 +364,11 @@ def main() -> int:
             except httpx.TransportError:
                 time.sleep(0.1)
         rec = Recorder()
-        jobs = [(c, f"CM99-{c * 1000 + k + 1:07d}") for c in range(args.clients)
-                for k in range(args.cases)]
+        jobs = [
+            (c, f"CM99-{c * 1000 + k + 1:07d}")
+            for c in range(args.clients)
+            for k in range(args.cases)
+        ]
         errors: list[str] = []
 
         def job(item: tuple[int, str]) -> None:
@@ -298,14 +400,13 @@ def main() -> int:
         store = open_store(url)
         summaries = {s.case_number: s for s in store.list_cases("bench-check")}
         lost = [n for _, n in jobs if summaries.get(n) is None or summaries[n].state != "issued"]
-        short_history = [
-            n for _, n in jobs
-            if len(store.get_case(n, "bench-check").events) != 7
-        ]
+        short_history = [n for _, n in jobs if len(store.get_case(n, "bench-check").events) != 7]
         race_ok = all(
-            o["records_complete"][200] == 1 and o["sign"][200] == 1
+            o["records_complete"][200] == 1
+            and o["sign"][200] == 1
             and sum(o["records_complete"].values()) == args.clients
-            and set(o["records_complete"]) <= {200, 409} and set(o["sign"]) <= {200, 409}
+            and set(o["records_complete"]) <= {200, 409}
+            and set(o["sign"]) <= {200, 409}
             for o in races.values()
         )
         race_states = {n: summaries[n].state for n in races}
@@ -318,7 +419,8 @@ def main() -> int:
 
         all_lat = [x for v in rec.latency.values() for x in v]
         report = {
-            "pipeline": "openimr.engine.pipeline.decide_case" if pipeline_available()
+            "pipeline": "openimr.engine.pipeline.decide_case"
+            if pipeline_available()
             else "stand-in decide (pipeline not importable)",
             "clients": args.clients,
             "server_workers": args.workers,
@@ -349,8 +451,14 @@ def main() -> int:
             "statuses": {f"{k[0]} {k[1]}": v for k, v in sorted(rec.statuses.items())},
         }
         print(json.dumps(report, indent=2))
-        healthy = (not errors and not lost and not short_history and race_ok
-                   and verification.ok and entries == expected_entries)
+        healthy = (
+            not errors
+            and not lost
+            and not short_history
+            and race_ok
+            and verification.ok
+            and entries == expected_entries
+        )
         return 0 if healthy else 1
     finally:
         server.terminate()

@@ -34,7 +34,9 @@ def _check_golden(name: str, actual: str) -> None:
     if os.environ.get("OPENIMR_UPDATE_GOLDEN") or not path.exists():
         path.write_text(actual, encoding="utf-8")
         if not os.environ.get("OPENIMR_UPDATE_GOLDEN"):
-            pytest.fail(f"golden file {path.name} was missing and has been written; review and commit it")
+            pytest.fail(
+                f"golden file {path.name} was missing and has been written; review and commit it"
+            )
     assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
 
 
@@ -83,7 +85,9 @@ def test_example_renders_html_and_pdf_with_the_same_sections(case_file: Path) ->
 
 
 def test_seed_case_is_upheld_for_too_many_massage_visits() -> None:
-    det = decide_case(load_case(REPO / "examples" / "cases" / "massage-right-wrist.yaml"), today=FIXED_DAY)
+    det = decide_case(
+        load_case(REPO / "examples" / "cases" / "massage-right-wrist.yaml"), today=FIXED_DAY
+    )
     item = det.items[0]
     assert item.treatment == "Massage Therapy 2 Times A Week for 6 Weeks to The Right Wrist"
     assert item.outcome == "Upheld"

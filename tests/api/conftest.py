@@ -16,8 +16,12 @@ from api_testkit import KEYS, stand_in_services  # noqa: E402
 def app(tmp_path):  # type: ignore[no-untyped-def]
     from openimr.api.app import create_app
 
-    application = create_app(f"sqlite:///{tmp_path / 'api.db'}", api_keys=KEYS,
-                             services=stand_in_services(), max_body_bytes=64 * 1024)
+    application = create_app(
+        f"sqlite:///{tmp_path / 'api.db'}",
+        api_keys=KEYS,
+        services=stand_in_services(),
+        max_body_bytes=64 * 1024,
+    )
     yield application
     application.state.store.close()
 

@@ -15,8 +15,12 @@ def _nothing_stored(client) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("headers", [{}, {"X-API-Key": "not-a-key"}, {"X-API-Key": ""}])
 def test_missing_or_wrong_key_is_401(client, headers) -> None:  # type: ignore[no-untyped-def]
-    for method, path in [("get", "/cases"), ("post", "/cases"), ("get", "/audit/verify"),
-                         ("get", "/cases/CM15-0012345/letter")]:
+    for method, path in [
+        ("get", "/cases"),
+        ("post", "/cases"),
+        ("get", "/audit/verify"),
+        ("get", "/cases/CM15-0012345/letter"),
+    ]:
         response = getattr(client, method)(path, headers=headers)
         assert response.status_code == 401, path
         assert "API key" in response.json()["error"]
@@ -27,23 +31,28 @@ def test_oversized_body_is_413(client) -> None:  # type: ignore[no-untyped-def]
     body["records"][0]["text"] = "x" * 100_000
     response = client.post("/cases", json=body, headers=INTAKE)
     assert response.status_code == 413 and "limit" in response.json()["error"]
-    upload = client.post("/cases/upload", files={"file": ("c.json", b"{" + b" " * 100_000, "x")},
-                         headers=INTAKE)
+    upload = client.post(
+        "/cases/upload", files={"file": ("c.json", b"{" + b" " * 100_000, "x")}, headers=INTAKE
+    )
     assert upload.status_code == 413
 
     def chunks():  # type: ignore[no-untyped-def]
         for _ in range(40):  # no Content-Length: counted as it streams in
             yield b" " * 4096
 
-    streamed = client.post("/cases", content=chunks(), headers={**INTAKE,
-                           "Content-Type": "application/json"})
+    streamed = client.post(
+        "/cases", content=chunks(), headers={**INTAKE, "Content-Type": "application/json"}
+    )
     assert streamed.status_code == 413
     _nothing_stored(client)
 
 
 def test_malformed_json_is_400(client) -> None:  # type: ignore[no-untyped-def]
-    response = client.post("/cases", content=b'{"case_number": "CM15-1',
-                           headers={**INTAKE, "Content-Type": "application/json"})
+    response = client.post(
+        "/cases",
+        content=b'{"case_number": "CM15-1',
+        headers={**INTAKE, "Content-Type": "application/json"},
+    )
     assert response.status_code == 400 and "malformed JSON" in response.json()["error"]
     _nothing_stored(client)
 
@@ -54,8 +63,10 @@ def test_unknown_field_is_422_naming_it(client) -> None:  # type: ignore[no-unty
     assert response.json()["error"] == "favourite_colour: unknown field"
     nested = case_body()
     nested["injury"]["severity"] = "bad"
-    assert "injury.severity: unknown field" in client.post(
-        "/cases", json=nested, headers=INTAKE).json()["error"]
+    assert (
+        "injury.severity: unknown field"
+        in client.post("/cases", json=nested, headers=INTAKE).json()["error"]
+    )
     _nothing_stored(client)
 
 
@@ -76,8 +87,11 @@ def test_bad_uploads(client) -> None:  # type: ignore[no-untyped-def]
         (("c.yaml", b"a: [unclosed", "application/yaml"), 400, "malformed YAML"),
         (("c.json", b"{nope", "application/json"), 400, "malformed JSON"),
         (("c.yaml", b"\xff\xfe\x00binary", "application/octet-stream"), 400, "not a text file"),
-        (("c.json", json.dumps(case_body(extra=1)).encode(), "application/json"), 422,
-         "c.json: extra: unknown key"),
+        (
+            ("c.json", json.dumps(case_body(extra=1)).encode(), "application/json"),
+            422,
+            "c.json: extra: unknown key",
+        ),
         (("c.yaml", b"", "application/yaml"), 422, "empty"),
     ]
     for file, status, message in cases:
@@ -107,17 +121,30 @@ def test_bad_bodies_on_lifecycle_routes(client) -> None:  # type: ignore[no-unty
     client.post("/cases", json=case_body(), headers=INTAKE)
     number = "CM15-0012345"
     assert client.post(f"/cases/{number}/withdraw", json={}, headers=INTAKE).status_code == 422
-    assert client.post(f"/cases/{number}/withdraw", json={"reason": ""},
-                       headers=INTAKE).status_code == 422
-    bad_reason = client.post(f"/cases/{number}/ineligible", json={"reason": "bored"},
-                             headers=INTAKE)
+    assert (
+        client.post(f"/cases/{number}/withdraw", json={"reason": ""}, headers=INTAKE).status_code
+        == 422
+    )
+    bad_reason = client.post(
+        f"/cases/{number}/ineligible", json={"reason": "bored"}, headers=INTAKE
+    )
     assert bad_reason.status_code == 422 and bad_reason.json()["error"].startswith("reason:")
-    assert client.post(f"/cases/{number}/assign", json={"reviewer": "R-1", "x": 1},
-                       headers=ADMIN).status_code == 422
-    assert client.post(f"/cases/{number}/records-complete", json={"on": "yesterday"},
-                       headers=ADMIN).status_code == 422
-    assert client.get(f"/cases/{number}/letter", params={"format": "docx"},
-                      headers=ADMIN).status_code == 422
+    assert (
+        client.post(
+            f"/cases/{number}/assign", json={"reviewer": "R-1", "x": 1}, headers=ADMIN
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            f"/cases/{number}/records-complete", json={"on": "yesterday"}, headers=ADMIN
+        ).status_code
+        == 422
+    )
+    assert (
+        client.get(f"/cases/{number}/letter", params={"format": "docx"}, headers=ADMIN).status_code
+        == 422
+    )
     shown = client.get(f"/cases/{number}", headers=ADMIN).json()
     assert [e["to_state"] for e in shown["events"]] == ["application_received"]
 

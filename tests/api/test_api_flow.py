@@ -14,8 +14,9 @@ def _to_records_complete(client, number: str = "CM15-0012345") -> None:  # type:
     assigned = client.post(f"/cases/{number}/assign", json={"on": "2015-01-12"}, headers=INTAKE)
     assert assigned.json()["assigned_reviewer"] == "R-1"
     assert assigned.json()["records_due"] == "2015-01-27"
-    done = client.post(f"/cases/{number}/records-complete", json={"on": "2015-01-20"},
-                       headers=INTAKE)
+    done = client.post(
+        f"/cases/{number}/records-complete", json={"on": "2015-01-20"}, headers=INTAKE
+    )
     assert done.status_code == 200 and done.json()["decision_due"] == "2015-02-19"
 
 
@@ -80,9 +81,11 @@ def test_screening_finds_ineligible_cases_with_their_reason(client) -> None:  # 
 
 def test_withdrawal_when_the_claims_administrator_authorizes(client) -> None:  # type: ignore[no-untyped-def]
     _to_records_complete(client)
-    out = client.post("/cases/CM15-0012345/withdraw",
-                      json={"reason": "claims administrator authorized the treatment"},
-                      headers=INTAKE)
+    out = client.post(
+        "/cases/CM15-0012345/withdraw",
+        json={"reason": "claims administrator authorized the treatment"},
+        headers=INTAKE,
+    )
     assert out.json()["state"] == "withdrawn" and out.json()["decision_due"] is None
     assert client.post("/cases/CM15-0012345/decide", headers=REV1).status_code == 409
 
@@ -91,8 +94,9 @@ def test_upload_a_yaml_case_file(client) -> None:  # type: ignore[no-untyped-def
     import yaml
 
     text = yaml.safe_dump(case_body())
-    out = client.post("/cases/upload", files={"file": ("case.yaml", text, "application/yaml")},
-                      headers=INTAKE)
+    out = client.post(
+        "/cases/upload", files={"file": ("case.yaml", text, "application/yaml")}, headers=INTAKE
+    )
     assert out.status_code == 201 and out.json()["items"] == 1
 
 
@@ -123,15 +127,22 @@ def test_a_reviewer_cannot_reach_another_reviewers_case(client) -> None:  # type
     _to_records_complete(client)
     number = "CM15-0012345"
     client.post(f"/cases/{number}/decide", headers=REV1)
-    for method, path in [("get", f"/cases/{number}"), ("post", f"/cases/{number}/decide"),
-                         ("post", f"/cases/{number}/sign"), ("get", f"/cases/{number}/letter"),
-                         ("get", f"/cases/{number}/determination")]:
+    for method, path in [
+        ("get", f"/cases/{number}"),
+        ("post", f"/cases/{number}/decide"),
+        ("post", f"/cases/{number}/sign"),
+        ("get", f"/cases/{number}/letter"),
+        ("get", f"/cases/{number}/determination"),
+    ]:
         response = getattr(client, method)(path, headers=REV2)
         assert response.status_code == 404, (path, response.text)
         assert "not in the store" in response.json()["error"]
     assert client.get(f"/cases/{number}", headers=ADMIN).json()["summary"]["state"] == "drafted"
-    denied = [e for e in client.get(f"/cases/{number}/audit", headers=ADMIN).json()
-              if e["action"] == "access_denied"]
+    denied = [
+        e
+        for e in client.get(f"/cases/{number}/audit", headers=ADMIN).json()
+        if e["action"] == "access_denied"
+    ]
     assert len(denied) == 5 and {e["actor"] for e in denied} == {"reviewer:R-2"}
 
 
@@ -148,8 +159,11 @@ def test_missing_pipeline_stage_is_503_not_500(tmp_path) -> None:  # type: ignor
     def broken_kb(*_args):  # type: ignore[no-untyped-def]
         raise KnowledgeBaseError("mtus/massage.yaml: row MASSAGE-1: pages missing")
 
-    app = create_app(f"sqlite:///{tmp_path / 'x.db'}", api_keys={"admin-key-00001": "admin"},
-                     services=Services(decide=missing, render=broken_kb))
+    app = create_app(
+        f"sqlite:///{tmp_path / 'x.db'}",
+        api_keys={"admin-key-00001": "admin"},
+        services=Services(decide=missing, render=broken_kb),
+    )
     with TestClient(app) as client:
         client.post("/cases", json=case_body(), headers=ADMIN)
         out = client.post("/cases/CM15-0012345/decide", headers=ADMIN)
@@ -187,8 +201,9 @@ def test_screening_reasons_use_the_lifecycle_codes(client) -> None:  # type: ign
 
 def test_a_second_copy_of_an_application_is_a_duplicate(client) -> None:  # type: ignore[no-untyped-def]
     first = case_body("CM15-0000001")
-    copy = case_body("CM15-0000002", application_received="2015-01-14",
-                     ur_decision=first["ur_decision"])
+    copy = case_body(
+        "CM15-0000002", application_received="2015-01-14", ur_decision=first["ur_decision"]
+    )
     other_ur_date = case_body("CM15-0000003")
     assert other_ur_date["ur_decision"]["date"] != first["ur_decision"]["date"]
     for body in (first, copy, other_ur_date):

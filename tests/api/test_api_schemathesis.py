@@ -24,10 +24,10 @@ def api_schema(request, tmp_path):  # type: ignore[no-untyped-def]
     if request.param == "postgres":
         if not os.environ.get("OPENIMR_TEST_PG_URL"):
             pytest.skip("OPENIMR_TEST_PG_URL not set (source .ci/postgres.sh)")
-        url = pg_database_url(os.environ["OPENIMR_TEST_PG_URL"],
-                              os.environ.get("PYTEST_XDIST_WORKER", "main"))
-    app = create_app(url, api_keys=KEYS,
-                     services=stand_in_services(), max_body_bytes=64 * 1024)
+        url = pg_database_url(
+            os.environ["OPENIMR_TEST_PG_URL"], os.environ.get("PYTEST_XDIST_WORKER", "main")
+        )
+    app = create_app(url, api_keys=KEYS, services=stand_in_services(), max_body_bytes=64 * 1024)
     # one case in a late state, so path parameters can hit real rows too
     with TestClient(app) as client:
         client.post("/cases", json=case_body(), headers=ADMIN)
@@ -48,14 +48,22 @@ def test_no_server_errors(api_schema) -> None:  # type: ignore[no-untyped-def]
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=6, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=6,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def no_5xx(case) -> None:  # type: ignore[no-untyped-def]
             for key in (ADMIN["X-API-Key"], REV1["X-API-Key"]):
                 response = case.call(headers={"X-API-Key": key})
                 seen.append(response.status_code)
                 assert response.status_code < 500, (
-                    case.method, case.path, case.path_parameters, response.text[:300]
+                    case.method,
+                    case.path,
+                    case.path_parameters,
+                    response.text[:300],
                 )
 
         no_5xx()

@@ -28,9 +28,21 @@ def test_serve_runs_uvicorn_with_keys_from_env(tmp_path) -> None:  # type: ignor
     env = {**os.environ, "OPENIMR_API_KEYS": "admin=serve-admin-key"}
     env.pop("OPENIMR_API_KEYS_FILE", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "openimr", "serve", "--port", str(port), "--db",
-         str(tmp_path / "serve.db"), "--log-level", "warning"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "openimr",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "serve.db"),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -70,8 +82,11 @@ def test_real_pipeline_behind_the_api(tmp_path) -> None:  # type: ignore[no-unty
     number = load_case(case_file).case_number
     try:
         with TestClient(app) as client:
-            created = client.post("/cases/upload", headers=admin,
-                                  files={"file": (case_file.name, case_file.read_bytes())})
+            created = client.post(
+                "/cases/upload",
+                headers=admin,
+                files={"file": (case_file.name, case_file.read_bytes())},
+            )
             assert created.status_code == 201, created.text
             client.post(f"/cases/{number}/screen", headers=admin)
             client.post(f"/cases/{number}/assign", json={"reviewer": "R-1"}, headers=admin)
@@ -79,8 +94,7 @@ def test_real_pipeline_behind_the_api(tmp_path) -> None:  # type: ignore[no-unty
             assert decided.status_code == 200, decided.text
             items = decided.json()["items"]
             assert [i["outcome"] for i in items] == ["Upheld"]  # 12 massage visits against 4-6
-            letter = client.get(f"/cases/{number}/letter", params={"format": "html"},
-                                headers=admin)
+            letter = client.get(f"/cases/{number}/letter", params={"format": "html"}, headers=admin)
             assert letter.status_code == 200 and number in letter.text
     finally:
         app.state.store.close()

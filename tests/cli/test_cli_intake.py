@@ -20,7 +20,9 @@ def test_schema_is_json_schema_of_a_case(capsys: pytest.CaptureFixture[str]) -> 
     assert "case_number" in schema["required"] and "disputed_items" in schema["required"]
 
 
-def test_screen_flags_a_late_application(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_screen_flags_a_late_application(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     late = tmp_path / "late.yaml"
     text = SEED.read_text(encoding="utf-8")
     import yaml

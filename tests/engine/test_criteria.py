@@ -11,7 +11,9 @@ from openimr.engine.criteria import evaluate_criterion, requested_sessions
 
 def fact(kind: str, text: str, negated: bool = False, **attributes: object) -> ClinicalFact:
     return ClinicalFact(
-        kind=kind, negated=negated, attributes=dict(attributes),
+        kind=kind,
+        negated=negated,
+        attributes=dict(attributes),
         span=EvidenceSpan(record_id="r1", start=0, end=len(text), text=text),
     )
 
@@ -20,7 +22,9 @@ def crit(check: str, **params: object) -> Criterion:
     return Criterion(id=f"t.{check}", description=check, check=check, params=params)
 
 
-MASSAGE = TreatmentRequest(text="Massage 2x6", category="massage", frequency_per_week=2, duration_weeks=6)
+MASSAGE = TreatmentRequest(
+    text="Massage 2x6", category="massage", frequency_per_week=2, duration_weeks=6
+)
 
 
 def test_sessions_from_frequency_and_duration() -> None:
@@ -34,16 +38,24 @@ def test_sessions_limit_met_and_not_met() -> None:
     assert over.status == "not_met" and "12" in over.explanation and "6" in over.explanation
     within = evaluate_criterion(crit("sessions_at_most", max=12), MASSAGE, ClinicalFacts())
     assert within.status == "met"
-    unknown = evaluate_criterion(crit("sessions_at_most", max=6), TreatmentRequest(text="Massage"), ClinicalFacts())
+    unknown = evaluate_criterion(
+        crit("sessions_at_most", max=6), TreatmentRequest(text="Massage"), ClinicalFacts()
+    )
     assert unknown.status == "not_documented"
 
 
 def test_fact_present_uses_negation_and_cites_span() -> None:
     c = crit("fact_present", kind="functional_improvement")
-    yes = evaluate_criterion(c, MASSAGE, ClinicalFacts(facts=[fact("functional_improvement", "walks farther")]))
+    yes = evaluate_criterion(
+        c, MASSAGE, ClinicalFacts(facts=[fact("functional_improvement", "walks farther")])
+    )
     assert yes.status == "met" and yes.evidence[0].text == "walks farther"
     no = evaluate_criterion(
-        c, MASSAGE, ClinicalFacts(facts=[fact("functional_improvement", "no functional improvement", negated=True)])
+        c,
+        MASSAGE,
+        ClinicalFacts(
+            facts=[fact("functional_improvement", "no functional improvement", negated=True)]
+        ),
     )
     assert no.status == "not_met"
     assert evaluate_criterion(c, MASSAGE, ClinicalFacts()).status == "not_documented"
@@ -51,10 +63,20 @@ def test_fact_present_uses_negation_and_cites_span() -> None:
 
 def test_fact_absent_and_any_fact() -> None:
     c = crit("fact_absent", kind="radiculopathy")
-    assert evaluate_criterion(c, MASSAGE, ClinicalFacts(facts=[fact("radiculopathy", "radicular pain")])).status == "not_met"
+    assert (
+        evaluate_criterion(
+            c, MASSAGE, ClinicalFacts(facts=[fact("radiculopathy", "radicular pain")])
+        ).status
+        == "not_met"
+    )
     assert evaluate_criterion(c, MASSAGE, ClinicalFacts()).status == "met"
     anyc = crit("any_fact_present", kinds=["red_flag", "neuro_deficit"])
-    assert evaluate_criterion(anyc, MASSAGE, ClinicalFacts(facts=[fact("neuro_deficit", "weak EHL")])).status == "met"
+    assert (
+        evaluate_criterion(
+            anyc, MASSAGE, ClinicalFacts(facts=[fact("neuro_deficit", "weak EHL")])
+        ).status
+        == "met"
+    )
     assert evaluate_criterion(anyc, MASSAGE, ClinicalFacts()).status == "not_documented"
 
 
@@ -63,9 +85,16 @@ def test_prior_trial_improvement() -> None:
     pt = TreatmentRequest(text="PT", category="physical_medicine", service="physical therapy")
     initial = evaluate_criterion(c, pt, ClinicalFacts())
     assert initial.status == "not_applicable"
-    done = fact("prior_treatment", "completed 12 PT visits", modality="physical therapy", sessions=12)
+    done = fact(
+        "prior_treatment", "completed 12 PT visits", modality="physical therapy", sessions=12
+    )
     assert evaluate_criterion(c, pt, ClinicalFacts(facts=[done])).status == "not_documented"
-    better = fact("prior_treatment", "PT helped her walk farther", modality="physical therapy", effect="improved")
+    better = fact(
+        "prior_treatment",
+        "PT helped her walk farther",
+        modality="physical therapy",
+        effect="improved",
+    )
     assert evaluate_criterion(c, pt, ClinicalFacts(facts=[better])).status == "met"
     # 9792.20: less pain or "overall improvement" is not functional improvement
     for said in (
@@ -74,37 +103,73 @@ def test_prior_trial_improvement() -> None:
         "The injured worker reported that physical therapy was significantly helpful with pain.",
         "Physical therapy helped the pain; there was no change in function.",
     ):
-        vague = evaluate_criterion(c, pt, ClinicalFacts(facts=[fact("prior_treatment", said, modality="physical therapy", effect="improved")]))
+        vague = evaluate_criterion(
+            c,
+            pt,
+            ClinicalFacts(
+                facts=[
+                    fact("prior_treatment", said, modality="physical therapy", effect="improved")
+                ]
+            ),
+        )
         assert vague.status == "not_documented" and "9792.20" in vague.explanation
-    worse = fact("prior_treatment", "PT did not help", modality="physical therapy", effect="no improvement")
+    worse = fact(
+        "prior_treatment", "PT did not help", modality="physical therapy", effect="no improvement"
+    )
     assert evaluate_criterion(c, pt, ClinicalFacts(facts=[worse])).status == "not_met"
 
 
 def test_applies_if_continuation_of_a_drug() -> None:
-    norco = TreatmentRequest(text="Norco", category="medication", drug="hydrocodone/acetaminophen", drug_class="opioid")
+    norco = TreatmentRequest(
+        text="Norco", category="medication", drug="hydrocodone/acetaminophen", drug_class="opioid"
+    )
     c = Criterion(
-        id="t.uds", description="drug screens", check="fact_present", params={"kind": "urine_drug_screen"},
+        id="t.uds",
+        description="drug screens",
+        check="fact_present",
+        params={"kind": "urine_drug_screen"},
         applies_if="continuation",
     )
     assert evaluate_criterion(c, norco, ClinicalFacts()).status == "not_applicable"
-    on_norco = fact("current_medication", "on Norco since 2014", drug="hydrocodone/acetaminophen", drug_class="opioid")
+    on_norco = fact(
+        "current_medication",
+        "on Norco since 2014",
+        drug="hydrocodone/acetaminophen",
+        drug_class="opioid",
+    )
     assert evaluate_criterion(c, norco, ClinicalFacts(facts=[on_norco])).status == "not_documented"
 
 
 def test_chronic_pain_from_case_dates_and_med() -> None:
-    case = Case.model_validate({
-        "case_number": "CM15-0000001", "application_received": "2015-01-05", "injury": {"date": "2012-01-24"},
-        "ur_decision": {"date": "2014-12-19"}, "disputed_items": [{"id": "1", "text": "Massage"}],
-    })
+    case = Case.model_validate(
+        {
+            "case_number": "CM15-0000001",
+            "application_received": "2015-01-05",
+            "injury": {"date": "2012-01-24"},
+            "ur_decision": {"date": "2014-12-19"},
+            "disputed_items": [{"id": "1", "text": "Massage"}],
+        }
+    )
     assert evaluate_criterion(crit("chronic_pain"), MASSAGE, ClinicalFacts(), case).status == "met"
-    acute = case.model_copy(update={"injury": case.injury.model_copy(update={"date": dt.date(2014, 12, 1)})})
-    assert evaluate_criterion(crit("chronic_pain"), MASSAGE, ClinicalFacts(), acute).status == "not_met"
+    acute = case.model_copy(
+        update={"injury": case.injury.model_copy(update={"date": dt.date(2014, 12, 1)})}
+    )
+    assert (
+        evaluate_criterion(crit("chronic_pain"), MASSAGE, ClinicalFacts(), acute).status
+        == "not_met"
+    )
     norco = TreatmentRequest(
-        text="Norco 10/325 #240", category="medication", drug="hydrocodone/acetaminophen",
-        drug_class="opioid", strength="10/325 mg", quantity=240,
+        text="Norco 10/325 #240",
+        category="medication",
+        drug="hydrocodone/acetaminophen",
+        drug_class="opioid",
+        strength="10/325 mg",
+        quantity=240,
     )
     assert evaluate_criterion(crit("med_at_most", mg=120), norco, ClinicalFacts()).status == "met"
-    assert evaluate_criterion(crit("med_at_most", mg=50), norco, ClinicalFacts()).status == "not_met"
+    assert (
+        evaluate_criterion(crit("med_at_most", mg=50), norco, ClinicalFacts()).status == "not_met"
+    )
 
 
 def test_visit_limit_counts_the_whole_course() -> None:
@@ -113,7 +178,9 @@ def test_visit_limit_counts_the_whole_course() -> None:
 
     c = crit("sessions_at_most", max=10)
     partial = TreatmentRequest(
-        text="PT 8 was the original request...", category="physical_medicine", service="physical therapy",
+        text="PT 8 was the original request...",
+        category="physical_medicine",
+        service="physical therapy",
         sessions=2,
         partial_authorization=PartialAuthorization(
             original=RequestPortion(text="PT 8", sessions=8),
@@ -122,51 +189,96 @@ def test_visit_limit_counts_the_whole_course() -> None:
         ),
     )
     assert evaluate_criterion(c, partial, ClinicalFacts()).status == "met"  # 8 in all
-    done = fact("prior_treatment", "completed 12 sessions of physical therapy", modality="physical therapy", sessions=12)
-    again = fact("prior_treatment", "had 12 physical therapy visits", modality="physical therapy", sessions=12)
+    done = fact(
+        "prior_treatment",
+        "completed 12 sessions of physical therapy",
+        modality="physical therapy",
+        sessions=12,
+    )
+    again = fact(
+        "prior_treatment",
+        "had 12 physical therapy visits",
+        modality="physical therapy",
+        sessions=12,
+    )
     result = evaluate_criterion(c, partial, ClinicalFacts(facts=[done, again]))
     assert result.status == "not_met"
-    assert "20 in all" in result.explanation  # 8 requested + 12 completed, the repeated mention counted once
+    assert (
+        "20 in all" in result.explanation
+    )  # 8 requested + 12 completed, the repeated mention counted once
 
 
 def test_findings_about_another_joint_do_not_count() -> None:
-    shoulder_mri = TreatmentRequest(text="MRI right shoulder", category="imaging", body_parts=["shoulder"])
+    shoulder_mri = TreatmentRequest(
+        text="MRI right shoulder", category="imaging", body_parts=["shoulder"]
+    )
     thumb = fact("red_flag", "closed fracture of the left thumb")
     thumb.attributes["sentence_body_parts"] = ["finger"]
     c = crit("any_fact_present", kinds=["red_flag"])
-    assert evaluate_criterion(c, shoulder_mri, ClinicalFacts(facts=[thumb])).status == "not_documented"
+    assert (
+        evaluate_criterion(c, shoulder_mri, ClinicalFacts(facts=[thumb])).status == "not_documented"
+    )
     weak = fact("weakness", "4/5 abduction of the right shoulder")
     weak.attributes["sentence_body_parts"] = ["shoulder"]
-    assert evaluate_criterion(crit("any_fact_present", kinds=["weakness"]), shoulder_mri, ClinicalFacts(facts=[weak])).status == "met"
+    assert (
+        evaluate_criterion(
+            crit("any_fact_present", kinds=["weakness"]), shoulder_mri, ClinicalFacts(facts=[weak])
+        ).status
+        == "met"
+    )
     # spinal findings show in the limbs: a cervical finding supports an upper-extremity study
-    emg = TreatmentRequest(text="EMG upper extremities", category="electrodiagnostic", body_parts=["upper extremity"])
+    emg = TreatmentRequest(
+        text="EMG upper extremities", category="electrodiagnostic", body_parts=["upper extremity"]
+    )
     spurling = fact("radiculopathy", "positive Spurling's with C6 radicular pain")
     spurling.attributes["sentence_body_parts"] = ["cervical spine"]
-    assert evaluate_criterion(crit("any_fact_present", kinds=["radiculopathy"]), emg, ClinicalFacts(facts=[spurling])).status == "met"
+    assert (
+        evaluate_criterion(
+            crit("any_fact_present", kinds=["radiculopathy"]), emg, ClinicalFacts(facts=[spurling])
+        ).status
+        == "met"
+    )
 
 
 def test_a_drug_co_requested_in_the_review_is_not_an_earlier_course() -> None:
-    norco = TreatmentRequest(text="Norco", category="medication", drug="hydrocodone/acetaminophen", drug_class="opioid")
+    norco = TreatmentRequest(
+        text="Norco", category="medication", drug="hydrocodone/acetaminophen", drug_class="opioid"
+    )
     co = ClinicalFact(
-        kind="current_medication", value="oxycodone/acetaminophen",
-        attributes={"drug": "oxycodone/acetaminophen", "drug_class": "opioid", "co_requested": True},
+        kind="current_medication",
+        value="oxycodone/acetaminophen",
+        attributes={
+            "drug": "oxycodone/acetaminophen",
+            "drug_class": "opioid",
+            "co_requested": True,
+        },
     )
     cont = Criterion(
-        id="t.c", description="continuation", check="fact_present", params={"kind": "urine_drug_screen"},
+        id="t.c",
+        description="continuation",
+        check="fact_present",
+        params={"kind": "urine_drug_screen"},
         applies_if="continuation",
     )
     assert evaluate_criterion(cont, norco, ClinicalFacts(facts=[co])).status == "not_applicable"
     laxative = TreatmentRequest(text="Colace", category="medication", drug="docusate")
-    on_opioids = crit("fact_present", kind="current_medication", attributes={"drug_class": "opioid"})
+    on_opioids = crit(
+        "fact_present", kind="current_medication", attributes={"drug_class": "opioid"}
+    )
     assert evaluate_criterion(on_opioids, laxative, ClinicalFacts(facts=[co])).status == "met"
 
 
 def test_a_red_flag_supports_imaging_of_its_own_site_only_while_current() -> None:
-    neck_mri = TreatmentRequest(text="MRI cervical spine", category="imaging", body_parts=["cervical spine"])
+    neck_mri = TreatmentRequest(
+        text="MRI cervical spine", category="imaging", body_parts=["cervical spine"]
+    )
     wrist_fracture = fact("red_flag", "Diagnoses: cervical strain, right wrist fracture.")
     wrist_fracture.attributes["sentence_body_parts"] = ["wrist"]
     c = crit("any_fact_present", kinds=["red_flag"])
-    assert evaluate_criterion(c, neck_mri, ClinicalFacts(facts=[wrist_fracture])).status == "not_documented"
+    assert (
+        evaluate_criterion(c, neck_mri, ClinicalFacts(facts=[wrist_fracture])).status
+        == "not_documented"
+    )
     neck_fracture = fact("red_flag", "C6 fracture on CT")
     neck_fracture.attributes["sentence_body_parts"] = ["cervical spine"]
     assert evaluate_criterion(c, neck_mri, ClinicalFacts(facts=[neck_fracture])).status == "met"
@@ -183,7 +295,10 @@ def test_equipment_allowed_for_a_stated_time_needs_a_period_of_use() -> None:
     assert evaluate_criterion(limited, week, ClinicalFacts()).status == "met"
     # without the row's say-so, a request that states no duration is judged on its other terms
     pad = TreatmentRequest(text="Heating pad for the low back", category="dme")
-    assert evaluate_criterion(crit("duration_at_most", weeks=4), pad, ClinicalFacts()).status == "not_applicable"
+    assert (
+        evaluate_criterion(crit("duration_at_most", weeks=4), pad, ClinicalFacts()).status
+        == "not_applicable"
+    )
 
 
 def test_function_reading_on_sentences_written_blind() -> None:
@@ -195,7 +310,9 @@ def test_function_reading_on_sentences_written_blind() -> None:
     from openimr.engine.criteria import _names_function
 
     data = Path(__file__).resolve().parents[1] / "data" / "functional_improvement_heldout.jsonl"
-    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     right = sum(_names_function(r["text"]) == r["functional"] for r in rows)
     assert len(rows) == 40 and right / len(rows) >= 0.9
 
@@ -205,7 +322,10 @@ def test_a_tear_sign_supports_imaging_of_its_own_joint_only() -> None:
     c = crit("any_fact_present", kinds=["tear_sign"])
     shoulder_sign = fact("tear_sign", "positive O'Brien's test of the right shoulder")
     shoulder_sign.attributes["sentence_body_parts"] = ["shoulder"]
-    assert evaluate_criterion(c, knee_mri, ClinicalFacts(facts=[shoulder_sign])).status == "not_documented"
+    assert (
+        evaluate_criterion(c, knee_mri, ClinicalFacts(facts=[shoulder_sign])).status
+        == "not_documented"
+    )
     knee_sign = fact("tear_sign", "McMurray's positive on the left knee")
     knee_sign.attributes["sentence_body_parts"] = ["knee"]
     assert evaluate_criterion(c, knee_mri, ClinicalFacts(facts=[knee_sign])).status == "met"

@@ -28,12 +28,21 @@ def test_outcome_never_contradicts_the_trace() -> None:
     """Upheld always names a failing required criterion and a gap; Overturned never has one."""
     kb = load_knowledge_base()
     texts = (
-        "Massage therapy 2 times a week for 6 weeks", "MRI of the lumbar spine", "Norco 10/325mg #60",
-        "Naproxen 550mg #60", "Flexeril 10mg #60", "Custom orthotics", "Hot/cold therapy wrap",
+        "Massage therapy 2 times a week for 6 weeks",
+        "MRI of the lumbar spine",
+        "Norco 10/325mg #60",
+        "Naproxen 550mg #60",
+        "Flexeril 10mg #60",
+        "Custom orthotics",
+        "Hot/cold therapy wrap",
     )
     for text in texts:
-        det = decide_item(DisputedItem(id="1", text=text), parse_request(text), ClinicalFacts(), None, kb)
-        failing = [c for c in det.criteria if c.required and c.status in ("not_met", "not_documented")]
+        det = decide_item(
+            DisputedItem(id="1", text=text), parse_request(text), ClinicalFacts(), None, kb
+        )
+        failing = [
+            c for c in det.criteria if c.required and c.status in ("not_met", "not_documented")
+        ]
         if det.outcome == "Upheld":
             assert failing and det.gaps, text
             assert "is not medically necessary" in det.rationale

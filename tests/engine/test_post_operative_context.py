@@ -15,27 +15,38 @@ from openimr.guidelines import load_knowledge_base
 from openimr.intake.load import load_case
 from openimr.requests import parse_request
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "cases" / "norco-refill-no-monitoring.yaml"
+EXAMPLE = (
+    Path(__file__).resolve().parents[2] / "examples" / "cases" / "norco-refill-no-monitoring.yaml"
+)
 
 
-def _case(injury: dt.date, ur: dt.date, note: str, parts: tuple[str, ...] = ("lumbar spine",)) -> Case:
+def _case(
+    injury: dt.date, ur: dt.date, note: str, parts: tuple[str, ...] = ("lumbar spine",)
+) -> Case:
     case = load_case(EXAMPLE)
     record = case.records[0].model_copy(update={"text": note, "date": ur - dt.timedelta(days=1)})
-    return case.model_copy(update={
-        "injury": case.injury.model_copy(update={"date": injury, "body_parts": list(parts)}),
-        "ur_decision": case.ur_decision.model_copy(update={"date": ur}),
-        "records": [record],
-    })
+    return case.model_copy(
+        update={
+            "injury": case.injury.model_copy(update={"date": injury, "body_parts": list(parts)}),
+            "ur_decision": case.ur_decision.model_copy(update={"date": ur}),
+            "records": [record],
+        }
+    )
 
 
 def _surgery(
-    date: str | None = None, historical: bool = False, sentence: str = "The operation was done.", sites: tuple[str, ...] = ()
+    date: str | None = None,
+    historical: bool = False,
+    sentence: str = "The operation was done.",
+    sites: tuple[str, ...] = (),
 ) -> ClinicalFacts:
     attrs: dict[str, object] = {"date": date} if date else {}
     if sites:
         attrs["sentence_body_parts"] = list(sites)
     span = EvidenceSpan(record_id="r1", start=0, end=len(sentence), text=sentence)
-    return ClinicalFacts(facts=[ClinicalFact(kind="surgery", attributes=attrs, historical=historical, span=span)])
+    return ClinicalFacts(
+        facts=[ClinicalFact(kind="surgery", attributes=attrs, historical=historical, span=span)]
+    )
 
 
 NO_REQUESTS: list = []
@@ -64,9 +75,15 @@ def test_a_month_only_surgery_date_is_taken_at_mid_month() -> None:
         facts.facts[0].attributes["date_precision"] = "month"
         return facts
 
-    assert _recent_surgery(case, month("2017-03-01"), NO_REQUESTS) is not None  # "03/2017": 03/15, day 28
-    assert _recent_surgery(case, month("2017-02-01"), NO_REQUESTS) is None  # "02/2017": 02/15, day 56
-    assert _recent_surgery(case, month("2017-04-01"), NO_REQUESTS) is not None  # this month: up to the request
+    assert (
+        _recent_surgery(case, month("2017-03-01"), NO_REQUESTS) is not None
+    )  # "03/2017": 03/15, day 28
+    assert (
+        _recent_surgery(case, month("2017-02-01"), NO_REQUESTS) is None
+    )  # "02/2017": 02/15, day 56
+    assert (
+        _recent_surgery(case, month("2017-04-01"), NO_REQUESTS) is not None
+    )  # this month: up to the request
     # a month wholly before the injury stays outside it (not moved up to the injury date)
     fresh = _case(dt.date(2017, 4, 1), dt.date(2017, 4, 12), "note")
     assert _recent_surgery(fresh, month("2016-02-01"), NO_REQUESTS) is None
@@ -74,7 +91,10 @@ def test_a_month_only_surgery_date_is_taken_at_mid_month() -> None:
 
 def test_a_planned_or_disputed_operation_is_not_a_recent_one() -> None:
     case = _case(dt.date(2017, 3, 1), dt.date(2017, 4, 12), "note")
-    planned = _surgery("2017-04-05", sentence="Right shoulder arthroscopy is scheduled for 04/05/2017 pending authorization.")
+    planned = _surgery(
+        "2017-04-05",
+        sentence="Right shoulder arthroscopy is scheduled for 04/05/2017 pending authorization.",
+    )
     assert _recent_surgery(case, planned, NO_REQUESTS) is None
     disputed = [parse_request("Right shoulder arthroscopy with subacromial decompression")]
     assert disputed[0].category == "surgery"
@@ -88,17 +108,32 @@ def test_opioid_after_a_recent_operation_is_judged_as_post_operative_pain() -> N
     )
     case = _case(dt.date(2017, 3, 20), dt.date(2017, 4, 12), note, parts=("wrist",))
     item = case.disputed_items[0]
-    det = decide_items(case.model_copy(update={"disputed_items": [item], "review_date": dt.date(2017, 5, 1)}))[0]
+    det = decide_items(
+        case.model_copy(update={"disputed_items": [item], "review_date": dt.date(2017, 5, 1)})
+    )[0]
     assert det.citations[0].recommendation_id.endswith(".postoperative")
     elsewhere = _case(dt.date(2017, 3, 20), dt.date(2017, 4, 12), note, parts=("lumbar spine",))
-    det = decide_items(elsewhere.model_copy(update={"disputed_items": [item], "review_date": dt.date(2017, 5, 1)}))[0]
-    assert not det.citations[0].recommendation_id.endswith(".postoperative")  # not this injury's operation
-    later = _case(dt.date(2017, 1, 2), dt.date(2017, 4, 12), note.replace("03/20/2017", "01/02/2017"), parts=("wrist",))
-    det = decide_items(later.model_copy(update={"disputed_items": [item], "review_date": dt.date(2017, 5, 1)}))[0]
+    det = decide_items(
+        elsewhere.model_copy(update={"disputed_items": [item], "review_date": dt.date(2017, 5, 1)})
+    )[0]
+    assert not det.citations[0].recommendation_id.endswith(
+        ".postoperative"
+    )  # not this injury's operation
+    later = _case(
+        dt.date(2017, 1, 2),
+        dt.date(2017, 4, 12),
+        note.replace("03/20/2017", "01/02/2017"),
+        parts=("wrist",),
+    )
+    det = decide_items(
+        later.model_copy(update={"disputed_items": [item], "review_date": dt.date(2017, 5, 1)})
+    )[0]
     assert not det.citations[0].recommendation_id.endswith(".postoperative")
 
 
-def _partly_certified(drug: str, original: int, authorized: int) -> tuple[DisputedItem, TreatmentRequest]:
+def _partly_certified(
+    drug: str, original: int, authorized: int
+) -> tuple[DisputedItem, TreatmentRequest]:
     text = (
         f"{drug} #{original} was the original request. {drug} #{authorized} was authorized by the Claims "
         f"Administrator. The remaining IMR eligible portion of the original request, {drug} #{original - authorized} is"
@@ -116,7 +151,9 @@ def _partial_results(drug: str, facts: ClinicalFacts) -> list[str]:
 
 def test_partly_certified_opioid_supply_needs_its_effect_documented() -> None:
     assert _partial_results("Norco 10/325mg", ClinicalFacts()) == ["not_documented"]
-    assert _partial_results("Norco 10/325mg", ClinicalFacts(facts=[ClinicalFact(kind="pain_relief")])) == ["met"]
+    assert _partial_results(
+        "Norco 10/325mg", ClinicalFacts(facts=[ClinicalFact(kind="pain_relief")])
+    ) == ["met"]
 
 
 def test_partly_certified_non_opioid_drug_is_judged_on_its_row() -> None:
@@ -131,6 +168,12 @@ def test_an_assistant_surgeon_is_a_service_of_the_operation_not_one() -> None:
     requests = [parse_request(t) for t in texts]
     assert not any(_is_surgery(r) for r in requests)
     items = [DisputedItem(id=str(i), text=t) for i, t in enumerate(texts)]
-    assert _surgery_not_in_dispute(case.model_copy(update={"disputed_items": items}), requests) is not None
-    for text in ("Right shoulder arthroscopy with rotator cuff repair", "Right carpal tunnel release with an assistant"):
+    assert (
+        _surgery_not_in_dispute(case.model_copy(update={"disputed_items": items}), requests)
+        is not None
+    )
+    for text in (
+        "Right shoulder arthroscopy with rotator cuff repair",
+        "Right carpal tunnel release with an assistant",
+    ):
         assert _is_surgery(parse_request(text)), text

@@ -19,7 +19,12 @@ def test_known_confusion_matrix() -> None:
     truth = ["Upheld"] * 8 + ["Overturned"] * 4
     pred = ["Upheld"] * 6 + ["Overturned"] * 2 + ["Overturned"] * 3 + ["Upheld"]
     c = confusion(truth, pred)
-    assert (c.upheld_upheld, c.upheld_overturned, c.overturned_upheld, c.overturned_overturned) == (6, 2, 1, 3)
+    assert (c.upheld_upheld, c.upheld_overturned, c.overturned_upheld, c.overturned_overturned) == (
+        6,
+        2,
+        1,
+        3,
+    )
     m = agreement_metrics(truth, pred)
     assert m["accuracy"] == pytest.approx(9 / 12, abs=1e-4)
     assert m["overturn_precision"] == pytest.approx(3 / 5, abs=1e-4)

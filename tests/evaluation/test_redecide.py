@@ -26,12 +26,20 @@ def _tampered(text: str) -> str:
     text = re.sub(r":\s*Upheld\b", ": OVERTURNED_X", text)
     text = re.sub(r":\s*Overturned\b", ": Upheld", text)
     text = text.replace(": OVERTURNED_X", ": Overturned")
-    text = re.sub(r"(Decision rationale:)", r"\1 The request is medically necessary and approved. ", text)
-    return re.sub(r"(MAXIMUS guideline: Decision based on)", r"\1 ODG Knee 2016, Section(s): Hearing aids;", text)
+    text = re.sub(
+        r"(Decision rationale:)", r"\1 The request is medically necessary and approved. ", text
+    )
+    return re.sub(
+        r"(MAXIMUS guideline: Decision based on)",
+        r"\1 ODG Knee 2016, Section(s): Hearing aids;",
+        text,
+    )
 
 
 @pytest.mark.parametrize("name", LETTERS)
-def test_redecide_ignores_decisions_guidelines_and_rationales(name: str, dev_txt: Path, tmp_path: Path) -> None:
+def test_redecide_ignores_decisions_guidelines_and_rationales(
+    name: str, dev_txt: Path, tmp_path: Path
+) -> None:
     original = dev_txt / f"{name}.txt"
     tampered = tmp_path / f"{name}.txt"
     from openimr.letters.parse import parse_text
@@ -60,8 +68,16 @@ def test_evaluate_reports_every_metric_and_causes(dev_txt: Path, tmp_path: Path)
         shutil.copy(dev_txt / f"{name}.txt", tmp_path / f"{name}.txt")
     (tmp_path / "not-a-letter.txt").write_text("shopping list: milk, eggs", encoding="utf-8")
     report = evaluate_paths([tmp_path])
-    for key in ("items", "accuracy", "balanced_accuracy", "kappa", "overturn_precision", "overturn_recall",
-                "macro_f1", "citation_agreement"):
+    for key in (
+        "items",
+        "accuracy",
+        "balanced_accuracy",
+        "kappa",
+        "overturn_precision",
+        "overturn_recall",
+        "macro_f1",
+        "citation_agreement",
+    ):
         assert key in report.metrics
     assert report.metrics["items"] == sum(1 for _ in report.items) > 2
     # the per-category table partitions the items, and its figures agree with them
@@ -72,7 +88,12 @@ def test_evaluate_reports_every_metric_and_causes(dev_txt: Path, tmp_path: Path)
         assert row["reviewer_overturned"] == sum(i.truth == "Overturned" for i in mine)
     assert any("not-a-letter.txt" in s for s in report.skipped)
     for d in report.disagreements():
-        assert d.cause in ("parser", "missing_guideline_row", "fact_not_extracted", "criterion_judgment")
+        assert d.cause in (
+            "parser",
+            "missing_guideline_row",
+            "fact_not_extracted",
+            "criterion_judgment",
+        )
 
 
 def test_redecide_missing_path_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,7 +102,9 @@ def test_redecide_missing_path_is_one_line_error(capsys: pytest.CaptureFixture[s
     assert len(err) == 1 and "no such file" in err[0]
 
 
-def test_evaluate_lists_citation_misses(dev_txt: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_lists_citation_misses(
+    dev_txt: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An item whose reviewer cited some other section is a citation miss, in JSON and in --list."""
     text = (dev_txt / f"{LETTERS[0]}.txt").read_text(encoding="utf-8")
     elsewhere = re.sub(
@@ -94,12 +117,19 @@ def test_evaluate_lists_citation_misses(dev_txt: Path, tmp_path: Path, capsys: p
     assert main(["evaluate", str(tmp_path), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     misses = payload["citation_misses"]
-    assert sum(row["items"] for row in payload["by_category"].values()) == payload["metrics"]["items"]
+    assert (
+        sum(row["items"] for row in payload["by_category"].values()) == payload["metrics"]["items"]
+    )
     assert payload["metrics"]["citation_agreement"] == 0.0
-    assert payload["metrics"]["kappa"] is None  # both items upheld by the reviewer: kappa is undefined
+    assert (
+        payload["metrics"]["kappa"] is None
+    )  # both items upheld by the reviewer: kappa is undefined
     assert len(misses) == payload["metrics"]["citation_items"] == 2
     assert all(m["reviewer_guideline"].endswith("Section(s): Summary.") for m in misses)
     assert main(["evaluate", str(tmp_path), "--list"]) == 0
     listing = capsys.readouterr().out
-    assert "citation misses" in listing and "reviewer: Decision based on MTUS Knee Complaints 2004" in listing
+    assert (
+        "citation misses" in listing
+        and "reviewer: Decision based on MTUS Knee Complaints 2004" in listing
+    )
     assert listing.count("openimr:  MTUS") == 2

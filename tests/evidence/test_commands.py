@@ -25,14 +25,14 @@ def test_text_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["He denies numbness. Straight leg raise was positive on the left."]) == 0
     out = capsys.readouterr().out
     assert any(line.startswith("numbness") and "negated" in line for line in out.splitlines())
-    assert any(line.startswith("straight_leg_raise") and "= positive" in line
-               for line in out.splitlines())
+    assert any(
+        line.startswith("straight_leg_raise") and "= positive" in line for line in out.splitlines()
+    )
 
 
 def test_file_json_and_kind_filter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     note = tmp_path / "pr2.txt"
-    note.write_text("He completed 12 sessions of physical therapy with no improvement. "
-                    "Pain 7/10.")
+    note.write_text("He completed 12 sessions of physical therapy with no improvement. Pain 7/10.")
     assert run(["--file", str(note), "--kind", "prior_treatment", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [f["kind"] for f in data["facts"]] == ["prior_treatment"]

@@ -25,6 +25,7 @@ def only(facts: ClinicalFacts, kind: str):
 
 # --- context: negation, hypothetical, history, family -------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
@@ -58,10 +59,14 @@ def test_negated(text: str, kind: str) -> None:
     [
         ("The treatment plan included an MRI of the lumbar spine.", "imaging_result"),
         ("The physician recommended physical therapy twice a week.", "prior_treatment"),
-        ("A request for EMG/NCV of the upper extremities was submitted.",
-         "electrodiagnostic_result"),
-        ("Physical therapy 2 times a week for 6 weeks was the original request.",
-         "prior_treatment"),
+        (
+            "A request for EMG/NCV of the upper extremities was submitted.",
+            "electrodiagnostic_result",
+        ),
+        (
+            "Physical therapy 2 times a week for 6 weeks was the original request.",
+            "prior_treatment",
+        ),
         ("Rule out lumbar radiculopathy.", "radiculopathy"),
     ],
 )
@@ -89,8 +94,10 @@ def test_planned_surgery_becomes_surgery_planned() -> None:
 
 
 def test_ur_decision_sentence_is_not_evidence() -> None:
-    text = ("On 11-3-16, utilization review determined physical therapy and an MRI of the lumbar "
-            "spine were not medically necessary due to no documentation of functional improvement.")
+    text = (
+        "On 11-3-16, utilization review determined physical therapy and an MRI of the lumbar "
+        "spine were not medically necessary due to no documentation of functional improvement."
+    )
     facts = read(text)
     for kind in ("prior_treatment", "imaging_result", "functional_improvement"):
         assert not facts.of_kind(kind), kind
@@ -111,9 +118,11 @@ def test_section_headers_qualify_findings() -> None:
 
 # --- values and attributes ------------------------------------------------------------------------
 
+
 def test_demographics_and_injury_date() -> None:
-    facts = read("The injured worker is a 48 year old male who sustained an industrial injury on "
-                 "10-13-16.")
+    facts = read(
+        "The injured worker is a 48 year old male who sustained an industrial injury on 10-13-16."
+    )
     assert facts.value("age") == 48
     assert facts.value("sex") == "male"
     assert facts.value("injury_date") == "2016-10-13"
@@ -128,14 +137,26 @@ def test_injury_date_written_out() -> None:
 @pytest.mark.parametrize(
     ("text", "modality", "sessions", "effect"),
     [
-        ("He completed 12 sessions of physical therapy with no improvement.",
-         "physical therapy", 12, "no_improvement"),
+        (
+            "He completed 12 sessions of physical therapy with no improvement.",
+            "physical therapy",
+            12,
+            "no_improvement",
+        ),
         ("She has had 24 chiropractic visits which helped.", "chiropractic", 24, "improved"),
         ("Treatment included at least five (5) acupuncture treatments.", "acupuncture", 5, None),
-        ("Treatment to date has included 6 PT (physical therapy) sessions.",
-         "physical therapy", 6, None),
-        ("Physical therapy 2 times a week for 6 weeks (12 sessions) was given.",
-         "physical therapy", 12, None),
+        (
+            "Treatment to date has included 6 PT (physical therapy) sessions.",
+            "physical therapy",
+            6,
+            None,
+        ),
+        (
+            "Physical therapy 2 times a week for 6 weeks (12 sessions) was given.",
+            "physical therapy",
+            12,
+            None,
+        ),
     ],
 )
 def test_prior_treatment_sessions_and_effect(text, modality, sessions, effect) -> None:
@@ -150,7 +171,8 @@ def test_failed_treatment_implies_failed_conservative_care() -> None:
     assert facts.asserted("failed_conservative_care")
     assert read("Conservative treatment has failed.").asserted("failed_conservative_care")
     assert not read("He completed 8 sessions of physical therapy.").of_kind(
-        "failed_conservative_care")
+        "failed_conservative_care"
+    )
 
 
 def test_medication_and_how_long() -> None:
@@ -185,8 +207,12 @@ def test_dates_are_not_pain_scores() -> None:
 
 def test_percent_pain_relief() -> None:
     assert only(read("She reports 50% pain relief."), "pain_relief").attributes["percent"] == 50
-    assert read("Pain relief with medications was 30%.").asserted("pain_relief")[0].attributes[
-        "percent"] == 30
+    assert (
+        read("Pain relief with medications was 30%.")
+        .asserted("pain_relief")[0]
+        .attributes["percent"]
+        == 30
+    )
 
 
 @pytest.mark.parametrize(
@@ -203,19 +229,21 @@ def test_urine_drug_screen(text: str, consistent: bool | None) -> None:
 
 
 def test_cures_report_consistency() -> None:
-    fact = only(read("The CURES report was consistent with prescribed medications."),
-                "cures_check")
+    fact = only(read("The CURES report was consistent with prescribed medications."), "cures_check")
     assert fact.attributes["consistent"] is True
 
 
 def test_unable_is_not_able() -> None:
     assert not read("He is unable to work with his pain medications.").asserted(
-        "functional_improvement")
+        "functional_improvement"
+    )
 
 
 def test_opioid_monitoring_kinds() -> None:
-    facts = read("The CURES report was reviewed and a pain agreement is on file. The 4 A's were "
-                 "documented. He reports constipation.")
+    facts = read(
+        "The CURES report was reviewed and a pain agreement is on file. The 4 A's were "
+        "documented. He reports constipation."
+    )
     for kind in ("cures_check", "pain_agreement", "four_as", "side_effects"):
         assert facts.asserted(kind), kind
 
@@ -224,10 +252,16 @@ def test_opioid_monitoring_kinds() -> None:
     ("text", "kind", "value"),
     [
         ("Spurling's test was positive on the right.", "spurling", "positive"),
-        ("Phalen's test was positive bilaterally and Tinel's sign was negative.", "phalen",
-         "positive"),
-        ("Phalen's test was positive bilaterally and Tinel's sign was negative.", "tinel",
-         "negative"),
+        (
+            "Phalen's test was positive bilaterally and Tinel's sign was negative.",
+            "phalen",
+            "positive",
+        ),
+        (
+            "Phalen's test was positive bilaterally and Tinel's sign was negative.",
+            "tinel",
+            "negative",
+        ),
         ("Straight leg raise was positive at 45 degrees.", "straight_leg_raise", "positive"),
     ],
 )
@@ -287,18 +321,21 @@ def test_cauda_equina_symptoms_denied() -> None:
 def test_note_sentences_are_trimmed() -> None:
     text = "SUBJECTIVE: back pain.\nOBJECTIVE: Decreased sensation in the left L5 dermatome.\n"
     fact = extract_text(text, "pr2").asserted("sensory_deficit")[0]
-    assert fact.span.text == text[fact.span.start:fact.span.end]
+    assert fact.span.text == text[fact.span.start : fact.span.end]
     assert not fact.span.text[0].isspace() and not fact.span.text[-1].isspace()
 
 
 def test_no_neurological_deficits() -> None:
     assert read("There were no neurological deficits in the lower extremities.").negated(
-        "neuro_deficit")
+        "neuro_deficit"
+    )
 
 
 def test_request_after_a_semicolon_is_hypothetical() -> None:
-    facts = read("The following treatment was requested; physical therapy 2 times a week for 4 "
-                 "weeks (8 sessions) for the right knee.")
+    facts = read(
+        "The following treatment was requested; physical therapy 2 times a week for 4 "
+        "weeks (8 sessions) for the right knee."
+    )
     assert facts.of_kind("prior_treatment") and not facts.asserted("prior_treatment")
 
 
@@ -307,12 +344,16 @@ def test_exam_finding_without_result_is_not_a_fact() -> None:
 
 
 def test_imaging_and_electrodiagnostic_findings() -> None:
-    fact = only(read("MRI of the lumbar spine dated 1/2/2016 showed an L4-L5 disc protrusion."),
-                "imaging_result")
+    fact = only(
+        read("MRI of the lumbar spine dated 1/2/2016 showed an L4-L5 disc protrusion."),
+        "imaging_result",
+    )
     assert fact.attributes["modality"] == "MRI"
     assert "disc protrusion" in fact.attributes["finding"]
-    fact = only(read("EMG/NCV on 3/3/2016 revealed bilateral carpal tunnel syndrome."),
-                "electrodiagnostic_result")
+    fact = only(
+        read("EMG/NCV on 3/3/2016 revealed bilateral carpal tunnel syndrome."),
+        "electrodiagnostic_result",
+    )
     assert "carpal tunnel" in fact.attributes["finding"]
 
 
@@ -349,13 +390,18 @@ def test_surgery_with_date() -> None:
         ("He reports tingling in the fingers.", "numbness", None),
         ("A fracture of the L1 vertebra was seen.", "red_flag", None),
         ("The patient has chronic low back pain.", "chronic_pain", None),
-        ("She reported improved ability to perform activities of daily living.",
-         "functional_improvement", None),
+        (
+            "She reported improved ability to perform activities of daily living.",
+            "functional_improvement",
+            None,
+        ),
         ("He can walk 30 minutes longer with medications.", "functional_improvement", None),
-        ("With medications she is able to do household chores.", "functional_improvement",
-         None),
-        ("He is able to work full shifts with his pain medications.", "functional_improvement",
-         None),
+        ("With medications she is able to do household chores.", "functional_improvement", None),
+        (
+            "He is able to work full shifts with his pain medications.",
+            "functional_improvement",
+            None,
+        ),
     ],
 )
 def test_fact_kinds(text: str, kind: str, value) -> None:
@@ -367,18 +413,24 @@ def test_fact_kinds(text: str, kind: str, value) -> None:
 
 
 def test_body_parts_map_to_design_vocabulary() -> None:
-    facts = read("Complaints of neck, low back and right shoulder pain; MRI of the knee to rule "
-                 "out a tear.")
+    facts = read(
+        "Complaints of neck, low back and right shoulder pain; MRI of the knee to rule out a tear."
+    )
     parts = {f.value for f in facts.asserted("body_part")}
     assert parts == {"cervical spine", "lumbar spine", "shoulder", "knee"}
 
 
 def test_diagnoses_are_listed() -> None:
-    facts = read("Diagnoses included lumbar disc displacement, lumbar radiculopathy and possible "
-                 "cubital tunnel syndrome.")
+    facts = read(
+        "Diagnoses included lumbar disc displacement, lumbar radiculopathy and possible "
+        "cubital tunnel syndrome."
+    )
     values = [f.value for f in facts.of_kind("diagnosis")]
-    assert values == ["lumbar disc displacement", "lumbar radiculopathy",
-                      "possible cubital tunnel syndrome"]
+    assert values == [
+        "lumbar disc displacement",
+        "lumbar radiculopathy",
+        "possible cubital tunnel syndrome",
+    ]
     assert only(facts, "radiculopathy").asserted
     uncertain = [f for f in facts.of_kind("diagnosis") if f.hypothetical]
     assert [f.value for f in uncertain] == ["possible cubital tunnel syndrome"]
@@ -402,7 +454,7 @@ def test_spans_point_into_the_text() -> None:
         span = fact.span
         assert span is not None
         assert span.record_id == "rec-7"
-        assert SUMMARY[span.start:span.end] == span.text
+        assert SUMMARY[span.start : span.end] == span.text
         start, end = fact.attributes["match_start"], fact.attributes["match_end"]
         assert span.start <= start < end <= span.end
         assert SUMMARY[start:end] == fact.attributes["matched"]
@@ -417,6 +469,7 @@ def test_all_kinds_produced_are_known() -> None:
 
 # --- chronicity and case-level facts -------------------------------------------------------------
 
+
 def test_chronic_when_more_than_three_months_from_injury() -> None:
     facts = extract_text(SUMMARY)  # injury 2015-10-13, latest date 2016-11-03
     chronic = [f for f in facts.of_kind("chronic_pain") if "months_since_injury" in f.attributes]
@@ -429,12 +482,21 @@ def test_chronic_when_more_than_three_months_from_injury() -> None:
 
 @pytest.mark.parametrize(
     ("seen", "phase"),
-    [("11-11-16", "acute"), ("11-12-16", "subacute"), ("01-06-17", "subacute"), ("01-07-17", "chronic")],
+    [
+        ("11-11-16", "acute"),
+        ("11-12-16", "subacute"),
+        ("01-06-17", "subacute"),
+        ("01-07-17", "chronic"),
+    ],
 )
 def test_phase_of_care_from_the_injury_date(seen: str, phase: str) -> None:
     """Acute up to 4 weeks (28 days), subacute to 12 weeks (84 days), then chronic."""
     facts = extract_text(f"Injury on 10-14-16. Seen on {seen} for knee pain.")
-    dated = [f for f in facts.of_kind("chronic_pain") if f.attributes.get("derived_from") == "injury_date"]
+    dated = [
+        f
+        for f in facts.of_kind("chronic_pain")
+        if f.attributes.get("derived_from") == "injury_date"
+    ]
     assert len(dated) == 1 and dated[0].attributes["phase"] == phase
     assert dated[0].asserted == (phase == "chronic")
 
@@ -457,10 +519,18 @@ def _case(**overrides) -> Case:
 
 def test_extract_reads_records_and_case() -> None:
     records = [
-        MedicalRecord(id="pr2-b", type="pr2", date=dt.date(2016, 11, 1),
-                      text="He denies numbness. Reflexes were 1+ at the knee."),
-        MedicalRecord(id="pr2-a", type="pr2", date=dt.date(2016, 10, 1),
-                      text="Pain was rated 8/10. He has been on Norco since 2014."),
+        MedicalRecord(
+            id="pr2-b",
+            type="pr2",
+            date=dt.date(2016, 11, 1),
+            text="He denies numbness. Reflexes were 1+ at the knee.",
+        ),
+        MedicalRecord(
+            id="pr2-a",
+            type="pr2",
+            date=dt.date(2016, 10, 1),
+            text="Pain was rated 8/10. He has been on Norco since 2014.",
+        ),
     ]
     facts = extract(records, _case())
     assert facts.value("age") == 70 and facts.value("sex") == "female"
@@ -489,9 +559,11 @@ def test_empty_text_gives_no_facts() -> None:
 
 
 def test_treatment_courses_do_not_double_count() -> None:
-    facts = read("Treatment to date included 12 sessions of physical therapy and acupuncture. She "
-                 "completed 12 physical therapy visits with no improvement. Acupuncture helped. "
-                 "The plan is 6 more sessions of physical therapy.")
+    facts = read(
+        "Treatment to date included 12 sessions of physical therapy and acupuncture. She "
+        "completed 12 physical therapy visits with no improvement. Acupuncture helped. "
+        "The plan is 6 more sessions of physical therapy."
+    )
     courses = treatment_courses(facts)
     assert set(courses) == {"physical therapy", "acupuncture"}
     assert courses["physical therapy"].sessions == 12
@@ -532,7 +604,11 @@ def test_what_is_not_a_tear_sign(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["There was no positive Spurling's test.", "Without a positive Spurling's test.", "There was not a positive Spurling's test."],
+    [
+        "There was no positive Spurling's test.",
+        "Without a positive Spurling's test.",
+        "There was not a positive Spurling's test.",
+    ],
 )
 def test_a_negated_positive_is_a_negative_result(text: str) -> None:
     facts = read(text)
@@ -544,7 +620,11 @@ def test_a_negated_positive_is_a_negative_result(text: str) -> None:
     [
         ("Right knee: Apley grind +, McMurray +, Lachman negative.", "tear_sign", False),
         ("Reflexes were 2+ and symmetric; Spurling's test was negative.", "spurling", True),
-        ("Negative Spurling's; straight leg raise could not be performed due to pain.", "spurling", True),
+        (
+            "Negative Spurling's; straight leg raise could not be performed due to pain.",
+            "spurling",
+            True,
+        ),
     ],
 )
 def test_plus_signs_and_tests_not_done(text: str, kind: str, negated: bool) -> None:
@@ -552,7 +632,10 @@ def test_plus_signs_and_tests_not_done(text: str, kind: str, negated: bool) -> N
     assert found and all(f.negated is negated for f in found)
 
 
-@pytest.mark.parametrize("text", ["Spurling's test was deferred.", "Straight leg raise could not be performed due to pain."])
+@pytest.mark.parametrize(
+    "text",
+    ["Spurling's test was deferred.", "Straight leg raise could not be performed due to pain."],
+)
 def test_a_test_not_done_is_no_finding(text: str) -> None:
     facts = read(text)
     assert not facts.of_kind("spurling") and not facts.of_kind("straight_leg_raise")

@@ -44,8 +44,16 @@ def test_gold_precision_and_recall_floor() -> None:
     assert result["micro"]["precision"] >= 0.93, result["errors"]
     assert result["micro"]["recall"] >= 0.93, result["errors"]
     assert result["values"]["right"] == result["values"]["checked"]
-    for kind in ("numbness", "straight_leg_raise", "prior_treatment", "current_medication",
-                 "imaging_result", "pain_score", "weakness", "reflex_change"):
+    for kind in (
+        "numbness",
+        "straight_leg_raise",
+        "prior_treatment",
+        "current_medication",
+        "imaging_result",
+        "pain_score",
+        "weakness",
+        "reflex_change",
+    ):
         assert result["per_kind"][kind]["recall"] >= 0.8, kind
 
 
@@ -70,10 +78,13 @@ def test_negated_gold_sentences_come_out_negated() -> None:
 
 # --- rule files are validated at load time ----------------------------------------------------
 
+
 def test_unknown_fact_kind_is_rejected(data_copy: Path) -> None:
     path = data_copy / "target_rules.yaml"
     path.write_text(path.read_text() + "  - {kind: telepathy, literal: x, pattern: 'x'}\n")
-    with pytest.raises(KnowledgeBaseError, match="target_rules.yaml: rules\\[\\d+\\]: unknown fact"):
+    with pytest.raises(
+        KnowledgeBaseError, match="target_rules.yaml: rules\\[\\d+\\]: unknown fact"
+    ):
         rules.load_rules()
 
 
@@ -100,8 +111,9 @@ def test_unknown_context_category_is_rejected(data_copy: Path) -> None:
 
 def test_medication_name_mapped_twice_is_rejected(data_copy: Path) -> None:
     path = data_copy / "medications.yaml"
-    path.write_text(path.read_text()
-                    + "  - {generic: fakeprofen, drug_class: nsaid, names: [norco]}\n")
+    path.write_text(
+        path.read_text() + "  - {generic: fakeprofen, drug_class: nsaid, names: [norco]}\n"
+    )
     with pytest.raises(KnowledgeBaseError, match="already maps"):
         rules.load_rules()
 
@@ -131,6 +143,7 @@ def test_rules_round_trip_through_medspacy_json(tmp_path: Path) -> None:
 
 
 # --- speed -----------------------------------------------------------------------------------
+
 
 @pytest.mark.skipif(not LETTERS.exists(), reason="dev letters not available")
 def test_summaries_extract_fast() -> None:

@@ -16,21 +16,30 @@ HELDOUT5 = ROOT / "tests" / "data" / "evidence_heldout5.jsonl"
 
 def _statuses(text: str, kind: str) -> set[str]:
     facts = extract_text(text)
-    return {"negated" if f.negated else "hypothetical" if f.hypothetical else "asserted"
-            for f in facts.of_kind(kind)}
+    return {
+        "negated" if f.negated else "hypothetical" if f.hypothetical else "asserted"
+        for f in facts.of_kind(kind)
+    }
 
 
-@pytest.mark.parametrize(("text", "kinds"), [
-    ("Past medical history is significant for diabetes and hypertension.",
-     {"comorbidity", "cardiac_risk_factors"}),
-    ("He has a history of coronary artery disease with a stent in 2012.",
-     {"comorbidity", "cardiac_risk_factors"}),
-    ("She has chronic kidney disease.", {"comorbidity", "cardiac_risk_factors"}),
-    ("The patient has cirrhosis.", {"comorbidity", "bleeding_risk"}),
-    ("He is a smoker with COPD.", {"comorbidity"}),
-    ("The worker has a known bleeding disorder.", {"bleeding_risk"}),
-    ("Exam: weight 260 pounds, BMI 38.", {"comorbidity"}),
-])
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        (
+            "Past medical history is significant for diabetes and hypertension.",
+            {"comorbidity", "cardiac_risk_factors"},
+        ),
+        (
+            "He has a history of coronary artery disease with a stent in 2012.",
+            {"comorbidity", "cardiac_risk_factors"},
+        ),
+        ("She has chronic kidney disease.", {"comorbidity", "cardiac_risk_factors"}),
+        ("The patient has cirrhosis.", {"comorbidity", "bleeding_risk"}),
+        ("He is a smoker with COPD.", {"comorbidity"}),
+        ("The worker has a known bleeding disorder.", {"bleeding_risk"}),
+        ("Exam: weight 260 pounds, BMI 38.", {"comorbidity"}),
+    ],
+)
 def test_conditions_asserted(text: str, kinds: set[str]) -> None:
     for kind in kinds:
         assert _statuses(text, kind) == {"asserted"}, (text, kind)
@@ -38,14 +47,19 @@ def test_conditions_asserted(text: str, kinds: set[str]) -> None:
         assert not _statuses(text, kind), (text, kind)
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    ("He has no history of diabetes.", "comorbidity"),
-    ("She denies heart disease.", "cardiac_risk_factors"),
-    ("The patient denies any bleeding disorder.", "bleeding_risk"),
-    ("There was no documentation submitted that the patient was on anticoagulant therapy.",
-     "bleeding_risk"),
-    ("There was no mention that the worker was obese.", "comorbidity"),
-])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("He has no history of diabetes.", "comorbidity"),
+        ("She denies heart disease.", "cardiac_risk_factors"),
+        ("The patient denies any bleeding disorder.", "bleeding_risk"),
+        (
+            "There was no documentation submitted that the patient was on anticoagulant therapy.",
+            "bleeding_risk",
+        ),
+        ("There was no mention that the worker was obese.", "comorbidity"),
+    ],
+)
 def test_conditions_negated(text: str, kind: str) -> None:
     assert _statuses(text, kind) == {"negated"}
 
@@ -57,19 +71,29 @@ def test_a_bmi_below_30_is_not_obesity() -> None:
 def test_generic_words_are_not_conditions() -> None:
     text = "Cardiac exam was normal and heart rate was 70; comorbidities were reviewed."
     facts = extract_text(text)
-    assert not [f for f in facts.facts
-                if f.kind in ("comorbidity", "bleeding_risk", "cardiac_risk_factors")]
+    assert not [
+        f for f in facts.facts if f.kind in ("comorbidity", "bleeding_risk", "cardiac_risk_factors")
+    ]
 
 
-@pytest.mark.parametrize(("text", "kind", "condition"), [
-    ("Current medications include Norco, Eliquis and Lisinopril.", "bleeding_risk",
-     "anticoagulation"),
-    ("Current medications include Norco, Eliquis and Lisinopril.", "cardiac_risk_factors",
-     "hypertension"),
-    ("He takes insulin daily.", "cardiac_risk_factors", "insulin-treated diabetes"),
-    ("Medications: metformin 500 mg.", "comorbidity", "diabetes"),
-    ("She takes Plavix.", "bleeding_risk", "antiplatelet therapy"),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "condition"),
+    [
+        (
+            "Current medications include Norco, Eliquis and Lisinopril.",
+            "bleeding_risk",
+            "anticoagulation",
+        ),
+        (
+            "Current medications include Norco, Eliquis and Lisinopril.",
+            "cardiac_risk_factors",
+            "hypertension",
+        ),
+        ("He takes insulin daily.", "cardiac_risk_factors", "insulin-treated diabetes"),
+        ("Medications: metformin 500 mg.", "comorbidity", "diabetes"),
+        ("She takes Plavix.", "bleeding_risk", "antiplatelet therapy"),
+    ],
+)
 def test_medications_imply_conditions(text: str, kind: str, condition: str) -> None:
     facts = extract_text(text).asserted(kind)
     assert condition in {f.value for f in facts}
@@ -86,16 +110,19 @@ def _red_flags(text: str) -> list:
 
 
 def test_a_fracture_in_a_diagnosis_list_carries_its_own_body_part() -> None:
-    text = ("The injured worker is being treated for cervical strain, lumbar sprain, "
-            "right wrist fracture and left knee contusion.")
+    text = (
+        "The injured worker is being treated for cervical strain, lumbar sprain, "
+        "right wrist fracture and left knee contusion."
+    )
     (flag,) = [f for f in _red_flags(text) if f.asserted]
     assert flag.attributes["sentence_body_parts"] == ["wrist"]
 
 
 def test_each_fracture_of_a_list_is_its_own_fact() -> None:
     text = "Diagnoses include neck sprain; fracture of the left radius; rib fractures."
-    sites = sorted(p for f in _red_flags(text) if f.asserted
-                   for p in f.attributes["sentence_body_parts"])
+    sites = sorted(
+        p for f in _red_flags(text) if f.asserted for p in f.attributes["sentence_body_parts"]
+    )
     assert sites == ["chest", "forearm"]
 
 
@@ -111,20 +138,26 @@ def test_without_a_part_in_its_item_the_sentence_parts_stay() -> None:
     assert flag.attributes["sentence_body_parts"] == ["cervical spine"]
 
 
-@pytest.mark.parametrize("text", [
-    "He has an old healed fracture of the right ankle.",
-    "Past history includes a remote wrist fracture, and he sprained his neck.",
-    "She fractured the left hip years ago.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He has an old healed fracture of the right ankle.",
+        "Past history includes a remote wrist fracture, and he sprained his neck.",
+        "She fractured the left hip years ago.",
+    ],
+)
 def test_an_old_or_healed_fracture_is_history(text: str) -> None:
     flags = _red_flags(text)
     assert flags and all(f.historical for f in flags)
 
 
-@pytest.mark.parametrize("text", [
-    "X-rays showed a fracture of the fifth metatarsal, not yet healed.",
-    "He sustained an acute fracture of the right wrist.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "X-rays showed a fracture of the fifth metatarsal, not yet healed.",
+        "He sustained an acute fracture of the right wrist.",
+    ],
+)
 def test_a_current_fracture_is_not_history(text: str) -> None:
     flags = _red_flags(text)
     assert flags and not any(f.historical for f in flags)
@@ -152,16 +185,22 @@ def test_a_fracture_of_a_named_part_is_that_part() -> None:
 HELDOUT6 = ROOT / "tests" / "data" / "evidence_heldout6.jsonl"
 
 
-@pytest.mark.parametrize(("text", "failed"), [
-    ("The patient has not seemed to improve with physical therapy.", True),
-    ('Medication and physical therapy was "not helping."', True),
-    ("The treatment to date includes meloxicam 7.5 mg, however the worker states it is not "
-     "effective.", True),
-    ("He takes Norco 10/325 mg, but it has not helped.", True),
-    ("He takes Norco 10/325 mg, Motrin, and it helps.", False),
-    ("Physical therapy has helped.", False),
-    ("The plan is physical therapy; she has not yet started it.", False),
-])
+@pytest.mark.parametrize(
+    ("text", "failed"),
+    [
+        ("The patient has not seemed to improve with physical therapy.", True),
+        ('Medication and physical therapy was "not helping."', True),
+        (
+            "The treatment to date includes meloxicam 7.5 mg, however the worker states it is not "
+            "effective.",
+            True,
+        ),
+        ("He takes Norco 10/325 mg, but it has not helped.", True),
+        ("He takes Norco 10/325 mg, Motrin, and it helps.", False),
+        ("Physical therapy has helped.", False),
+        ("The plan is physical therapy; she has not yet started it.", False),
+    ],
+)
 def test_failed_care_phrasings(text: str, failed: bool) -> None:
     assert bool(extract_text(text).asserted("failed_conservative_care")) is failed
 
@@ -186,13 +225,15 @@ def test_heldout7_floors() -> None:
 
 # --- the new data files are validated at load time ----------------------------------------------
 
+
 def test_a_condition_kind_outside_the_condition_kinds_is_rejected(data_copy: Path) -> None:
     from openimr.errors import KnowledgeBaseError
     from openimr.evidence import rules
 
     path = data_copy / "conditions.yaml"
-    path.write_text(path.read_text() + "  - value: gout\n    kinds: [red_flag]\n"
-                    "    patterns: ['gout']\n")
+    path.write_text(
+        path.read_text() + "  - value: gout\n    kinds: [red_flag]\n    patterns: ['gout']\n"
+    )
     with pytest.raises(KnowledgeBaseError, match=r"conditions.yaml: conditions\[\d+\]"):
         rules.load_rules()
 
@@ -202,15 +243,19 @@ def test_a_medication_condition_must_name_a_condition_kind(data_copy: Path) -> N
     from openimr.evidence import rules
 
     path = data_copy / "medications.yaml"
-    path.write_text(path.read_text() + "  - {generic: fakeparin, drug_class: anticoagulant, "
-                    "names: [fakeparin], conditions: {telepathy: x}}\n")
+    path.write_text(
+        path.read_text() + "  - {generic: fakeparin, drug_class: anticoagulant, "
+        "names: [fakeparin], conditions: {telepathy: x}}\n"
+    )
     with pytest.raises(KnowledgeBaseError, match="conditions must map"):
         rules.load_rules()
 
 
 def test_possible_in_a_diagnosis_list_qualifies_its_own_item_only() -> None:
-    text = ("Diagnoses are left shoulder labral tear, possible rotator cuff tear; left thumb "
-            "non-displaced fracture and possible lumbar radiculopathy.")
+    text = (
+        "Diagnoses are left shoulder labral tear, possible rotator cuff tear; left thumb "
+        "non-displaced fracture and possible lumbar radiculopathy."
+    )
     facts = extract_text(text)
     assert [f.hypothetical for f in facts.of_kind("red_flag")] == [False]
     assert [f.hypothetical for f in facts.of_kind("radiculopathy")] == [True]

@@ -58,9 +58,15 @@ def test_every_mtus_citation_line_yields_an_mtus_pair() -> None:
 
 
 def test_spelling_variants_normalize_to_the_same_pair() -> None:
-    a = normalize_citation("Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): NSAIDs, GI symptoms & cardiovascular risk.")
-    b = normalize_citation("Decision based on MTUS Chronic Pain Medical Treatment 2016 Guidelines, Section(s): NSAIDs, GI symptoms and cardiovascular risk")
-    c = normalize_citation("MTUS Chronic Pain Medical Treatment Guidelines 2009, Section(s): NSAIDs, GI symptoms & cardiovascular risk, Page(s): 68-69")
+    a = normalize_citation(
+        "Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): NSAIDs, GI symptoms & cardiovascular risk."
+    )
+    b = normalize_citation(
+        "Decision based on MTUS Chronic Pain Medical Treatment 2016 Guidelines, Section(s): NSAIDs, GI symptoms and cardiovascular risk"
+    )
+    c = normalize_citation(
+        "MTUS Chronic Pain Medical Treatment Guidelines 2009, Section(s): NSAIDs, GI symptoms & cardiovascular risk, Page(s): 68-69"
+    )
     assert a == b == c == ("mtus_cpmtg", "nsaid gi symptom and cardiovascular risk")
 
 
@@ -92,9 +98,16 @@ def test_compound_line_yields_every_document_and_section() -> None:
 
 
 def test_section_names_with_commas_are_not_split() -> None:
-    refs = parse_citations("Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): TENS, chronic pain (transcutaneous electrical nerve stimulation).")
+    refs = parse_citations(
+        "Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): TENS, chronic pain (transcutaneous electrical nerve stimulation)."
+    )
     assert len(refs) == 1
-    assert match_citation("MTUS Chronic Pain Medical Treatment 2016, Section(s): TENS, chronic pain (transcutaneous electrical nerve stimulation)").id == "cpmtg2016.tens"
+    assert (
+        match_citation(
+            "MTUS Chronic Pain Medical Treatment 2016, Section(s): TENS, chronic pain (transcutaneous electrical nerve stimulation)"
+        ).id
+        == "cpmtg2016.tens"
+    )
 
 
 def test_whole_document_and_page_only_citations_match_the_document() -> None:
@@ -107,16 +120,30 @@ def test_whole_document_and_page_only_citations_match_the_document() -> None:
 
 
 def test_cited_edition_is_preferred() -> None:
-    assert match_citation("MTUS Chronic Pain Medical Treatment 2009, Section(s): Massage therapy").id == "cpmtg2009.massage"
-    assert match_citation("MTUS Chronic Pain Medical Treatment 2016, Section(s): Massage therapy").id == "cpmtg2016.massage"
+    assert (
+        match_citation("MTUS Chronic Pain Medical Treatment 2009, Section(s): Massage therapy").id
+        == "cpmtg2009.massage"
+    )
+    assert (
+        match_citation("MTUS Chronic Pain Medical Treatment 2016, Section(s): Massage therapy").id
+        == "cpmtg2016.massage"
+    )
 
 
 def test_non_guideline_sources_and_empty_lines_do_not_match() -> None:
-    assert match_citation("The Expert Reviewer did not cite any medical evidence for its decision.") is None
+    assert (
+        match_citation("The Expert Reviewer did not cite any medical evidence for its decision.")
+        is None
+    )
     assert normalize_citation("") == (None, None)
-    refs = parse_citations("Decision based on Non-MTUS Citation Green's Operative Hand Surgery, 6th ed Chapter 17.")
+    refs = parse_citations(
+        "Decision based on Non-MTUS Citation Green's Operative Hand Surgery, 6th ed Chapter 17."
+    )
     assert [r.guideline_key for r in refs] == ["other"]
-    assert match_citation("MTUS Chronic Pain Medical Treatment 2016, Section(s): Unicorn therapy") is None
+    assert (
+        match_citation("MTUS Chronic Pain Medical Treatment 2016, Section(s): Unicorn therapy")
+        is None
+    )
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="seed letter not available")
@@ -138,7 +165,9 @@ def test_citation_agrees_compares_document_and_section_not_edition() -> None:
     assert citation_agrees(line, kb.get("mtus_sh2004.xray"), kb)
     assert not citation_agrees(line, kb.get("mtus_sh2004.surgery_rotator_cuff"), kb)
     assert not citation_agrees(line, kb.get("mtus_knee2004.mri"), kb)
-    assert citation_agrees(line.replace("Special Studies", "Summary"), kb.get("mtus_sh2004.surgery_rotator_cuff"), kb)
+    assert citation_agrees(
+        line.replace("Special Studies", "Summary"), kb.get("mtus_sh2004.surgery_rotator_cuff"), kb
+    )
     massage_2009 = "MTUS Chronic Pain Treatment Guidelines Massage therapy Page(s): 60"
     assert citation_agrees(massage_2009, kb.get("cpmtg2016.massage"), kb)
 

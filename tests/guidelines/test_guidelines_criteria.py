@@ -22,7 +22,10 @@ from openimr.guidelines import load_knowledge_base
 
 KB = load_knowledge_base()
 # one edition per recommendation is enough: editions share their criteria
-ROWS = sorted({(KB.document_of(r.id).key, r.id.split(".", 1)[1]): r for r in KB.rows}.values(), key=lambda r: r.id)
+ROWS = sorted(
+    {(KB.document_of(r.id).key, r.id.split(".", 1)[1]): r for r in KB.rows}.values(),
+    key=lambda r: r.id,
+)
 
 
 def _modality(crit: Criterion, rec: Recommendation) -> str:
@@ -35,7 +38,9 @@ def _modality(crit: Criterion, rec: Recommendation) -> str:
     return (t.services or t.synonyms or t.drugs or ["treatment"])[0]
 
 
-def _setup(crit: Criterion, rec: Recommendation, met: bool) -> tuple[TreatmentRequest, list[ClinicalFact]]:
+def _setup(
+    crit: Criterion, rec: Recommendation, met: bool
+) -> tuple[TreatmentRequest, list[ClinicalFact]]:
     """A request and facts that make `crit` met (or not), honouring its applies_if condition."""
     modality = _modality(crit, rec)
     req: dict[str, Any] = {"text": rec.section, "service": modality}
@@ -44,10 +49,13 @@ def _setup(crit: Criterion, rec: Recommendation, met: bool) -> tuple[TreatmentRe
     if cond == "continuation" or crit.check == "prior_trial_improvement":
         effect = "improved" if met else "no improvement"
         said = "it improved her walking and daily activities" if met else "it did not help"
-        facts.append(ClinicalFact(
-            kind="prior_treatment", attributes={"modality": modality, "effect": effect},
-            span=EvidenceSpan(record_id="r1", start=0, end=len(said), text=said),
-        ))
+        facts.append(
+            ClinicalFact(
+                kind="prior_treatment",
+                attributes={"modality": modality, "effect": effect},
+                span=EvidenceSpan(record_id="r1", start=0, end=len(said), text=said),
+            )
+        )
     elif cond and cond != "initial" and not cond.startswith("!"):
         facts.append(ClinicalFact(kind=cond))
     p = crit.params
@@ -61,7 +69,9 @@ def _setup(crit: Criterion, rec: Recommendation, met: bool) -> tuple[TreatmentRe
     elif check == "quantity_at_most":
         req["quantity"] = p["max"] if met else p["max"] + 1
     elif check == "fact_present":
-        facts.append(ClinicalFact(kind=p["kind"], negated=not met, attributes=p.get("attributes") or {}))
+        facts.append(
+            ClinicalFact(kind=p["kind"], negated=not met, attributes=p.get("attributes") or {})
+        )
     elif check == "fact_absent":
         if not met:
             facts.append(ClinicalFact(kind=p["kind"], attributes=p.get("attributes") or {}))
@@ -106,7 +116,9 @@ def test_each_criterion_can_be_met_and_not_met(rec: Recommendation) -> None:
         assert met.status == "met", f"{rec.id}:{crit.id} should be met: {met.explanation}"
         req, facts = _setup(crit, rec, met=False)
         failed = evaluate_criterion(crit, req, ClinicalFacts(facts=facts))
-        assert failed.status in ("not_met", "not_documented"), f"{rec.id}:{crit.id}: {failed.explanation}"
+        assert failed.status in ("not_met", "not_documented"), (
+            f"{rec.id}:{crit.id}: {failed.explanation}"
+        )
         assert failed.status == "not_met" or crit.check == "chronic_pain"
         exercised += 1
     assert exercised == len(rec.criteria) > 0
@@ -116,7 +128,9 @@ def test_initial_trial_limit_does_not_apply_to_a_continuation() -> None:
     crit = next(c for c in KB.get("mtus_acu2007.acupuncture").criteria if c.id == "trial")
     req = TreatmentRequest(text="Acupuncture 12 sessions", category="acupuncture", sessions=12)
     assert evaluate_criterion(crit, req, ClinicalFacts()).status == "not_met"
-    prior = ClinicalFact(kind="prior_treatment", attributes={"modality": "acupuncture", "effect": "improved"})
+    prior = ClinicalFact(
+        kind="prior_treatment", attributes={"modality": "acupuncture", "effect": "improved"}
+    )
     assert evaluate_criterion(crit, req, ClinicalFacts(facts=[prior])).status == "not_applicable"
 
 
@@ -128,7 +142,12 @@ def test_diagnosis_names_reads_the_documented_diagnoses() -> None:
         return evaluate_criterion(crit, req, ClinicalFacts(facts=list(facts))).status
 
     assert status(ClinicalFact(kind="diagnosis", value="Common migraine without aura")) == "met"
-    assert status(ClinicalFact(kind="diagnosis", value="post-traumatic headache with migrainous features")) == "met"
+    assert (
+        status(
+            ClinicalFact(kind="diagnosis", value="post-traumatic headache with migrainous features")
+        )
+        == "met"
+    )
     assert status(ClinicalFact(kind="diagnosis", value="migraine", negated=True)) == "not_met"
     # the diagnoses we read are a partial list: a condition missing from them is not documented
     assert status(ClinicalFact(kind="diagnosis", value="Cervicalgia")) == "not_documented"
@@ -137,10 +156,18 @@ def test_diagnosis_names_reads_the_documented_diagnoses() -> None:
 
 def test_diagnosis_names_is_bound_to_the_requested_site() -> None:
     crit = next(c for c in KB.get("odg_lb.kyphoplasty").criteria if c.id == "fracture")
-    req = TreatmentRequest(text="Kyphoplasty T12", category="surgery", body_parts=["thoracic spine"])
-    wrist = ClinicalFact(kind="diagnosis", value="compression fracture of the distal radius",
-                         attributes={"sentence_body_parts": ["wrist"]})
-    spine = ClinicalFact(kind="diagnosis", value="T12 compression fracture",
-                         attributes={"sentence_body_parts": ["thoracic spine"]})
+    req = TreatmentRequest(
+        text="Kyphoplasty T12", category="surgery", body_parts=["thoracic spine"]
+    )
+    wrist = ClinicalFact(
+        kind="diagnosis",
+        value="compression fracture of the distal radius",
+        attributes={"sentence_body_parts": ["wrist"]},
+    )
+    spine = ClinicalFact(
+        kind="diagnosis",
+        value="T12 compression fracture",
+        attributes={"sentence_body_parts": ["thoracic spine"]},
+    )
     assert evaluate_criterion(crit, req, ClinicalFacts(facts=[wrist])).status == "not_documented"
     assert evaluate_criterion(crit, req, ClinicalFacts(facts=[wrist, spine])).status == "met"

@@ -20,7 +20,9 @@ JAN_2017 = dt.date(2017, 1, 15)
 
 
 def _facts(*kinds: str, **attributes: dict) -> ClinicalFacts:
-    return ClinicalFacts(facts=[ClinicalFact(kind=k, attributes=attributes.get(k, {})) for k in kinds])
+    return ClinicalFacts(
+        facts=[ClinicalFact(kind=k, attributes=attributes.get(k, {})) for k in kinds]
+    )
 
 
 def _outcome(request: TreatmentRequest, facts: ClinicalFacts) -> tuple[str, str]:
@@ -33,12 +35,16 @@ def _outcome(request: TreatmentRequest, facts: ClinicalFacts) -> tuple[str, str]
 
 
 REPAIR = TreatmentRequest(
-    text="Right shoulder arthroscopy with rotator cuff repair", category="surgery", body_parts=["shoulder"],
+    text="Right shoulder arthroscopy with rotator cuff repair",
+    category="surgery",
+    body_parts=["shoulder"],
     laterality="right",
 )
 DECOMPRESSION = TreatmentRequest(
-    text="Right shoulder arthroscopy with subacromial decompression", category="surgery",
-    body_parts=["shoulder"], laterality="right",
+    text="Right shoulder arthroscopy with subacromial decompression",
+    category="surgery",
+    body_parts=["shoulder"],
+    laterality="right",
 )
 
 
@@ -54,12 +60,19 @@ def test_decompression_for_impingement_waits_for_failed_conservative_care() -> N
     row, outcome = _outcome(DECOMPRESSION, _facts("imaging_result", "weakness"))
     assert row == "mtus_sh2004.surgery_impingement"
     assert outcome == "Upheld"
-    assert _outcome(DECOMPRESSION, _facts("imaging_result", "weakness", "failed_conservative_care"))[1] == "Overturned"
+    assert (
+        _outcome(DECOMPRESSION, _facts("imaging_result", "weakness", "failed_conservative_care"))[1]
+        == "Overturned"
+    )
 
 
 def test_lumbar_films_need_a_red_flag_not_just_persistent_pain() -> None:
-    films = TreatmentRequest(text="X-rays of the lumbar spine", category="imaging", service="x-ray",
-                             body_parts=["lumbar spine"])
+    films = TreatmentRequest(
+        text="X-rays of the lumbar spine",
+        category="imaging",
+        service="x-ray",
+        body_parts=["lumbar spine"],
+    )
     row, outcome = _outcome(films, _facts("failed_conservative_care", "chronic_pain"))
     assert row == "mtus_lb2004.xray"
     assert outcome == "Upheld"
@@ -87,8 +100,14 @@ def test_preoperative_ecg_needs_cardiac_risk_factors_not_age_alone() -> None:
 
 
 def test_opioid_continuation_needs_pain_relief_as_well_as_function() -> None:
-    norco = TreatmentRequest(text="Norco 10/325mg #60", category="medication", drug="hydrocodone/acetaminophen",
-                             drug_class="opioid", strength="10/325 mg", quantity=60)
+    norco = TreatmentRequest(
+        text="Norco 10/325mg #60",
+        category="medication",
+        drug="hydrocodone/acetaminophen",
+        drug_class="opioid",
+        strength="10/325 mg",
+        quantity=60,
+    )
     on_it = {"current_medication": {"drug": "hydrocodone/acetaminophen", "drug_class": "opioid"}}
     chronic = ("chronic_pain", "current_medication", "functional_improvement", "urine_drug_screen")
     row, outcome = _outcome(norco, _facts(*chronic, **on_it))
@@ -98,7 +117,9 @@ def test_opioid_continuation_needs_pain_relief_as_well_as_function() -> None:
 
 
 def test_biofeedback_only_within_a_cbt_program() -> None:
-    biofeedback = TreatmentRequest(text="Biofeedback 4 sessions", category="psychological", sessions=4)
+    biofeedback = TreatmentRequest(
+        text="Biofeedback 4 sessions", category="psychological", sessions=4
+    )
     row, outcome = _outcome(biofeedback, _facts("depression_anxiety"))
     assert row.endswith(".biofeedback")
     assert outcome == "Upheld"

@@ -60,9 +60,21 @@ def test_all_levels_and_required_documents_are_present() -> None:
     kb = load_knowledge_base()
     assert {r.level for r in kb.rows} >= {"mtus", "acoem_odg", "other_guideline"}
     for key in [
-        "mtus_cpmtg", "mtus_opioids_2016", "mtus_acupuncture", "mtus_postsurgical", "mtus_neck",
-        "mtus_shoulder", "mtus_elbow", "mtus_forearm_wrist_hand", "mtus_low_back", "mtus_knee",
-        "mtus_ankle_foot", "mtus_stress", "mtus_general_approaches", "mtus_acoem_2017", "mtus_formulary",
+        "mtus_cpmtg",
+        "mtus_opioids_2016",
+        "mtus_acupuncture",
+        "mtus_postsurgical",
+        "mtus_neck",
+        "mtus_shoulder",
+        "mtus_elbow",
+        "mtus_forearm_wrist_hand",
+        "mtus_low_back",
+        "mtus_knee",
+        "mtus_ankle_foot",
+        "mtus_stress",
+        "mtus_general_approaches",
+        "mtus_acoem_2017",
+        "mtus_formulary",
     ]:
         assert key in kb.documents, key
 
@@ -77,10 +89,15 @@ def test_editions_have_effective_dates_in_sequence() -> None:
     # from the 2016 update, opioids are governed by the Opioids Treatment Guidelines only
     assert "cpmtg2009.opioids_criteria" in {r.id for r in kb.rows}
     assert "cpmtg2016.opioids_criteria" not in {r.id for r in kb.rows}
-    assert kb.get("mtus_opioids2016.chronic_maintenance").effective_from == massage_2016.effective_from
+    assert (
+        kb.get("mtus_opioids2016.chronic_maintenance").effective_from == massage_2016.effective_from
+    )
     assert str(kb.get("mtus_acoem2017.opioids_chronic").effective_from) == "2017-12-01"
     assert str(kb.get("mtus_formulary2018.special_fill").effective_from) == "2018-01-01"
-    assert kb.get("cpmtg2016.massage").effective_to < kb.get("mtus_acoem2017.opioids_chronic").effective_from
+    assert (
+        kb.get("cpmtg2016.massage").effective_to
+        < kb.get("mtus_acoem2017.opioids_chronic").effective_from
+    )
 
 
 def test_unknown_row_id_is_not_found() -> None:
@@ -97,15 +114,32 @@ def test_good_file_loads(tmp_path: Path) -> None:
     ("change", "message"),
     [
         (("status: recommended", "status: maybe"), "row ok_row: status"),
-        (("check: sessions_at_most, params: {max: 6}", "check: sessions_at_most, params: {}"), "needs params"),
-        (("check: sessions_at_most, params: {max: 6}", "check: fact_present, params: {kind: unicorn}"), "unknown fact kind"),
+        (
+            ("check: sessions_at_most, params: {max: 6}", "check: sessions_at_most, params: {}"),
+            "needs params",
+        ),
+        (
+            (
+                "check: sessions_at_most, params: {max: 6}",
+                "check: fact_present, params: {kind: unicorn}",
+            ),
+            "unknown fact kind",
+        ),
         ((", gap: fewer visits", ""), "needs a gap"),
         (("rationale: test row", "rationale: test row\n    surprise: 1"), "row ok_row: surprise"),
-        (("treatments: {categories: [massage]", "treatments: {categories: [massages]"), "row ok_row: treatments"),
-        (("synonyms: [massage]}", "synonyms: [massage], while_taking: [opiates]}"), "while_taking: unknown drug class"),
+        (
+            ("treatments: {categories: [massage]", "treatments: {categories: [massages]"),
+            "row ok_row: treatments",
+        ),
+        (
+            ("synonyms: [massage]}", "synonyms: [massage], while_taking: [opiates]}"),
+            "while_taking: unknown drug class",
+        ),
     ],
 )
-def test_invalid_row_names_file_and_row(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+def test_invalid_row_names_file_and_row(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
     assert change[0] in GOOD_ROW
     with pytest.raises(KnowledgeBaseError) as err:
         load_files(_write(tmp_path, GOOD_ROW.replace(*change)))
@@ -114,14 +148,16 @@ def test_invalid_row_names_file_and_row(tmp_path: Path, change: tuple[str, str],
 
 
 def test_only_editions_must_name_editions_of_the_document(tmp_path: Path) -> None:
-    text = GOOD_ROW.replace("  - id: ok_row\n", "  - id: ok_row\n    only_editions: [\"1999\"]\n")
+    text = GOOD_ROW.replace("  - id: ok_row\n", '  - id: ok_row\n    only_editions: ["1999"]\n')
     with pytest.raises(KnowledgeBaseError, match="row ok_row: only_editions"):
         load_files(_write(tmp_path, text))
 
 
 def test_broken_yaml_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeBaseError, match=r"bad.yaml: not valid YAML line \d+"):
-        load_files(_write(tmp_path, GOOD_ROW.replace("synonyms: [massage]}", "synonyms: [massage}")))
+        load_files(
+            _write(tmp_path, GOOD_ROW.replace("synonyms: [massage]}", "synonyms: [massage}"))
+        )
 
 
 def test_duplicate_row_ids_across_files_fail(tmp_path: Path) -> None:
@@ -135,7 +171,9 @@ def test_real_data_file_with_a_bad_row_is_reported(tmp_path: Path) -> None:
     shutil.copytree(DATA_DIR, tmp_path / "data")
     path = tmp_path / "data" / "mtus" / "acupuncture_2007.yaml"
     path.write_text(path.read_text().replace("check: frequency_at_most", "check: visits_at_most"))
-    with pytest.raises(KnowledgeBaseError, match=r"acupuncture_2007.yaml: row acupuncture: criteria"):
+    with pytest.raises(
+        KnowledgeBaseError, match=r"acupuncture_2007.yaml: row acupuncture: criteria"
+    ):
         load_files(tmp_path / "data")
 
 

@@ -19,13 +19,20 @@ KB = load_knowledge_base()
 JAN_2017 = dt.date(2017, 1, 15)
 
 
-def _best(request: TreatmentRequest, on: dt.date | None = JAN_2017, facts: ClinicalFacts | None = None) -> str | None:
+def _best(
+    request: TreatmentRequest, on: dt.date | None = JAN_2017, facts: ClinicalFacts | None = None
+) -> str | None:
     result = KB.search(request, review_date=on, facts=facts)
     return result.best.id if result.best else None
 
 
 def test_mtus_row_addressing_the_treatment_comes_first() -> None:
-    req = TreatmentRequest(text="Massage therapy 2x6 low back", category="massage", sessions=12, body_parts=["lumbar spine"])
+    req = TreatmentRequest(
+        text="Massage therapy 2x6 low back",
+        category="massage",
+        sessions=12,
+        body_parts=["lumbar spine"],
+    )
     result = KB.search(req, review_date=JAN_2017)
     assert result.level == "mtus"
     assert result.best.id == "cpmtg2016.massage"
@@ -33,13 +40,19 @@ def test_mtus_row_addressing_the_treatment_comes_first() -> None:
 
 
 def test_falls_to_odg_only_when_mtus_is_silent_for_the_body_part() -> None:
-    hip = TreatmentRequest(text="MRI of the left hip", category="imaging", service="mri", body_parts=["hip"])
+    hip = TreatmentRequest(
+        text="MRI of the left hip", category="imaging", service="mri", body_parts=["hip"]
+    )
     result = KB.search(hip, review_date=JAN_2017)
     assert result.level == "acoem_odg"
     assert result.best.id == "odg_hip.mri"
-    lumbar = hip.model_copy(update={"text": "MRI of the lumbar spine", "body_parts": ["lumbar spine"]})
+    lumbar = hip.model_copy(
+        update={"text": "MRI of the lumbar spine", "body_parts": ["lumbar spine"]}
+    )
     assert _best(lumbar) == "mtus_lb2004.mri_ct"
-    neck = hip.model_copy(update={"text": "MRI of the cervical spine", "body_parts": ["cervical spine"]})
+    neck = hip.model_copy(
+        update={"text": "MRI of the cervical spine", "body_parts": ["cervical spine"]}
+    )
     assert _best(neck) == "mtus_neck2004.mri_ct"
 
 
@@ -50,7 +63,9 @@ def test_nothing_found_reaches_peer_reviewed_level() -> None:
 
 
 def test_edition_in_force_on_the_review_date() -> None:
-    req = TreatmentRequest(text="Tramadol 50mg #60", category="medication", drug="tramadol", drug_class="opioid")
+    req = TreatmentRequest(
+        text="Tramadol 50mg #60", category="medication", drug="tramadol", drug_class="opioid"
+    )
     chronic = ClinicalFacts(facts=[ClinicalFact(kind="chronic_pain")])
     assert _best(req, dt.date(2012, 5, 1), chronic).startswith("cpmtg2009.")
     assert _best(req, JAN_2017, chronic).startswith("mtus_opioids2016.chronic")
@@ -60,21 +75,38 @@ def test_edition_in_force_on_the_review_date() -> None:
 
 
 def test_post_operative_requests_use_post_surgical_rows() -> None:
-    post_op = TreatmentRequest(text="Post-op physical therapy 12 visits left shoulder", category="physical_medicine",
-                               service="physical therapy", sessions=12, body_parts=["shoulder"])
+    post_op = TreatmentRequest(
+        text="Post-op physical therapy 12 visits left shoulder",
+        category="physical_medicine",
+        service="physical therapy",
+        sessions=12,
+        body_parts=["shoulder"],
+    )
     assert _best(post_op) == "mtus_postsurg2009.shoulder_rotator_cuff"
     plain = post_op.model_copy(update={"text": "Physical therapy 12 visits left shoulder"})
     assert _best(plain) == "cpmtg2016.physical_medicine"
-    percocet = TreatmentRequest(text="Post-op Percocet 5/325mg #40", category="medication",
-                                drug="oxycodone/acetaminophen", drug_class="opioid")
+    percocet = TreatmentRequest(
+        text="Post-op Percocet 5/325mg #40",
+        category="medication",
+        drug="oxycodone/acetaminophen",
+        drug_class="opioid",
+    )
     assert _best(percocet) == "mtus_opioids2016.postoperative"
 
 
 def test_topical_products_go_to_topical_rows_and_pills_to_oral_rows() -> None:
-    pill = TreatmentRequest(text="Cyclobenzaprine 7.5mg #60", category="medication", drug="cyclobenzaprine",
-                            drug_class="muscle_relaxant")
-    cream = TreatmentRequest(text="Cyclobenzaprine 5% cream 240 grams", category="medication",
-                             drug="cyclobenzaprine", drug_class="compound")
+    pill = TreatmentRequest(
+        text="Cyclobenzaprine 7.5mg #60",
+        category="medication",
+        drug="cyclobenzaprine",
+        drug_class="muscle_relaxant",
+    )
+    cream = TreatmentRequest(
+        text="Cyclobenzaprine 5% cream 240 grams",
+        category="medication",
+        drug="cyclobenzaprine",
+        drug_class="compound",
+    )
     assert _best(pill) == "cpmtg2016.cyclobenzaprine"
     # a topical muscle relaxant is not recommended: the compound-ingredient row of the same section
     assert KB.get(_best(cream)).section == "Topical analgesics"
@@ -84,36 +116,67 @@ def test_topical_products_go_to_topical_rows_and_pills_to_oral_rows() -> None:
 
 def test_one_unrecommended_ingredient_decides_a_compound() -> None:
     """CPMTG: a compound with any drug that is not recommended is not recommended."""
-    mixed = TreatmentRequest(text="Flurbiprofen 20%/Cyclobenzaprine 4%/Lidocaine 5% cream 180gm",
-                             category="medication", drug="flurbiprofen/cyclobenzaprine/lidocaine",
-                             drug_class="compound", dose_form="cream", route="topical")
+    mixed = TreatmentRequest(
+        text="Flurbiprofen 20%/Cyclobenzaprine 4%/Lidocaine 5% cream 180gm",
+        category="medication",
+        drug="flurbiprofen/cyclobenzaprine/lidocaine",
+        drug_class="compound",
+        dose_form="cream",
+        route="topical",
+    )
     rec = KB.get(_best(mixed))
     assert rec.id == "cpmtg2016.topical_compound_ingredient" and rec.status == "not_recommended"
-    salicylate = mixed.model_copy(update={"text": "Menthol/methyl salicylate cream",
-                                          "drug": "menthol/methyl salicylate"})
+    salicylate = mixed.model_copy(
+        update={"text": "Menthol/methyl salicylate cream", "drug": "menthol/methyl salicylate"}
+    )
     assert _best(salicylate) == "cpmtg2016.topical_analgesics"
 
 
 def test_compound_ingredient_row_leaves_single_drugs_to_their_own_rows() -> None:
-    pill = TreatmentRequest(text="Gabapentin 300mg #90", category="medication", drug="gabapentin",
-                            drug_class="anticonvulsant", quantity=90)
+    pill = TreatmentRequest(
+        text="Gabapentin 300mg #90",
+        category="medication",
+        drug="gabapentin",
+        drug_class="anticonvulsant",
+        quantity=90,
+    )
     assert _best(pill) == "cpmtg2016.antiepilepsy"
-    patch = TreatmentRequest(text="Lidocaine 5% patch #30", category="medication", drug="lidocaine",
-                             drug_class="topical", dose_form="patch", quantity=30)
+    patch = TreatmentRequest(
+        text="Lidocaine 5% patch #30",
+        category="medication",
+        drug="lidocaine",
+        drug_class="topical",
+        dose_form="patch",
+        quantity=30,
+    )
     assert _best(patch) != "cpmtg2016.topical_compound_ingredient"
 
 
 def test_region_specific_row_must_cover_every_body_part() -> None:
-    knee = TreatmentRequest(text="Physical therapy right knee x6", category="physical_medicine",
-                            service="physical therapy", sessions=6, body_parts=["knee"])
-    both = knee.model_copy(update={"text": "Physical therapy lumbar and knees x8", "body_parts": ["lumbar spine", "knee"]})
+    knee = TreatmentRequest(
+        text="Physical therapy right knee x6",
+        category="physical_medicine",
+        service="physical therapy",
+        sessions=6,
+        body_parts=["knee"],
+    )
+    both = knee.model_copy(
+        update={
+            "text": "Physical therapy lumbar and knees x8",
+            "body_parts": ["lumbar spine", "knee"],
+        }
+    )
     assert _best(knee) == "mtus_knee2004.initial_care_therapy"
     assert _best(both) == "cpmtg2016.physical_medicine"
 
 
 def test_acute_and_chronic_phase_change_the_ranking() -> None:
-    heat = TreatmentRequest(text="Electrical stimulation to the low back", category="physical_medicine",
-                            service="electrical stimulation", body_parts=["lumbar spine"])
+    heat = TreatmentRequest(
+        text="Electrical stimulation to the low back",
+        category="physical_medicine",
+        service="electrical stimulation",
+        body_parts=["lumbar spine"],
+    )
     acute = ClinicalFacts(facts=[ClinicalFact(kind="chronic_pain", negated=True)])
     chronic = ClinicalFacts(facts=[ClinicalFact(kind="chronic_pain")])
     assert _best(heat, facts=acute) == "mtus_lb2004.physical_methods"
@@ -122,22 +185,41 @@ def test_acute_and_chronic_phase_change_the_ranking() -> None:
 
 def _since_injury(days: int) -> ClinicalFacts:
     phase = phase_of_care(days)
-    return ClinicalFacts(facts=[ClinicalFact(
-        kind="chronic_pain", value=phase == "chronic", negated=phase != "chronic",
-        attributes={"days_since_injury": days, "phase": phase, "derived_from": "injury_date"},
-    )])
+    return ClinicalFacts(
+        facts=[
+            ClinicalFact(
+                kind="chronic_pain",
+                value=phase == "chronic",
+                negated=phase != "chronic",
+                attributes={
+                    "days_since_injury": days,
+                    "phase": phase,
+                    "derived_from": "injury_date",
+                },
+            )
+        ]
+    )
 
 
 def test_opioid_rows_follow_the_phase_dated_from_the_injury() -> None:
-    norco = TreatmentRequest(text="Norco 5/325mg #40", category="medication", drug="hydrocodone/acetaminophen",
-                             drug_class="opioid", quantity=40)
+    norco = TreatmentRequest(
+        text="Norco 5/325mg #40",
+        category="medication",
+        drug="hydrocodone/acetaminophen",
+        drug_class="opioid",
+        quantity=40,
+    )
     assert _best(norco, facts=_since_injury(50)) == "mtus_opioids2016.subacute"
     assert _best(norco, facts=_since_injury(84)) == "mtus_opioids2016.subacute"
     assert _best(norco, facts=_since_injury(88)) == "mtus_opioids2016.chronic_maintenance"
     assert _best(norco, facts=_since_injury(400)) == "mtus_opioids2016.chronic_maintenance"
     # region rows tagged acute+subacute keep their place through the subacute phase
-    stim = TreatmentRequest(text="Electrical stimulation to the low back", category="physical_medicine",
-                            service="electrical stimulation", body_parts=["lumbar spine"])
+    stim = TreatmentRequest(
+        text="Electrical stimulation to the low back",
+        category="physical_medicine",
+        service="electrical stimulation",
+        body_parts=["lumbar spine"],
+    )
     assert _best(stim, facts=_since_injury(50)) == "mtus_lb2004.physical_methods"
     assert _best(stim, facts=_since_injury(200)) == "cpmtg2016.tens"
 
@@ -146,8 +228,13 @@ def test_chronic_pain_read_in_the_text_outranks_the_dates() -> None:
     dated_subacute = _since_injury(50)
     text_chronic = ClinicalFact(kind="chronic_pain", value=True)
     facts = ClinicalFacts(facts=[text_chronic, *dated_subacute.facts])
-    norco = TreatmentRequest(text="Norco 5/325mg #40", category="medication", drug="hydrocodone/acetaminophen",
-                             drug_class="opioid", quantity=40)
+    norco = TreatmentRequest(
+        text="Norco 5/325mg #40",
+        category="medication",
+        drug="hydrocodone/acetaminophen",
+        drug_class="opioid",
+        quantity=40,
+    )
     assert _best(norco, facts=facts) == "mtus_opioids2016.chronic_maintenance"
 
 
@@ -158,12 +245,27 @@ def test_search_text_parses_the_item() -> None:
 
 
 def test_fallback_request_reads_body_parts() -> None:
-    assert set(fallback_request("MRI of the left knee and low back").body_parts) == {"lumbar spine", "knee"}
+    assert set(fallback_request("MRI of the left knee and low back").body_parts) == {
+        "lumbar spine",
+        "knee",
+    }
     assert fallback_request("Norco 10/325 #60").body_parts == []
 
 
 def test_cli_search_json_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["guidelines", "search", "Acupuncture 12 sessions low back", "--date", "2017-01-15", "--json"]) == 0
+    assert (
+        main(
+            [
+                "guidelines",
+                "search",
+                "Acupuncture 12 sessions low back",
+                "--date",
+                "2017-01-15",
+                "--json",
+            ]
+        )
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["level"] == "mtus"
     assert out["hits"][0]["recommendation"]["id"] == "mtus_acu2007.acupuncture"
@@ -176,9 +278,13 @@ def test_cli_search_json_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Section(s): Massage therapy" in capsys.readouterr().out
     assert main(["guidelines", "list", "--document", "mtus_opioids_2016", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert {r["id"] for r in listed} == {r.id for r in KB.rows if KB.document_of(r.id).key == "mtus_opioids_2016"}
+    assert {r["id"] for r in listed} == {
+        r.id for r in KB.rows if KB.document_of(r.id).key == "mtus_opioids_2016"
+    }
     assert len(listed) >= 6
-    assert main(["guidelines", "cite", "MTUS Knee Complaints 2004, Section(s): Special Studies"]) == 0
+    assert (
+        main(["guidelines", "cite", "MTUS Knee Complaints 2004, Section(s): Special Studies"]) == 0
+    )
     assert "mtus_knee2004.mri" in capsys.readouterr().out
 
 
@@ -197,7 +303,11 @@ def test_dev_items_citing_mtus_rank_the_cited_section_first() -> None:
         letter = json.loads(raw)
         on = dt.datetime.strptime(letter["decision_date"], "%m/%d/%Y").date()
         for item in letter["items"]:
-            refs = [r for r in parse_citations(item.get("maximus_guideline") or "", KB) if r.level == "mtus"]
+            refs = [
+                r
+                for r in parse_citations(item.get("maximus_guideline") or "", KB)
+                if r.level == "mtus"
+            ]
             if not refs:
                 continue
             total += 1
@@ -208,40 +318,70 @@ def test_dev_items_citing_mtus_rank_the_cited_section_first() -> None:
 
 
 def _case_parts(*parts: str, source: str = "case") -> ClinicalFacts:
-    return ClinicalFacts(facts=[ClinicalFact(kind="body_part", value=p, attributes={"source": source}) for p in parts])
+    return ClinicalFacts(
+        facts=[
+            ClinicalFact(kind="body_part", value=p, attributes={"source": source}) for p in parts
+        ]
+    )
 
 
 def test_request_naming_no_body_part_is_for_the_case_injury() -> None:
-    shockwave = TreatmentRequest(text="Extracorporeal shockwave therapy (ESWT)", category="physical_medicine")
+    shockwave = TreatmentRequest(
+        text="Extracorporeal shockwave therapy (ESWT)", category="physical_medicine"
+    )
     assert _best(shockwave, facts=_case_parts("cervical spine")) == "odg_neck.eswt"
     assert _best(shockwave, facts=_case_parts("lumbar spine")) == "odg_lb.shock_wave"
 
 
 def test_body_parts_read_from_notes_do_not_stand_for_the_case_injury() -> None:
-    shockwave = TreatmentRequest(text="Extracorporeal shockwave therapy (ESWT)", category="physical_medicine")
+    shockwave = TreatmentRequest(
+        text="Extracorporeal shockwave therapy (ESWT)", category="physical_medicine"
+    )
     # a body part mentioned in a note is not the accepted injury: no region is preferred
-    assert _best(shockwave, facts=_case_parts("cervical spine", source="record")) == _best(shockwave)
+    assert _best(shockwave, facts=_case_parts("cervical spine", source="record")) == _best(
+        shockwave
+    )
 
 
 def test_request_body_part_outranks_the_case_injury() -> None:
     shockwave = TreatmentRequest(
-        text="Extracorporeal shockwave therapy lumbar", category="physical_medicine", body_parts=["lumbar spine"]
+        text="Extracorporeal shockwave therapy lumbar",
+        category="physical_medicine",
+        body_parts=["lumbar spine"],
     )
     assert _best(shockwave, facts=_case_parts("cervical spine")) == "odg_lb.shock_wave"
 
 
 def test_urine_test_for_a_worker_on_opioids_is_the_opioid_guidelines_monitoring() -> None:
-    urine = TreatmentRequest(text="Urine drug screen", category="laboratory", service="urine drug screen")
-    on_opioid = ClinicalFacts(facts=[ClinicalFact(kind="current_medication", value="hydrocodone",
-                                                  attributes={"drug_class": "opioid"})])
+    urine = TreatmentRequest(
+        text="Urine drug screen", category="laboratory", service="urine drug screen"
+    )
+    on_opioid = ClinicalFacts(
+        facts=[
+            ClinicalFact(
+                kind="current_medication", value="hydrocodone", attributes={"drug_class": "opioid"}
+            )
+        ]
+    )
     assert _best(urine, facts=on_opioid) == "mtus_opioids2016.urine_drug_testing"
     assert _best(urine, facts=ClinicalFacts()) == "cpmtg2016.drug_testing"
-    stopped = ClinicalFacts(facts=[ClinicalFact(kind="current_medication", value="hydrocodone", historical=True,
-                                                attributes={"drug_class": "opioid"})])
+    stopped = ClinicalFacts(
+        facts=[
+            ClinicalFact(
+                kind="current_medication",
+                value="hydrocodone",
+                historical=True,
+                attributes={"drug_class": "opioid"},
+            )
+        ]
+    )
     assert _best(urine, facts=stopped) == "cpmtg2016.drug_testing"
 
 
-@pytest.mark.parametrize("text", ["Lidoderm patch #30", "Lidoderm 5% patch #1 box", "Lidocaine 5% patch #1", "Lidocaine patch"])
+@pytest.mark.parametrize(
+    "text",
+    ["Lidoderm patch #30", "Lidoderm 5% patch #1 box", "Lidocaine 5% patch #1", "Lidocaine patch"],
+)
 def test_brand_and_generic_lidocaine_patches_reach_the_same_section(text: str) -> None:
     from openimr.requests import parse_request
 

@@ -48,7 +48,9 @@ def test_bad_case_file_gives_one_clear_line(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
-def test_validate_exits_2_with_one_error_line(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_exits_2_with_one_error_line(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = BAD / name
     assert main(["validate", str(path)]) == 2
     captured = capsys.readouterr()
@@ -80,7 +82,11 @@ def test_example_validates_and_is_eligible(path: Path, capsys: pytest.CaptureFix
     # examples name no real people: authors are roles ("Treating physician A, MD")
     for record in case.records:
         assert record.author is None or record.author.split()[0] in {
-            "Treating", "Radiologist", "Physical", "Consulting", "Electrodiagnostic",
+            "Treating",
+            "Radiologist",
+            "Physical",
+            "Consulting",
+            "Electrodiagnostic",
         }
 
 
@@ -96,4 +102,7 @@ def test_examples_cover_the_required_situations() -> None:
     assert seed.worker.age == 65 and seed.worker.sex == "female"
     assert seed.injury.date.isoformat() == "2012-01-24"
     assert seed.ur_decision.date.isoformat() == "2014-12-19"
-    assert seed.disputed_items[0].text == "Massage Therapy 2 Times A Week for 6 Weeks to The Right Wrist"
+    assert (
+        seed.disputed_items[0].text
+        == "Massage Therapy 2 Times A Week for 6 Weeks to The Right Wrist"
+    )

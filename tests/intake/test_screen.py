@@ -84,8 +84,9 @@ def test_each_defect_has_its_code_and_message(field: str, value: Any, code: str)
 
 def test_several_defects_are_all_reported() -> None:
     result = screen(
-        make_case(application_signed=False, ur_decision_attached=False,
-                  application_received="2016-06-01")
+        make_case(
+            application_signed=False, ur_decision_attached=False, application_received="2016-06-01"
+        )
     )
     assert result.reasons == ["late", "unsigned", "no_ur_decision"]
 

@@ -21,23 +21,35 @@ LABELS = REPO / "tests" / "data" / "audit_labels.jsonl"
 MRI_SHOULDER = "Decision based on MTUS Shoulder Complaints 2004, Section(s): Special Studies."
 
 
-def _item(treatment: str = "MRI of the right shoulder", decision: str = "Upheld",
-          guideline: str = MRI_SHOULDER,
-          rationale: str = "There are no red flags. The request is not medically necessary.",
-          ) -> ParsedItem:
+def _item(
+    treatment: str = "MRI of the right shoulder",
+    decision: str = "Upheld",
+    guideline: str = MRI_SHOULDER,
+    rationale: str = "There are no red flags. The request is not medically necessary.",
+) -> ParsedItem:
     return ParsedItem(
-        treatment=treatment, decision=decision, maximus_guideline=guideline,
-        decision_rationale=rationale, citations=split_citations(guideline),
+        treatment=treatment,
+        decision=decision,
+        maximus_guideline=guideline,
+        decision_rationale=rationale,
+        citations=split_citations(guideline),
         no_evidence_cited="did not cite" in guideline,
     )
 
 
-def _letter(*items: ParsedItem, summary: str = "Right shoulder pain; an MRI was requested.",
-            specialty: str = "Orthopedic Surgery", documents: list[str] | None = None,
-            fmt: str = "format_2016") -> ParsedLetter:
+def _letter(
+    *items: ParsedItem,
+    summary: str = "Right shoulder pain; an MRI was requested.",
+    specialty: str = "Orthopedic Surgery",
+    documents: list[str] | None = None,
+    fmt: str = "format_2016",
+) -> ParsedLetter:
     return ParsedLetter(
-        clinical_case_summary=summary, reviewer_specialty=specialty, items=list(items),
-        format=fmt, documents_reviewed=documents,
+        clinical_case_summary=summary,
+        reviewer_specialty=specialty,
+        items=list(items),
+        format=fmt,
+        documents_reviewed=documents,
     )
 
 
@@ -61,7 +73,8 @@ def test_decision_contradicted_by_rationale() -> None:
     upheld = _item(rationale="Imaging is indicated. Therefore, the request is medically necessary.")
     overturned = _item(decision="Overturned")
     assert _codes(_letter(upheld, overturned)) == [
-        ("DECISION_CONTRADICTS_RATIONALE", 1), ("DECISION_CONTRADICTS_RATIONALE", 2),
+        ("DECISION_CONTRADICTS_RATIONALE", 1),
+        ("DECISION_CONTRADICTS_RATIONALE", 2),
     ]
     [finding] = audit(_letter(upheld)).findings
     assert finding.severity == "error"
@@ -75,8 +88,11 @@ def test_decision_contradicted_by_rationale() -> None:
         ("MRI of the knee without contrast is medically necessary.", True),
         ("Medical necessity has not been established.", False),
         ("Therapy is not a medical necessity at this time.", False),
-        ("The request is not medically necessary. The physician and the patient are advised to"
-         " consult the guidelines regarding the most appropriate method for weaning.", False),
+        (
+            "The request is not medically necessary. The physician and the patient are advised to"
+            " consult the guidelines regarding the most appropriate method for weaning.",
+            False,
+        ),
         ("Records were reviewed.", None),
     ],
 )
@@ -85,8 +101,9 @@ def test_rationale_conclusion(rationale: str, necessary: bool | None) -> None:
 
 
 def test_no_guideline_cited() -> None:
-    letter = _letter(_item(guideline="The Expert Reviewer did not cite any medical evidence for"
-                                     " its decision."))
+    letter = _letter(
+        _item(guideline="The Expert Reviewer did not cite any medical evidence for its decision.")
+    )
     assert _codes(letter) == [("NO_GUIDELINE_CITED", 1)]
 
 
@@ -95,9 +112,10 @@ def test_blinded_item_is_not_judged() -> None:
 
 
 def test_citation_for_another_body_part() -> None:
-    knee = _item(treatment="Left knee MRI without contrast",
-                 guideline="Decision based on MTUS Low Back Complaints 2004, Section(s): Special"
-                           " Studies.")
+    knee = _item(
+        treatment="Left knee MRI without contrast",
+        guideline="Decision based on MTUS Low Back Complaints 2004, Section(s): Special Studies.",
+    )
     letter = _letter(knee, summary="Left knee pain after a fall; an MRI was requested.")
     [finding] = audit(letter).findings
     assert (finding.code, finding.item) == ("CITATION_MISMATCH", 1)
@@ -106,7 +124,9 @@ def test_citation_for_another_body_part() -> None:
 
 def test_citation_for_another_treatment_but_not_when_one_citation_fits() -> None:
     wrong = "Decision based on MTUS Acupuncture Treatment 2007."
-    right = wrong + " Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Massage."
+    right = (
+        wrong + " Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Massage."
+    )
     summary = "Low back pain. Myofascial release was requested."
     treatment = "Myofascial release to the low back x 6"
     assert _codes(_letter(_item(treatment, guideline=wrong), summary=summary)) == [
@@ -116,28 +136,41 @@ def test_citation_for_another_treatment_but_not_when_one_citation_fits() -> None
 
 
 def test_summary_mismatch_silenced_by_a_brand_name_or_a_family_word() -> None:
-    cream = _item("Anecream cream 4% #30", guideline="Decision based on MTUS Chronic Pain Medical"
-                  " Treatment 2016, Section(s): Topical analgesics.")
+    cream = _item(
+        "Anecream cream 4% #30",
+        guideline="Decision based on MTUS Chronic Pain Medical"
+        " Treatment 2016, Section(s): Topical analgesics.",
+    )
     named = "He takes naproxen and physical therapy. The patient was to stop AneCream."
     assert _codes(_letter(cream, summary=named)) == []
-    xray = _item("X-rays of the lumbar spine", guideline="Decision based on MTUS Low Back"
-                 " Complaints 2004, Section(s): Special Studies.")
-    assert _codes(_letter(xray, summary="Physical therapy helped. Imaging studies were denied.")) == []
+    xray = _item(
+        "X-rays of the lumbar spine",
+        guideline="Decision based on MTUS Low Back Complaints 2004, Section(s): Special Studies.",
+    )
+    assert (
+        _codes(_letter(xray, summary="Physical therapy helped. Imaging studies were denied.")) == []
+    )
     assert _codes(_letter(xray, summary="Physical therapy helped. Acupuncture was denied.")) == [
         ("SUMMARY_TREATMENT_MISMATCH", 1)
     ]
 
 
 def test_quantity_in_rationale_differs_from_item() -> None:
-    item = _item("Massage therapy 2 times a week for 6 weeks",
-                 guideline="Decision based on MTUS Chronic Pain Medical Treatment 2016,"
-                           " Section(s): Massage therapy.",
-                 rationale="The request for 8 visits exceeds the guideline. The request is not"
-                           " medically necessary.")
+    item = _item(
+        "Massage therapy 2 times a week for 6 weeks",
+        guideline="Decision based on MTUS Chronic Pain Medical Treatment 2016,"
+        " Section(s): Massage therapy.",
+        rationale="The request for 8 visits exceeds the guideline. The request is not"
+        " medically necessary.",
+    )
     summary = "Wrist pain; massage therapy requested."
     assert _codes(_letter(item, summary=summary)) == [("QUANTITY_MISMATCH", 1)]
-    same = item.model_copy(update={"decision_rationale": "The request as written for a total of"
-                                   " 12 visits exceeds the guideline. It is not medically necessary."})
+    same = item.model_copy(
+        update={
+            "decision_rationale": "The request as written for a total of"
+            " 12 visits exceeds the guideline. It is not medically necessary."
+        }
+    )
     assert _codes(_letter(same, summary=summary)) == []
 
 
@@ -148,16 +181,23 @@ def test_item_quantities() -> None:
 
 
 def test_specialty_unrelated_to_category() -> None:
-    surgery = _item("Right shoulder arthroscopy with rotator cuff repair",
-                    guideline="Decision based on MTUS Shoulder Complaints 2004, Section(s):"
-                              " Surgical Considerations.")
+    surgery = _item(
+        "Right shoulder arthroscopy with rotator cuff repair",
+        guideline="Decision based on MTUS Shoulder Complaints 2004, Section(s):"
+        " Surgical Considerations.",
+    )
     summary = "Rotator cuff tear; arthroscopic repair requested."
     assert _codes(_letter(surgery, summary=summary, specialty="Family Practice")) == [
         ("SPECIALTY_UNRELATED", 1)
     ]
     # one related specialty among several is enough; an unknown one says nothing
-    assert _codes(_letter(surgery, summary=summary, specialty="Family Practice, Orthopedic Surgery")) == []
-    assert _codes(_letter(surgery, summary=summary, specialty="Family Practice, Hand Surgery")) == []
+    assert (
+        _codes(_letter(surgery, summary=summary, specialty="Family Practice, Orthopedic Surgery"))
+        == []
+    )
+    assert (
+        _codes(_letter(surgery, summary=summary, specialty="Family Practice, Hand Surgery")) == []
+    )
 
 
 def test_documents_reviewed_missing_only_where_the_format_has_the_section() -> None:

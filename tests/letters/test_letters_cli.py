@@ -25,7 +25,9 @@ def seed() -> Path:
     return SEED
 
 
-def test_parse_json_has_exactly_the_contract_keys(seed: Path, capsys: pytest.CaptureFixture) -> None:
+def test_parse_json_has_exactly_the_contract_keys(
+    seed: Path, capsys: pytest.CaptureFixture
+) -> None:
     assert main(["parse", str(seed), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {*CONTRACT_LETTER_KEYS, "items"}

@@ -42,7 +42,9 @@ The Final Determination was based on decisions for the disputed items/services s
 """
 
 
-def item(header: str, decision: str, rationale: str = "The request is not medically necessary.") -> str:
+def item(
+    header: str, decision: str, rationale: str = "The request is not medically necessary."
+) -> str:
     return f"""{header}: {decision}
 
 Claims Administrator guideline: Decision based on MTUS Low Back Complaints 2004.
@@ -76,8 +78,12 @@ def test_seed_letter_parses_as_2014_format_with_pages() -> None:
 
 
 def test_header_fields_and_several_items() -> None:
-    text = HEADER + item("Physical therapy 2 times a week for 4 weeks", "Upheld") + item(
-        "Acupuncture x6 for the low back", "Overturned", "The request is medically necessary."
+    text = (
+        HEADER
+        + item("Physical therapy 2 times a week for 4 weeks", "Upheld")
+        + item(
+            "Acupuncture x6 for the low back", "Overturned", "The request is medically necessary."
+        )
     )
     letter = parse_text(text)
     assert letter.format == "format_2016"
@@ -103,9 +109,13 @@ def test_item_header_split_across_a_page_break_with_blank_lines() -> None:
         "\n\f\n"
         "10/325mg #35 is: Upheld"
     )
-    text = HEADER + item("Physical therapy x 6", "Upheld") + header + "\n\n" + item(
-        "Tramadol 50mg #60", "Upheld"
-    ).split(": Upheld", 1)[1].lstrip()
+    text = (
+        HEADER
+        + item("Physical therapy x 6", "Upheld")
+        + header
+        + "\n\n"
+        + item("Tramadol 50mg #60", "Upheld").split(": Upheld", 1)[1].lstrip()
+    )
     letter = parse_text(text)
     assert len(letter.items) == 2
     partial = letter.items[1]
@@ -116,7 +126,9 @@ def test_item_header_split_across_a_page_break_with_blank_lines() -> None:
 
 
 def test_decision_word_alone_on_the_next_line_and_page() -> None:
-    text = HEADER + item("MRI of the lumbar spine without contrast and with\ngadolinium:\n\f\nUpheld", "").replace(": :", ":")
+    text = HEADER + item(
+        "MRI of the lumbar spine without contrast and with\ngadolinium:\n\f\nUpheld", ""
+    ).replace(": :", ":")
     text = text.replace("gadolinium:\n\f\nUpheld: ", "gadolinium:\n\f\nUpheld")
     letter = parse_text(text)
     [mri] = letter.items
@@ -151,7 +163,8 @@ def test_items_without_blank_lines_between_them() -> None:
     )
     letter = parse_text(HEADER.replace("\n\n", "\n") + body)
     assert [i.treatment for i in letter.items] == [
-        "Physical therapy x 6", "Acupuncture two times a week for three weeks",
+        "Physical therapy x 6",
+        "Acupuncture two times a week for three weeks",
     ]
     assert letter.items[0].decision_rationale == (
         "Six visits exceed what is needed. The request is not medically necessary."
@@ -176,7 +189,8 @@ def test_blinded_letter_items_read_pending_with_null_decision() -> None:
     letter = parse_text(text)
     assert letter.blinded
     assert [(i.treatment, i.decision) for i in letter.items] == [
-        ("Physical therapy x 6", None), ("Acupuncture x 6 for the low back", None),
+        ("Physical therapy x 6", None),
+        ("Acupuncture x 6 for the low back", None),
     ]
     assert letter.contract_dict()["items"][0]["decision_rationale"] is None
 
@@ -195,9 +209,10 @@ def test_later_format_with_documents_reviewed() -> None:
         "Utilization Review Determination dated 11/03/2016\n"
         "Medical records from Dr. A, 10/13/2016 - 11/01/2016, including progress\n"
         "notes and imaging\n\n"
-        + "CLINICAL CASE SUMMARY" + HEADER.split("CLINICAL CASE SUMMARY")[1].split("IMR ISSUES")[0]
-        + "IMR DECISION(S) AND RATIONALE(S)\n\n" + item("Physical therapy x 6", "Overturned",
-                                                      "The request is medically necessary.")
+        + "CLINICAL CASE SUMMARY"
+        + HEADER.split("CLINICAL CASE SUMMARY")[1].split("IMR ISSUES")[0]
+        + "IMR DECISION(S) AND RATIONALE(S)\n\n"
+        + item("Physical therapy x 6", "Overturned", "The request is medically necessary.")
     )
     assert detect_format(text) == "format_2018"
     letter = parse_text(text)
@@ -256,7 +271,8 @@ def test_2013_notice() -> None:
     assert letter.application_received == "06/20/2013"
     assert letter.reviewer_specialty == "Physical Medicine"
     assert [(i.treatment, i.decision) for i in letter.items] == [
-        ("physical therapy 12 sessions", "Upheld"), ("Naproxen 550mg #60", "Overturned"),
+        ("physical therapy 12 sessions", "Upheld"),
+        ("Naproxen 550mg #60", "Overturned"),
     ]
     assert letter.items[1].citations[0].pages == "67-68"
     assert letter.items[0].decision_rationale.endswith("is not medically necessary.")
@@ -266,11 +282,19 @@ def test_2013_notice() -> None:
 @pytest.mark.parametrize(
     ("text", "guideline", "source", "section"),
     [
-        ("Decision based on MTUS Shoulder Complaints 2004, Section(s): Special Studies.",
-         "MTUS Shoulder Complaints 2004", "MTUS", "Special Studies"),
-        ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Knee & Leg"
-         " Chapter, Continuous-flow cryotherapy.",
-         "Official Disability Guidelines", "ODG", "Knee & Leg Chapter, Continuous-flow cryotherapy"),
+        (
+            "Decision based on MTUS Shoulder Complaints 2004, Section(s): Special Studies.",
+            "MTUS Shoulder Complaints 2004",
+            "MTUS",
+            "Special Studies",
+        ),
+        (
+            "Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Knee & Leg"
+            " Chapter, Continuous-flow cryotherapy.",
+            "Official Disability Guidelines",
+            "ODG",
+            "Knee & Leg Chapter, Continuous-flow cryotherapy",
+        ),
     ],
 )
 def test_citation_split(text: str, guideline: str, source: str, section: str) -> None:
@@ -320,12 +344,30 @@ def test_text_bytes_and_pdf_bytes() -> None:
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-_PIECES = st.sampled_from([
-    "IMR ISSUES, DECISIONS AND RATIONALES", "CLINICAL CASE SUMMARY", "DOCUMENTS REVIEWED",
-    "Case Number: CM16-0000001", ": Upheld", "Pending", "Overturned", "is:", "\f", "\n", "\n\n",
-    "Claims Administrator guideline:", "MAXIMUS guideline:", "Decision rationale:", "Page 2 of 3",
-    "Section(s):", "Page(s): 60", "was the original request.", "Physical therapy x 6", "#60",
-])
+_PIECES = st.sampled_from(
+    [
+        "IMR ISSUES, DECISIONS AND RATIONALES",
+        "CLINICAL CASE SUMMARY",
+        "DOCUMENTS REVIEWED",
+        "Case Number: CM16-0000001",
+        ": Upheld",
+        "Pending",
+        "Overturned",
+        "is:",
+        "\f",
+        "\n",
+        "\n\n",
+        "Claims Administrator guideline:",
+        "MAXIMUS guideline:",
+        "Decision rationale:",
+        "Page 2 of 3",
+        "Section(s):",
+        "Page(s): 60",
+        "was the original request.",
+        "Physical therapy x 6",
+        "#60",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -345,8 +387,10 @@ def test_openimr_rendered_layout_draft_marks_and_signature_block() -> None:
     body = item("Physical therapy x 6", "Upheld").replace(
         "MAXIMUS guideline:", "DRAFT - NOT A FINAL DETERMINATION\nGuideline relied on:"
     )
-    text = (HEADER + body + "ATTESTATION\nSigned by expert reviewer RV-1 on 2015-02-02.\n"
-            "DRAFT: this determination has not been signed.\n")
+    text = (
+        HEADER + body + "ATTESTATION\nSigned by expert reviewer RV-1 on 2015-02-02.\n"
+        "DRAFT: this determination has not been signed.\n"
+    )
     [only] = parse_text(text).items
     assert only.maximus_guideline.startswith("Decision based on MTUS Chronic Pain")
     assert only.citations[0].section == "Physical medicine treatment"
@@ -392,11 +436,14 @@ def test_2014_item_lines_worded_as_medical_necessity() -> None:
 
 
 def test_item_header_starting_in_lower_case_after_a_finished_rationale() -> None:
-    text = HEADER + item("Physical therapy x 6", "Upheld") + item(
-        "retrospective urine drug screen (DOS 11/11/2016)", "Upheld"
+    text = (
+        HEADER
+        + item("Physical therapy x 6", "Upheld")
+        + item("retrospective urine drug screen (DOS 11/11/2016)", "Upheld")
     )
     assert [i.treatment for i in parse_text(text).items] == [
-        "Physical therapy x 6", "retrospective urine drug screen (DOS 11/11/2016)",
+        "Physical therapy x 6",
+        "retrospective urine drug screen (DOS 11/11/2016)",
     ]
 
 

@@ -32,13 +32,24 @@ SUMMARY = (
 
 def _letter(**changes: object) -> ParsedLetter:
     base = ParsedLetter(
-        case_number="CM16-0213037", date_assigned="11/09/2016", date_of_injury="10/13/2016",
-        decision_date="12/09/2016", ur_denial_date="11/03/2016", priority="Standard",
-        application_received="11/03/2016", reviewer_licensure="California",
-        reviewer_specialty="Family Practice", clinical_case_summary=SUMMARY,
-        items=[ParsedItem(treatment="MRI of the right shoulder", decision="Upheld",
-                          maximus_guideline="Decision based on MTUS Shoulder Complaints 2004.",
-                          decision_rationale="Not medically necessary.")],
+        case_number="CM16-0213037",
+        date_assigned="11/09/2016",
+        date_of_injury="10/13/2016",
+        decision_date="12/09/2016",
+        ur_denial_date="11/03/2016",
+        priority="Standard",
+        application_received="11/03/2016",
+        reviewer_licensure="California",
+        reviewer_specialty="Family Practice",
+        clinical_case_summary=SUMMARY,
+        items=[
+            ParsedItem(
+                treatment="MRI of the right shoulder",
+                decision="Upheld",
+                maximus_guideline="Decision based on MTUS Shoulder Complaints 2004.",
+                decision_rationale="Not medically necessary.",
+            )
+        ],
         format="format_2016",
     )
     return base.model_copy(update=changes)
@@ -52,7 +63,9 @@ def test_fields_from_header_and_summary() -> None:
     assert case.application_received == dt.date(2016, 11, 3)
     assert (case.worker.age, case.worker.sex) == (48, "male")
     assert [d.description for d in case.diagnoses] == [
-        "right shoulder contusion", "neck strain", "right arm paresthesias",
+        "right shoulder contusion",
+        "neck strain",
+        "right arm paresthesias",
     ]
     assert case.summary == SUMMARY
     [record] = case.records
@@ -64,11 +77,22 @@ def test_fields_from_header_and_summary() -> None:
 
 def test_never_reads_decision_guideline_or_rationale() -> None:
     decided = _letter()
-    other = decided.model_copy(update={"items": [ParsedItem(
-        treatment="MRI of the right shoulder", decision="Overturned",
-        claims_administrator_guideline="something else", maximus_guideline="ODG",
-        decision_rationale="The request is medically necessary.")]})
-    blinded = decided.model_copy(update={"items": [ParsedItem(treatment="MRI of the right shoulder")]})
+    other = decided.model_copy(
+        update={
+            "items": [
+                ParsedItem(
+                    treatment="MRI of the right shoulder",
+                    decision="Overturned",
+                    claims_administrator_guideline="something else",
+                    maximus_guideline="ODG",
+                    decision_rationale="The request is medically necessary.",
+                )
+            ]
+        }
+    )
+    blinded = decided.model_copy(
+        update={"items": [ParsedItem(treatment="MRI of the right shoulder")]}
+    )
     assert to_case(decided) == to_case(other) == to_case(blinded)
 
 
@@ -85,8 +109,14 @@ def test_seed_letter_without_header_gets_documented_fallbacks() -> None:
 
 
 def test_out_of_order_and_missing_dates_never_crash() -> None:
-    case = to_case(_letter(ur_denial_date="01/01/2010", application_received=None,
-                           date_assigned="13/45/2016", clinical_case_summary=None))
+    case = to_case(
+        _letter(
+            ur_denial_date="01/01/2010",
+            application_received=None,
+            date_assigned="13/45/2016",
+            clinical_case_summary=None,
+        )
+    )
     assert case.ur_decision.date == case.injury.date == dt.date(2016, 10, 13)
     assert case.application_received == case.ur_decision.date
     assert case.date_assigned is None and case.records == [] and case.summary is None
@@ -95,9 +125,11 @@ def test_out_of_order_and_missing_dates_never_crash() -> None:
 
 
 def test_partial_authorization_is_a_modified_ur_item() -> None:
-    text = ("Norco 10/325mg #60 was the original request. Norco 10/325mg #25 was authorized by the"
-            " Claims Administrator. The remaining IMR eligible portion of the original request,"
-            " Norco 10/325mg #35 is")
+    text = (
+        "Norco 10/325mg #60 was the original request. Norco 10/325mg #25 was authorized by the"
+        " Claims Administrator. The remaining IMR eligible portion of the original request,"
+        " Norco 10/325mg #35 is"
+    )
     case = to_case(_letter(items=[ParsedItem(treatment=text)]))
     [ur_item] = case.ur_decision.items
     assert ur_item.outcome == "modified" and ur_item.authorized == "Norco 10/325mg #25"
@@ -123,9 +155,12 @@ def test_every_dev_letter_becomes_a_case() -> None:
 def test_summary_helpers() -> None:
     assert worker_from_summary("This is a 24 year old female with a date of injury").sex == "female"
     assert worker_from_summary("no age here").age is None
-    assert [d.description for d in diagnoses_from_summary(
-        "He was diagnosed as having right elbow medial epicondylitis. Treatment followed.")] == [
-        "right elbow medial epicondylitis"]
+    assert [
+        d.description
+        for d in diagnoses_from_summary(
+            "He was diagnosed as having right elbow medial epicondylitis. Treatment followed."
+        )
+    ] == ["right elbow medial epicondylitis"]
 
 
 def test_prior_treatments_and_body_parts_from_summary() -> None:
@@ -135,9 +170,17 @@ def test_prior_treatments_and_body_parts_from_summary() -> None:
         " medications, local heat application, rest, physical therapy and surgery."
     )
     assert prior_treatments_from_summary(summary) == [
-        "medications", "local heat application", "rest", "physical therapy", "surgery",
+        "medications",
+        "local heat application",
+        "rest",
+        "physical therapy",
+        "surgery",
     ]
     assert body_parts_from_summary(summary) == [
-        "lumbar spine", "cervical spine", "shoulder", "wrist", "hand",
+        "lumbar spine",
+        "cervical spine",
+        "shoulder",
+        "wrist",
+        "hand",
     ]
     assert prior_treatments_from_summary("No treatment is documented.") == []

@@ -32,7 +32,10 @@ LONG_RATIONALE = (
 
 
 def make_determination(
-    *, status: str = "draft", n_items: int = 1, case_number: str = "CM15-0000001",
+    *,
+    status: str = "draft",
+    n_items: int = 1,
+    case_number: str = "CM15-0000001",
     treatment: str = "Massage Therapy 2 Times A Week for 6 Weeks to The Right Wrist",
 ) -> Determination:
     items = []
@@ -82,7 +85,9 @@ def make_determination(
         decision_date=dt.date(2015, 2, 2),
         ur_denial_date=dt.date(2014, 12, 19),
         application_received=dt.date(2014, 12, 29),
-        reviewer=ReviewerCredentials(code="RV-EM-01", licensure=["CA"], specialty="Emergency Medicine"),
+        reviewer=ReviewerCredentials(
+            code="RV-EM-01", licensure=["CA"], specialty="Emergency Medicine"
+        ),
         documents_reviewed=[
             DocumentReviewed(description="Application for Independent Medical Review, 12/29/2014"),
             DocumentReviewed(description="Utilization review determination, 12/19/2014"),
@@ -146,16 +151,22 @@ def test_text_letter_has_header_sections_and_item_lines() -> None:
         assert section in text
     flat = _flat(text)
     for label, value in [
-        ("Case Number:", "CM15-0000001"), ("Date Assigned:", "01/05/2015"),
-        ("Date of Injury:", "01/24/2012"), ("Decision Date:", "02/02/2015"),
-        ("UR Denial Date:", "12/19/2014"), ("Priority:", "Standard"),
+        ("Case Number:", "CM15-0000001"),
+        ("Date Assigned:", "01/05/2015"),
+        ("Date of Injury:", "01/24/2012"),
+        ("Decision Date:", "02/02/2015"),
+        ("UR Denial Date:", "12/19/2014"),
+        ("Priority:", "Standard"),
         ("Application Received:", "12/29/2014"),
     ]:
         assert f"{label} {value}" in flat
     assert "State(s) of Licensure: California" in text
     assert "Certification(s)/Specialty: Emergency Medicine" in text
     assert "Massage Therapy 2 Times A Week for 6 Weeks to The Right Wrist: Upheld" in text
-    assert "Claims Administrator guideline: Decision based on MTUS Chronic Pain Treatment Guidelines." in flat
+    assert (
+        "Claims Administrator guideline: Decision based on MTUS Chronic Pain Treatment Guidelines."
+        in flat
+    )
     assert (
         "Guideline relied on: Decision based on MTUS Chronic Pain Medical Treatment Guidelines 2009, "
         "Section(s): Massage therapy; Physical medicine, Page(s): 60; 98-99." in flat
@@ -192,7 +203,9 @@ def test_text_draft_marks_every_page_equivalent_and_signed_does_not() -> None:
     assert flat.count("Decision rationale: " + _flat(LONG_RATIONALE)) == 6
     signed = render_letter(make_determination(n_items=6, status="signed"), "text")
     assert "DRAFT" not in signed
-    assert signed.startswith("Final Determination Letter for IMR Case Number CM15-0000001 Page 1 of")
+    assert signed.startswith(
+        "Final Determination Letter for IMR Case Number CM15-0000001 Page 1 of"
+    )
     assert "ATTESTATION" in signed
     assert "Signed by expert reviewer RV-EM-01 on 02/02/2015 at 14:30 UTC." in signed
 
@@ -233,8 +246,12 @@ def test_partial_authorization_heading_uses_dwc_wording() -> None:
 def test_non_mtus_citation_says_so() -> None:
     det = make_determination()
     item = det.items[0]
-    odg = Citation(guideline="Official Disability Guidelines", edition="2016", section="Massage",
-                   level="acoem_odg")
+    odg = Citation(
+        guideline="Official Disability Guidelines",
+        edition="2016",
+        section="Massage",
+        level="acoem_odg",
+    )
     det = det.model_copy(update={"items": [item.model_copy(update={"citations": [odg]})]})
     flat = _flat(render_letter(det, "text"))
     assert "outside of the MTUS" in flat
@@ -273,11 +290,14 @@ def test_signed_pdf_loses_draft_and_shows_attestation() -> None:
 
 def test_rendered_text_reads_back_through_the_letter_parser() -> None:
     from openimr.letters import parse
+
     det = make_determination(n_items=3, status="signed")
     letter = parse.parse_text(render_letter(det, "text"), "rendered.txt")
     assert letter.case_number == det.case_number
     assert (letter.date_assigned, letter.date_of_injury, letter.decision_date) == (
-        "01/05/2015", "01/24/2012", "02/02/2015",
+        "01/05/2015",
+        "01/24/2012",
+        "02/02/2015",
     )
     assert (letter.ur_denial_date, letter.application_received) == ("12/19/2014", "12/29/2014")
     assert letter.reviewer_licensure == "California"

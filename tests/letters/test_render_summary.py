@@ -27,29 +27,56 @@ BASE: dict[str, Any] = {
     "date_assigned": "2016-05-06",
     "worker": {"age": 18, "sex": "male", "occupation": "Stock clerk"},
     "injury": {"date": "2016-02-01", "body_parts": ["knee"], "mechanism": "a fall from a ladder"},
-    "diagnoses": [{"description": "Right knee medial meniscus tear"}, {"description": "Knee sprain"}],
+    "diagnoses": [
+        {"description": "Right knee medial meniscus tear"},
+        {"description": "Knee sprain"},
+    ],
     "prior_treatments": ["Medications", "physical therapy", "knee brace"],
     "parties": {
         "ur_organization": "Example Review Co",
         "treating_providers": [
-            {"name": "Treating physician K, MD", "specialty": "Orthopedic Surgery", "requesting": True}
+            {
+                "name": "Treating physician K, MD",
+                "specialty": "Orthopedic Surgery",
+                "requesting": True,
+            }
         ],
     },
     "ur_decision": {
         "date": "2016-04-12",
         "items": [
-            {"treatment": "MRI of the right knee", "outcome": "denied",
-             "guideline": "MTUS Knee Complaints 2004"},
+            {
+                "treatment": "MRI of the right knee",
+                "outcome": "denied",
+                "guideline": "MTUS Knee Complaints 2004",
+            },
         ],
     },
     "disputed_items": [{"id": "item-1", "text": "MRI of the right knee"}],
     "records": [
-        {"id": "pr2-a", "type": "pr2", "date": "2016-03-01", "author": "Treating physician K, MD",
-         "author_specialty": "Orthopedic Surgery", "text": "SUBJECTIVE: Early visit. Pain 8/10."},
-        {"id": "pr2-b", "type": "pr2", "date": "2016-03-29", "author": "Treating physician K, MD",
-         "author_specialty": "Orthopedic Surgery", "text": PR2_TEXT},
+        {
+            "id": "pr2-a",
+            "type": "pr2",
+            "date": "2016-03-01",
+            "author": "Treating physician K, MD",
+            "author_specialty": "Orthopedic Surgery",
+            "text": "SUBJECTIVE: Early visit. Pain 8/10.",
+        },
+        {
+            "id": "pr2-b",
+            "type": "pr2",
+            "date": "2016-03-29",
+            "author": "Treating physician K, MD",
+            "author_specialty": "Orthopedic Surgery",
+            "text": PR2_TEXT,
+        },
         {"id": "rfa-1", "type": "rfa", "date": "2016-03-30", "text": "RFA: MRI of the right knee."},
-        {"id": "pr2-late", "type": "pr2", "date": "2016-06-20", "text": "SUBJECTIVE: After review."},
+        {
+            "id": "pr2-late",
+            "type": "pr2",
+            "date": "2016-06-20",
+            "text": "SUBJECTIVE: After review.",
+        },
     ],
 }
 
@@ -96,8 +123,13 @@ def test_modified_and_conditional_ur_decisions() -> None:
     modified = make_case(
         ur_decision={
             "date": "2016-04-12",
-            "items": [{"treatment": "Physical therapy x 12", "outcome": "modified",
-                       "authorized": "physical therapy x 6"}],
+            "items": [
+                {
+                    "treatment": "Physical therapy x 12",
+                    "outcome": "modified",
+                    "authorized": "physical therapy x 6",
+                }
+            ],
         }
     )
     assert "utilization review modified Physical therapy x 12, certifying physical therapy x 6" in (
@@ -122,8 +154,9 @@ def test_a_case_from_a_published_letter_keeps_its_own_summary() -> None:
 
 
 def test_minimal_case_still_reads() -> None:
-    case = make_case(worker={}, diagnoses=[], prior_treatments=[], records=[],
-                     injury={"date": "2016-02-01"})
+    case = make_case(
+        worker={}, diagnoses=[], prior_treatments=[], records=[], injury={"date": "2016-02-01"}
+    )
     text = summarize_case(case)
     assert text.startswith("The injured worker sustained an industrial injury on 02/01/2016.")
 
@@ -132,7 +165,9 @@ def test_documents_reviewed_lists_application_ur_and_records_by_date() -> None:
     docs = [d.description for d in documents_reviewed(make_case())]
     assert docs[0] == "Application for Independent Medical Review, received 05/02/2016"
     assert docs[1] == "Utilization review determination, Example Review Co, 04/12/2016"
-    assert docs[2] == "PR-2 progress report, Treating physician K, MD (Orthopedic Surgery), 03/01/2016"
+    assert (
+        docs[2] == "PR-2 progress report, Treating physician K, MD (Orthopedic Surgery), 03/01/2016"
+    )
     assert docs[4] == "Request for authorization, 03/30/2016"
     assert len(docs) == 6
 
@@ -151,8 +186,11 @@ def test_seed_example_summary_matches_the_seed_letter_facts() -> None:
     case = load_case(REPO / "examples" / "cases" / "massage-right-wrist.yaml")
     text = summarize_case(case)
     for phrase in (
-        "65 year old female", "01/24/2012", "carpal tunnel syndrome",
-        "cervical syndrome with radiculopathy", "bilateral rotator cuff syndrome",
+        "65 year old female",
+        "01/24/2012",
+        "carpal tunnel syndrome",
+        "cervical syndrome with radiculopathy",
+        "bilateral rotator cuff syndrome",
         "lumbosacral syndrome with sciatica",
         "medications, local heat application, rest, physical therapy and surgery",
         "On 12/19/2014, utilization review modified",

@@ -24,7 +24,11 @@ def test_json_has_contract_fields_and_extras(capsys: pytest.CaptureFixture[str])
     data = json.loads(capsys.readouterr().out)
     assert set(CONTRACT_FIELDS) <= set(data)
     assert {"service", "drug_class", "contrast", "confidence", "unparsed_spans"} <= set(data)
-    assert (data["category"], data["laterality"], data["contrast"]) == ("imaging", "left", "without")
+    assert (data["category"], data["laterality"], data["contrast"]) == (
+        "imaging",
+        "left",
+        "without",
+    )
 
 
 def test_batch_one_object_per_line_in_order(
@@ -38,8 +42,12 @@ def test_batch_one_object_per_line_in_order(
     assert len(lines) == len(texts)
     rows = [json.loads(line) for line in lines]
     assert [row["text"] for row in rows] == texts
-    assert [row["category"] for row in rows] == ["acupuncture", "other", "medication",
-                                                 "electrodiagnostic"]
+    assert [row["category"] for row in rows] == [
+        "acupuncture",
+        "other",
+        "medication",
+        "electrodiagnostic",
+    ]
 
 
 def test_missing_batch_file_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,10 +35,19 @@ def test_per_field_f1_on_dev_gold() -> None:
 
 
 def test_scoring_counts_errors() -> None:
-    gold = [{"text": "a", "category": "imaging", "body_parts": ["knee"], "levels": [],
-             "quantity": 5, "drug": None}]
-    wrong = [{"category": "dme", "body_parts": ["knee", "hip"], "levels": [], "quantity": 6,
-              "drug": "x"}]
+    gold = [
+        {
+            "text": "a",
+            "category": "imaging",
+            "body_parts": ["knee"],
+            "levels": [],
+            "quantity": 5,
+            "drug": None,
+        }
+    ]
+    wrong = [
+        {"category": "dme", "body_parts": ["knee", "hip"], "levels": [], "quantity": 6, "drug": "x"}
+    ]
     report = score(gold, wrong)
     assert report["category_accuracy"] == 0.0
     assert report["fields"]["body_parts"]["fp"] == 1

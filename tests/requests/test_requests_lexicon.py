@@ -12,9 +12,21 @@ from openimr.requests import load_lexicon, mme_factor
 from openimr.requests.lexicon import DATA_DIR
 
 DRUG_CLASSES = (
-    "opioid", "nsaid", "muscle_relaxant", "gi_protectant", "anticonvulsant", "antidepressant",
-    "topical", "compound", "sleep_aid", "benzodiazepine", "stimulant", "antiemetic",
-    "corticosteroid", "triptan", "other",
+    "opioid",
+    "nsaid",
+    "muscle_relaxant",
+    "gi_protectant",
+    "anticonvulsant",
+    "antidepressant",
+    "topical",
+    "compound",
+    "sleep_aid",
+    "benzodiazepine",
+    "stimulant",
+    "antiemetic",
+    "corticosteroid",
+    "triptan",
+    "other",
 )
 
 
@@ -31,10 +43,20 @@ def test_every_ingredient_has_a_known_class_and_source() -> None:
 
 @pytest.mark.parametrize(
     ("drug", "factor"),
-    [("hydrocodone/acetaminophen", 1.0), ("oxycodone", 1.5), ("morphine", 1.0),
-     ("tramadol", 0.1), ("tapentadol", 0.4), ("hydromorphone", 4.0), ("oxymorphone", 3.0),
-     ("codeine", 0.15), ("fentanyl", 2.4), ("methadone", None), ("buprenorphine", None),
-     ("ibuprofen", None)],
+    [
+        ("hydrocodone/acetaminophen", 1.0),
+        ("oxycodone", 1.5),
+        ("morphine", 1.0),
+        ("tramadol", 0.1),
+        ("tapentadol", 0.4),
+        ("hydromorphone", 4.0),
+        ("oxymorphone", 3.0),
+        ("codeine", 0.15),
+        ("fentanyl", 2.4),
+        ("methadone", None),
+        ("buprenorphine", None),
+        ("ibuprofen", None),
+    ],
 )
 def test_mme_factors_follow_cdc_2016(drug: str, factor: float | None) -> None:
     assert mme_factor(drug) == factor
@@ -48,8 +70,12 @@ def test_opioids_without_a_factor_explain_why() -> None:
 
 @pytest.mark.parametrize(
     ("brand", "generic"),
-    [("norco", "hydrocodone/acetaminophen"), ("ultracet", "tramadol/acetaminophen"),
-     ("fexmid", "cyclobenzaprine"), ("percocet", "oxycodone/acetaminophen")],
+    [
+        ("norco", "hydrocodone/acetaminophen"),
+        ("ultracet", "tramadol/acetaminophen"),
+        ("fexmid", "cyclobenzaprine"),
+        ("percocet", "oxycodone/acetaminophen"),
+    ],
 )
 def test_brands_map_to_generics(brand: str, generic: str) -> None:
     assert load_lexicon().drug_words[brand].drug == generic
@@ -66,8 +92,12 @@ def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
 
 
 def test_unknown_drug_class_names_file_and_row(tmp_path: Path) -> None:
-    data = _broken_copy(tmp_path, "drugs.yaml", "{name: etodolac, class: nsaid",
-                        "{name: etodolac, class: painkiller")
+    data = _broken_copy(
+        tmp_path,
+        "drugs.yaml",
+        "{name: etodolac, class: nsaid",
+        "{name: etodolac, class: painkiller",
+    )
     with pytest.raises(KnowledgeBaseError, match=r"drugs\.yaml.*etodolac.*painkiller"):
         load_lexicon(data)
 
@@ -85,8 +115,9 @@ def test_unknown_body_part_is_rejected(tmp_path: Path) -> None:
 
 
 def test_brand_with_unknown_ingredient_is_rejected(tmp_path: Path) -> None:
-    data = _broken_copy(tmp_path, "drugs.yaml", "drug: hydrocodone/acetaminophen",
-                        "drug: hydrocodone/paracetamolx")
+    data = _broken_copy(
+        tmp_path, "drugs.yaml", "drug: hydrocodone/acetaminophen", "drug: hydrocodone/paracetamolx"
+    )
     with pytest.raises(KnowledgeBaseError, match="paracetamolx"):
         load_lexicon(data)
 
@@ -97,8 +128,9 @@ def test_invalid_yaml_is_a_knowledge_base_error(tmp_path: Path) -> None:
         load_lexicon(data)
 
 
-@pytest.mark.parametrize(("daily_mg", "factor"), [(None, None), (10, 4.0), (20, 4.0), (30, 8.0),
-                                                  (60, 10.0), (100, 12.0)])
+@pytest.mark.parametrize(
+    ("daily_mg", "factor"), [(None, None), (10, 4.0), (20, 4.0), (30, 8.0), (60, 10.0), (100, 12.0)]
+)
 def test_methadone_factor_depends_on_the_daily_dose(daily_mg, factor) -> None:
     assert mme_factor("methadone", daily_dose_mg=daily_mg) == factor
 

@@ -10,13 +10,50 @@ from hypothesis import strategies as st
 from openimr.domain.request import BODY_PARTS, CATEGORIES, TreatmentRequest
 from openimr.requests import parse_request
 
-VOCAB = st.sampled_from([
-    "Norco", "10/325mg", "#60", "physical", "therapy", "2-3", "times", "a", "week", "for",
-    "6", "weeks", "L4-5", "L5-S1", "left", "right", "bilateral", "was the original request.",
-    "was authorized by the Claims Administrator.", "The remaining IMR eligible portion of the "
-    "original request,", "is", "MRI", "without", "contrast", "x", "(12)", "sessions", "of", "the",
-    "knee", "EMG/NCV", "%", "mg", "refills", "twice", "daily", "Acupuncture", "#", "times 6", "",
-])
+VOCAB = st.sampled_from(
+    [
+        "Norco",
+        "10/325mg",
+        "#60",
+        "physical",
+        "therapy",
+        "2-3",
+        "times",
+        "a",
+        "week",
+        "for",
+        "6",
+        "weeks",
+        "L4-5",
+        "L5-S1",
+        "left",
+        "right",
+        "bilateral",
+        "was the original request.",
+        "was authorized by the Claims Administrator.",
+        "The remaining IMR eligible portion of the original request,",
+        "is",
+        "MRI",
+        "without",
+        "contrast",
+        "x",
+        "(12)",
+        "sessions",
+        "of",
+        "the",
+        "knee",
+        "EMG/NCV",
+        "%",
+        "mg",
+        "refills",
+        "twice",
+        "daily",
+        "Acupuncture",
+        "#",
+        "times 6",
+        "",
+    ]
+)
 
 
 def _valid(result: TreatmentRequest, text: str) -> None:
@@ -27,8 +64,12 @@ def _valid(result: TreatmentRequest, text: str) -> None:
     assert 0.0 <= result.confidence <= 1.0
     # the catch-all in parse_request is a safety net, not a code path
     assert not any(span.startswith("<parser error") for span in result.unparsed_spans)
-    for number in (result.quantity, result.sessions, result.frequency_per_week,
-                   result.duration_weeks):
+    for number in (
+        result.quantity,
+        result.sessions,
+        result.frequency_per_week,
+        result.duration_weeks,
+    ):
         assert number is None or number >= 0
 
 

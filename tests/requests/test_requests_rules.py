@@ -128,8 +128,12 @@ def test_laterality(text, side) -> None:
 
 @pytest.mark.parametrize(
     ("text", "part"),
-    [("PT to the low back", "lumbar spine"), ("MRI of the neck", "cervical spine"),
-     ("Brace for the lower leg", "lower extremity"), ("SI joint injection", "sacroiliac joint")],
+    [
+        ("PT to the low back", "lumbar spine"),
+        ("MRI of the neck", "cervical spine"),
+        ("Brace for the lower leg", "lower extremity"),
+        ("SI joint injection", "sacroiliac joint"),
+    ],
 )
 def test_body_part_synonyms(text, part) -> None:
     assert part in parse_request(text).body_parts
@@ -137,8 +141,12 @@ def test_body_part_synonyms(text, part) -> None:
 
 @pytest.mark.parametrize(
     ("text", "contrast"),
-    [("MRI with and without contrast", "with and without"), ("CT without dye", "without"),
-     ("MRI lumbar spine with contrast", "with"), ("MRI lumbar spine", None)],
+    [
+        ("MRI with and without contrast", "with and without"),
+        ("CT without dye", "without"),
+        ("MRI lumbar spine with contrast", "with"),
+        ("MRI lumbar spine", None),
+    ],
 )
 def test_contrast(text, contrast) -> None:
     assert parse_request(text).contrast == contrast
@@ -202,8 +210,11 @@ def test_consult_after_a_procedure_is_the_head(text, category) -> None:
 
 @pytest.mark.parametrize(
     ("text", "drug"),
-    [("Tramdol 50mg #60", "tramadol"), ("Methylpredniosone 4mg dose pack", "methylprednisolone"),
-     ("Cyclobenzeprine 7.5mg #60", "cyclobenzaprine")],
+    [
+        ("Tramdol 50mg #60", "tramadol"),
+        ("Methylpredniosone 4mg dose pack", "methylprednisolone"),
+        ("Cyclobenzeprine 7.5mg #60", "cyclobenzaprine"),
+    ],
 )
 def test_misspelled_drug_names_are_matched_with_lower_confidence(text, drug) -> None:
     r = parse_request(text)
@@ -222,8 +233,12 @@ def test_thyroid_tests_are_not_vertebrae() -> None:
 
 @pytest.mark.parametrize(
     ("text", "drug_class"),
-    [("Muscle relaxants", "muscle_relaxant"), ("Compounded creams", "compound"),
-     ("Unspecified pain medications", "other"), ("Proton pump inhibitor", "gi_protectant")],
+    [
+        ("Muscle relaxants", "muscle_relaxant"),
+        ("Compounded creams", "compound"),
+        ("Unspecified pain medications", "other"),
+        ("Proton pump inhibitor", "gi_protectant"),
+    ],
 )
 def test_a_drug_class_without_a_drug(text, drug_class) -> None:
     r = parse_request(text)

@@ -26,9 +26,14 @@ def make_case(**overrides: Any) -> Case:
             "claims_administrator": "Pacific Coast Claims Management Services",
             "ur_organization": "Sierra Utilization Review",
             "ur_physician": "Alan Park, MD",
-            "treating_providers": [{"name": "Dr. Susan Reed", "specialty": "Orthopedic Surgery",
-                                    "group": "Bayview Spine and Pain Medical Group",
-                                    "requesting": True}],
+            "treating_providers": [
+                {
+                    "name": "Dr. Susan Reed",
+                    "specialty": "Orthopedic Surgery",
+                    "group": "Bayview Spine and Pain Medical Group",
+                    "requesting": True,
+                }
+            ],
             "attorney": "Law Offices of Hanna Kim",
             "facility": "Redwood Valley Surgery Center",
             "manufacturers": [],
@@ -42,9 +47,15 @@ def make_case(**overrides: Any) -> Case:
 
 def make_reviewer(code: str = "X001", **overrides: Any) -> Reviewer:
     data: dict[str, Any] = {
-        "code": code, "degree": "MD", "licenses": [{"state": "CA"}],
-        "board_certifications": ["Occupational Medicine"], "specialties": ["Occupational Medicine"],
-        "years_in_practice": 12, "hours_per_week": 40, "capacity": 10, "current_load": 0,
+        "code": code,
+        "degree": "MD",
+        "licenses": [{"state": "CA"}],
+        "board_certifications": ["Occupational Medicine"],
+        "specialties": ["Occupational Medicine"],
+        "years_in_practice": 12,
+        "hours_per_week": 40,
+        "capacity": 10,
+        "current_load": 0,
     }
     data.update(overrides)
     return Reviewer.model_validate(data)

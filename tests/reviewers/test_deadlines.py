@@ -47,7 +47,11 @@ def test_business_days_between_inverts_add() -> None:
 def test_regular_deadline_counts_30_days_from_records_received() -> None:
     case = make_case(records_received=D(2016, 9, 12))
     deadline = review_deadline(case, [req("PT", "physical_medicine")])
-    assert (deadline.start, deadline.due, deadline.rule) == (D(2016, 9, 12), D(2016, 10, 12), "regular")
+    assert (deadline.start, deadline.due, deadline.rule) == (
+        D(2016, 9, 12),
+        D(2016, 10, 12),
+        "regular",
+    )
     assert deadline.start_field == "records_received"
 
 
@@ -65,8 +69,12 @@ def test_expedited_review_has_three_days() -> None:
 
 
 def test_formulary_drug_dispute_from_2018_has_five_working_days() -> None:
-    case = make_case(application_received=D(2018, 2, 1), records_received=D(2018, 2, 14),
-                     date_assigned=D(2018, 2, 2), ur_decision={"date": D(2018, 1, 20)})
+    case = make_case(
+        application_received=D(2018, 2, 1),
+        records_received=D(2018, 2, 14),
+        date_assigned=D(2018, 2, 2),
+        ur_decision={"date": D(2018, 1, 20)},
+    )
     drugs = [req("Norco 10/325 #60", "medication", drug="hydrocodone/acetaminophen")]
     deadline = review_deadline(case, drugs)
     assert deadline.due == D(2018, 2, 22) and deadline.rule == "formulary"

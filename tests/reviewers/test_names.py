@@ -14,14 +14,17 @@ def test_threshold_is_the_documented_value() -> None:
     assert THRESHOLD == 85
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Zenith Insurance Co.", "The Zenith Insurance Company"),
-    ("ACME Corp", "Acme Corporation"),
-    ("State Comp Ins Fund", "State Compensation Insurance Fund"),
-    ("Smith & Jones Medical Group, Inc.", "smith and jones medical group"),
-    ("Dr. John Smith, M.D.", "John Smith"),
-    ("Bayview Spine & Pain Med. Grp.", "Bayview Spine and Pain Medical Group"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Zenith Insurance Co.", "The Zenith Insurance Company"),
+        ("ACME Corp", "Acme Corporation"),
+        ("State Comp Ins Fund", "State Compensation Insurance Fund"),
+        ("Smith & Jones Medical Group, Inc.", "smith and jones medical group"),
+        ("Dr. John Smith, M.D.", "John Smith"),
+        ("Bayview Spine & Pain Med. Grp.", "Bayview Spine and Pain Medical Group"),
+    ],
+)
 def test_legal_form_punctuation_case_and_abbreviations_do_not_matter(a: str, b: str) -> None:
     assert name_similarity(a, b) == 100.0
 
@@ -33,12 +36,15 @@ def test_typos_above_threshold_match() -> None:
     assert names_match("Golden State Mutal Insurance", "Golden State Mutual Insurance")
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Liberty Insurance", "Zenith Insurance"),
-    ("John Smith", "Jane Smith"),
-    ("California Medical Group", "California Orthopedic Medical Group"),  # generic words only
-    ("Kaiser Permanente", "Sutter Health"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Liberty Insurance", "Zenith Insurance"),
+        ("John Smith", "Jane Smith"),
+        ("California Medical Group", "California Orthopedic Medical Group"),  # generic words only
+        ("Kaiser Permanente", "Sutter Health"),
+    ],
+)
 def test_different_names_stay_below_threshold(a: str, b: str) -> None:
     assert name_similarity(a, b) < THRESHOLD
     assert not names_match(a, b)
@@ -68,13 +74,22 @@ def test_empty_after_normalization_never_matches() -> None:
 def test_index_agrees_with_pairwise_and_keeps_owners() -> None:
     normalizer = NameNormalizer.from_rules()
     index = NameIndex(normalizer, THRESHOLD)
-    names = ["Golden State Mutual Insurance Co.", "Sierra Utilization Review Inc.",
-             "Sedgwick Claims Management Services", "Redwood Valley Surgery Center"]
+    names = [
+        "Golden State Mutual Insurance Co.",
+        "Sierra Utilization Review Inc.",
+        "Sedgwick Claims Management Services",
+        "Redwood Valley Surgery Center",
+    ]
     for owner, name in enumerate(names):
         index.add(name, owner, 0)
     index.add("golden state mutual insurance company", 7, 2)  # same org, second reviewer
-    queries = ["Golden State Mutual Ins", "Sedgwick CMS", "Sierra UR", "Redwod Valley Surgery Ctr",
-               "Unrelated Holdings"]
+    queries = [
+        "Golden State Mutual Ins",
+        "Sedgwick CMS",
+        "Sierra UR",
+        "Redwod Valley Surgery Ctr",
+        "Unrelated Holdings",
+    ]
     for query in queries:
         owners = {o for pos, _ in index.lookup(query) for o, _ in index.owners[pos]}
         expected = {i for i, name in enumerate(names) if names_match(query, name)}

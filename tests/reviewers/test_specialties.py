@@ -21,8 +21,11 @@ def need(category: str, **fields: object) -> dict[str, float]:
 def test_chiropractic_by_chiropractor_or_physiatrist_first() -> None:
     chiro = need("chiropractic")
     assert chiro["Chiropractor"] == chiro["Physical Medicine & Rehabilitation"] == 1.0
-    assert all(fit < 1.0 for name, fit in chiro.items()
-               if name not in ("Chiropractor", "Physical Medicine & Rehabilitation"))
+    assert all(
+        fit < 1.0
+        for name, fit in chiro.items()
+        if name not in ("Chiropractor", "Physical Medicine & Rehabilitation")
+    )
     assert "Orthopedic Surgery" not in chiro and "Psychiatry" not in chiro
 
 
@@ -31,8 +34,10 @@ def test_psychological_only_by_psychiatrist_or_psychologist() -> None:
 
 
 def test_surgery_by_the_surgical_specialty_of_the_body_part() -> None:
-    assert set(need("surgery", body_parts=["lumbar spine"])) == {"Orthopedic Surgery",
-                                                                 "Neurological Surgery"}
+    assert set(need("surgery", body_parts=["lumbar spine"])) == {
+        "Orthopedic Surgery",
+        "Neurological Surgery",
+    }
     wrist = need("surgery", body_parts=["wrist"])
     assert wrist["Hand Surgery"] == 1.0 and "Neurological Surgery" not in wrist
     assert need("surgery", body_parts=["abdomen"]) == {"Surgery": 1.0}
@@ -43,9 +48,11 @@ def test_surgery_by_the_surgical_specialty_of_the_body_part() -> None:
 
 
 def test_services_tied_to_an_operation_go_to_the_surgeon() -> None:
-    requests = [req("Right shoulder arthroscopy", "surgery", body_parts=["shoulder"]),
-                req("Associated surgical service: Cold therapy unit", "dme"),
-                req("Assistant surgeon", "other")]
+    requests = [
+        req("Right shoulder arthroscopy", "surgery", body_parts=["shoulder"]),
+        req("Associated surgical service: Cold therapy unit", "dme"),
+        req("Assistant surgeon", "other"),
+    ]
     case_need = SMAP.case_need(requests)
     for _, item in case_need.items:
         assert dict(item)["Orthopedic Surgery"] == 1.0
@@ -61,7 +68,10 @@ def test_conditions_add_the_treating_specialty() -> None:
 
 def test_aliases_resolve_to_the_printed_name() -> None:
     assert SMAP.canonical("PM&R") == "Physical Medicine & Rehabilitation"
-    assert SMAP.canonical("physical medicine and rehabilitation") == "Physical Medicine & Rehabilitation"
+    assert (
+        SMAP.canonical("physical medicine and rehabilitation")
+        == "Physical Medicine & Rehabilitation"
+    )
     assert SMAP.canonical("Neurosurgery") == "Neurological Surgery"
     assert SMAP.canonical("Astrology") is None
     assert SMAP.allowed_for_degree("Chiropractor", "DC")
@@ -76,14 +86,23 @@ def _write_variant(tmp_path: Path, mutate) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("mutate", "message"), [
-    (lambda d: d["categories"]["massage"]["primary"].append("Astrology"), "unknown specialty 'Astrology'"),
-    (lambda d: d["categories"].pop("imaging"), "no row for imaging"),
-    (lambda d: d["categories"]["massage"]["similar"].append("@nobody"), "unknown group"),
-    (lambda d: d["surgery_by_body_part"][0]["primary"].append("Psychiatry"), "not surgical"),
-    (lambda d: d["surgery_by_body_part"][0]["body_parts"].append("spleen"), "unknown body part"),
-    (lambda d: d["fit"].pop("primary"), "fit.primary"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (
+            lambda d: d["categories"]["massage"]["primary"].append("Astrology"),
+            "unknown specialty 'Astrology'",
+        ),
+        (lambda d: d["categories"].pop("imaging"), "no row for imaging"),
+        (lambda d: d["categories"]["massage"]["similar"].append("@nobody"), "unknown group"),
+        (lambda d: d["surgery_by_body_part"][0]["primary"].append("Psychiatry"), "not surgical"),
+        (
+            lambda d: d["surgery_by_body_part"][0]["body_parts"].append("spleen"),
+            "unknown body part",
+        ),
+        (lambda d: d["fit"].pop("primary"), "fit.primary"),
+    ],
+)
 def test_invalid_map_fails_loudly(tmp_path: Path, mutate, message: str) -> None:
     with pytest.raises(KnowledgeBaseError, match=message):
         load_specialty_map(_write_variant(tmp_path, mutate))

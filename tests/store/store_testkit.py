@@ -8,21 +8,23 @@ from openimr.domain import Case, Determination, ItemDetermination, TreatmentRequ
 
 
 def make_case(number: str = "CM15-0012345", priority: str = "regular", items: int = 1) -> Case:
-    return Case.model_validate({
-        "case_number": number,
-        "priority": priority,
-        "application_received": "2015-01-10",
-        "injury": {"date": "2013-05-01", "body_parts": ["wrist"]},
-        "ur_decision": {"date": "2015-01-02", "items": [{"treatment": "Massage therapy x6"}]},
-        "disputed_items": [
-            {"id": str(i + 1), "text": f"Massage therapy 6 sessions (item {i + 1})"}
-            for i in range(items)
-        ],
-        "records": [
-            {"id": "r1", "type": "pr2", "date": "2014-12-01", "text": "Right wrist pain 6/10."},
-            {"id": "r2", "type": "ur_letter", "date": "2015-01-02", "text": "Non-certified."},
-        ],
-    })
+    return Case.model_validate(
+        {
+            "case_number": number,
+            "priority": priority,
+            "application_received": "2015-01-10",
+            "injury": {"date": "2013-05-01", "body_parts": ["wrist"]},
+            "ur_decision": {"date": "2015-01-02", "items": [{"treatment": "Massage therapy x6"}]},
+            "disputed_items": [
+                {"id": str(i + 1), "text": f"Massage therapy 6 sessions (item {i + 1})"}
+                for i in range(items)
+            ],
+            "records": [
+                {"id": "r1", "type": "pr2", "date": "2014-12-01", "text": "Right wrist pain 6/10."},
+                {"id": "r2", "type": "ur_letter", "date": "2015-01-02", "text": "Non-certified."},
+            ],
+        }
+    )
 
 
 def make_determination(case: Case, outcome: str = "Upheld") -> Determination:
@@ -34,9 +36,12 @@ def make_determination(case: Case, outcome: str = "Upheld") -> Determination:
         engine_version="test",
         items=[
             ItemDetermination(
-                item_id=item.id, treatment=item.text, outcome=outcome,  # type: ignore[arg-type]
+                item_id=item.id,
+                treatment=item.text,
+                outcome=outcome,  # type: ignore[arg-type]
                 request=TreatmentRequest(text=item.text, category="massage"),
-                rationale="Test rationale.", confidence=0.8,
+                rationale="Test rationale.",
+                confidence=0.8,
             )
             for item in case.disputed_items
         ],
@@ -58,7 +63,9 @@ def pg_database_url(base_url: str, worker: str) -> str:
     name = f"{base.database}_{worker}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).first()
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()

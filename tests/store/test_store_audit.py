@@ -35,8 +35,12 @@ def test_every_action_and_view_is_logged_with_who_and_what(store) -> None:  # ty
     number = _fill(store)
     entries = store.audit_entries(number)
     assert [(e.actor, e.action) for e in entries] == [
-        ("intake:ann", "add_case"), ("intake", "transition"), ("admin", "assign"),
-        ("intake", "transition"), ("reviewer:R-1", "view_case"), ("reviewer:R-1", "save_draft"),
+        ("intake:ann", "add_case"),
+        ("intake", "transition"),
+        ("admin", "assign"),
+        ("intake", "transition"),
+        ("reviewer:R-1", "view_case"),
+        ("reviewer:R-1", "save_draft"),
     ]
     assert entries[2].detail == {"reviewer": "R-1"}
     assert entries[-1].detail["outcomes"] == {"1": "Upheld"}
@@ -69,10 +73,14 @@ def test_a_rehashed_edit_breaks_the_next_link(store) -> None:  # type: ignore[no
     _fill(store)
     with store.engine.connect() as conn:
         row = conn.execute(text("SELECT * FROM audit_log WHERE seq = 2")).mappings().one()
-    forged = entry_hash(2, row["at"], "mallory", row["action"], row["case_number"],
-                        row["detail"], row["prev_hash"])
-    _tamper(store, "UPDATE audit_log SET actor = 'mallory', entry_hash = :h WHERE seq = 2",
-            {"h": forged})
+    forged = entry_hash(
+        2, row["at"], "mallory", row["action"], row["case_number"], row["detail"], row["prev_hash"]
+    )
+    _tamper(
+        store,
+        "UPDATE audit_log SET actor = 'mallory', entry_hash = :h WHERE seq = 2",
+        {"h": forged},
+    )
     result = store.verify_audit_log()
     assert [p.seq for p in result.problems] == [3]
     assert "link" in result.problems[0].problem
@@ -96,7 +104,7 @@ def test_cli_verify_exits_1_and_names_the_entry(store, store_url, capsys) -> Non
     _fill(store)
     assert main(["audit-log", "verify", "--db", store_url]) == 0
     assert "intact" in capsys.readouterr().out
-    _tamper(store, "UPDATE audit_log SET detail = '{\"reviewer\":\"R-2\"}' WHERE seq = 3")
+    _tamper(store, 'UPDATE audit_log SET detail = \'{"reviewer":"R-2"}\' WHERE seq = 3')
     assert main(["audit-log", "verify", "--db", store_url]) == 1
     assert "TAMPERED: entry 3" in capsys.readouterr().err
     assert main(["audit-log", "verify", "--db", store_url, "--json"]) == 1

@@ -18,7 +18,9 @@ def test_changed_case_file_does_not_replace_the_stored_draft(tmp_path: Path) -> 
         case = load_case(SEED)
         first = decide_case(case, today=dt.date(2015, 2, 2))
         store.record_decision(case, first, actor="test")
-        item = case.disputed_items[0].model_copy(update={"text": "Massage therapy 1 time a week for 4 weeks"})
+        item = case.disputed_items[0].model_copy(
+            update={"text": "Massage therapy 1 time a week for 4 weeks"}
+        )
         changed = case.model_copy(update={"disputed_items": [item]})
         second = decide_case(changed, today=dt.date(2015, 2, 2))
         store.record_decision(changed, second, actor="test")

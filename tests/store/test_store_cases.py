@@ -61,14 +61,23 @@ def test_full_lifecycle_with_deadlines(store) -> None:  # type: ignore[no-untype
     store.add_case(other, "intake")
     listed = {c.case_number: c for c in store.list_cases("admin")}
     assert (listed[case.case_number].determination_status, listed[case.case_number].items) == (
-        "signed", 1)
+        "signed",
+        1,
+    )
     assert (listed[other.case_number].determination_status, listed[other.case_number].items) == (
-        None, 3)
+        None,
+        3,
+    )
     issued = store.transition(case.case_number, "issued", "admin")
     assert issued.state == "issued" and issued.decision_due is None
     events = store.get_case(case.case_number, "admin").events
     assert [e.to_state for e in events] == [
-        "application_received", "eligible", "assigned", "records_complete", "drafted", "signed",
+        "application_received",
+        "eligible",
+        "assigned",
+        "records_complete",
+        "drafted",
+        "signed",
         "issued",
     ]
 
@@ -149,7 +158,11 @@ def test_a_reviewer_sees_only_assigned_cases(store) -> None:  # type: ignore[no-
 
 
 def test_list_is_ordered_by_decision_deadline(store) -> None:  # type: ignore[no-untyped-def]
-    late, soon, none = make_case("CM15-0000021"), make_case("CM15-0000022"), make_case("CM15-0000023")
+    late, soon, none = (
+        make_case("CM15-0000021"),
+        make_case("CM15-0000022"),
+        make_case("CM15-0000023"),
+    )
     for case in (late, soon, none):
         store.add_case(case, "intake")
     for case, day in ((late, dt.date(2015, 2, 20)), (soon, dt.date(2015, 2, 1))):
@@ -158,13 +171,16 @@ def test_list_is_ordered_by_decision_deadline(store) -> None:  # type: ignore[no
         store.transition(case.case_number, "records_complete", "intake", on=day)
     listed = store.list_cases("admin")
     assert [c.case_number for c in listed] == [
-        soon.case_number, late.case_number, none.case_number,
+        soon.case_number,
+        late.case_number,
+        none.case_number,
     ]
     # decisions due in 2015 are long past; a case with no deadline yet is not overdue
     assert [c.overdue for c in listed] == [True, True, False]
     assert [c.case_number for c in store.list_cases("admin", limit=1)] == [soon.case_number]
     assert [c.case_number for c in store.list_cases("admin", state="application_received")] == [
-        none.case_number]
+        none.case_number
+    ]
     with pytest.raises(InputError, match="unknown state 'done'"):
         store.list_cases("admin", state="done")
     store.add_case(make_case("CM15-0000024"), "intake")
@@ -180,14 +196,24 @@ def test_record_decision_and_signature_for_the_cli(store) -> None:  # type: igno
     det = make_determination(case)
     store.record_decision(case, det, actor="cli")
     store.record_decision(case, det, actor="cli")  # a second run: stored again, no error
-    signed = det.model_copy(update={"status": "signed", "signature": Signature(
-        reviewer_code="R-9", signed_at=dt.datetime(2015, 2, 2, tzinfo=dt.UTC), attestation="ok")})
+    signed = det.model_copy(
+        update={
+            "status": "signed",
+            "signature": Signature(
+                reviewer_code="R-9",
+                signed_at=dt.datetime(2015, 2, 2, tzinfo=dt.UTC),
+                attestation="ok",
+            ),
+        }
+    )
     summary = store.record_signature(signed, actor="reviewer:R-9")
     assert summary is not None
     assert summary.state == "application_received"  # not assigned: the lifecycle is not faked
     assert summary.determination_status == "signed"
-    assert store.record_signature(signed.model_copy(update={"case_number": "CM15-0000404"}),
-                                  actor="x") is None
+    assert (
+        store.record_signature(signed.model_copy(update={"case_number": "CM15-0000404"}), actor="x")
+        is None
+    )
     assert store.verify_audit_log().ok
 
 

@@ -44,7 +44,9 @@ CHILD = textwrap.dedent("""
 def _run_child(url: str, point: str) -> None:
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, url, point, str(KIT)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
 

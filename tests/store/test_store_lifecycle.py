@@ -11,17 +11,30 @@ from openimr.store import lifecycle
 
 
 def test_the_regular_path_is_legal_step_by_step() -> None:
-    path = ["application_received", "eligible", "assigned", "records_complete", "drafted",
-            "signed", "issued"]
+    path = [
+        "application_received",
+        "eligible",
+        "assigned",
+        "records_complete",
+        "drafted",
+        "signed",
+        "issued",
+    ]
     for before, after in zip(path, path[1:], strict=False):
         lifecycle.check_transition("CM15-1", before, after, None)
 
 
 @pytest.mark.parametrize(
     ("before", "after"),
-    [("application_received", "signed"), ("eligible", "drafted"), ("signed", "withdrawn"),
-     ("issued", "drafted"), ("withdrawn", "eligible"), ("ineligible", "eligible"),
-     ("assigned", "issued")],
+    [
+        ("application_received", "signed"),
+        ("eligible", "drafted"),
+        ("signed", "withdrawn"),
+        ("issued", "drafted"),
+        ("withdrawn", "eligible"),
+        ("ineligible", "eligible"),
+        ("assigned", "issued"),
+    ],
 )
 def test_illegal_moves_are_refused_naming_both_states(before: str, after: str) -> None:
     with pytest.raises(StateError) as err:

@@ -12,11 +12,21 @@ from store_testkit import make_case, make_determination
 from openimr.errors import StateError
 from openimr.store import lifecycle, open_store
 
-MOVES = ["eligible", "ineligible", "assign", "records_complete", "draft", "sign", "issued",
-         "withdrawn"]
+MOVES = [
+    "eligible",
+    "ineligible",
+    "assign",
+    "records_complete",
+    "draft",
+    "sign",
+    "issued",
+    "withdrawn",
+]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(moves=st.lists(st.sampled_from(MOVES), min_size=1, max_size=10))
 def test_store_follows_the_state_machine(tmp_path_factory, moves: list[str]) -> None:  # type: ignore[no-untyped-def]
     store = open_store(f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}")
@@ -39,8 +49,9 @@ def test_store_follows_the_state_machine(tmp_path_factory, moves: list[str]) -> 
                 store.sign(case.case_number, "R-1", "R-1")
             else:
                 reason = {"ineligible": "late", "withdrawn": "authorized"}.get(move)
-                store.transition(case.case_number, move, "admin", reason=reason,
-                                 on=dt.date(2015, 2, 1))
+                store.transition(
+                    case.case_number, move, "admin", reason=reason, on=dt.date(2015, 2, 1)
+                )
         except StateError:
             assert not legal, (state, move)
         else:

@@ -17,22 +17,54 @@ def _write_first_schema_case(engine: sa.Engine) -> None:
     """Rows as revision 0001 wrote them (its columns only)."""
     case = make_case(items=2)
     now = dt.datetime(2015, 1, 10, tzinfo=dt.UTC)
-    cases = sa.table("cases", sa.column("case_json", sa.JSON), *(sa.column(c) for c in (
-        "id", "case_number", "state", "priority", "application_received", "created_at",
-        "updated_at", "version")))
-    records = sa.table("records", *(sa.column(c) for c in (
-        "case_id", "record_id", "type", "date", "author", "text")))
+    cases = sa.table(
+        "cases",
+        sa.column("case_json", sa.JSON),
+        *(
+            sa.column(c)
+            for c in (
+                "id",
+                "case_number",
+                "state",
+                "priority",
+                "application_received",
+                "created_at",
+                "updated_at",
+                "version",
+            )
+        ),
+    )
+    records = sa.table(
+        "records",
+        *(sa.column(c) for c in ("case_id", "record_id", "type", "date", "author", "text")),
+    )
     items = sa.table("disputed_items", *(sa.column(c) for c in ("case_id", "item_id", "text")))
     with engine.begin() as conn:
-        case_id = conn.execute(cases.insert().returning(cases.c.id).values(
-            case_number=case.case_number, state="eligible", priority="regular",
-            case_json=case.model_dump(mode="json"),
-            application_received=case.application_received, created_at=now, updated_at=now,
-            version=2,
-        )).scalar_one()
+        case_id = conn.execute(
+            cases.insert()
+            .returning(cases.c.id)
+            .values(
+                case_number=case.case_number,
+                state="eligible",
+                priority="regular",
+                case_json=case.model_dump(mode="json"),
+                application_received=case.application_received,
+                created_at=now,
+                updated_at=now,
+                version=2,
+            )
+        ).scalar_one()
         for r in case.records:
-            conn.execute(records.insert().values(case_id=case_id, record_id=r.id, type=r.type,
-                                                 date=r.date, author=r.author, text=r.text))
+            conn.execute(
+                records.insert().values(
+                    case_id=case_id,
+                    record_id=r.id,
+                    type=r.type,
+                    date=r.date,
+                    author=r.author,
+                    text=r.text,
+                )
+            )
         for i in case.disputed_items:
             conn.execute(items.insert().values(case_id=case_id, item_id=i.id, text=i.text))
 

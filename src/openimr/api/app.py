@@ -28,8 +28,10 @@ from openimr.store.lifecycle import CaseState
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
 LETTER_TYPES = {
-    "html": "text/html; charset=utf-8", "pdf": "application/pdf",
-    "text": "text/plain; charset=utf-8", "json": "application/json",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "text": "text/plain; charset=utf-8",
+    "json": "application/json",
 }
 
 
@@ -44,8 +46,12 @@ class Strict(BaseModel):
 
 
 class AssignBody(Strict):
-    reviewer: str | None = Field(default=None, min_length=1, max_length=64,
-                                 description="reviewer code; omitted: the panel's best match")
+    reviewer: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="reviewer code; omitted: the panel's best match",
+    )
     on: dt.date | None = None
 
 
@@ -54,13 +60,20 @@ class RecordsBody(Strict):
 
 
 class WithdrawBody(Strict):
-    reason: str = Field(min_length=1, max_length=500,
-                        examples=["claims administrator authorized the treatment"])
+    reason: str = Field(
+        min_length=1, max_length=500, examples=["claims administrator authorized the treatment"]
+    )
 
 
 class IneligibleBody(Strict):
-    reason: Literal["late", "unsigned", "no_ur_decision", "conditional_non_certification",
-                    "duplicate", "not_disputed"]
+    reason: Literal[
+        "late",
+        "unsigned",
+        "no_ur_decision",
+        "conditional_non_certification",
+        "duplicate",
+        "not_disputed",
+    ]
 
 
 class ScreenResult(Strict):
@@ -182,7 +195,9 @@ def create_app(
     async def _domain_error(_: Request, exc: OpenIMRError) -> JSONResponse:
         if isinstance(exc, KnowledgeBaseError):  # our own data files are broken, not the request
             return JSONResponse({"error": str(exc)}, status_code=503)
-        status = 404 if isinstance(exc, NotFoundError) else 409 if isinstance(exc, StateError) else 422
+        status = (
+            404 if isinstance(exc, NotFoundError) else 409 if isinstance(exc, StateError) else 422
+        )
         return JSONResponse({"error": str(exc)}, status_code=status)
 
     @app.exception_handler(StageUnavailable)
@@ -214,14 +229,26 @@ def create_app(
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.post("/cases", status_code=201, response_model=CaseSummary, responses=_ERRORS,
-              tags=["cases"], summary="Create a case from a case file (JSON body)")
+    @app.post(
+        "/cases",
+        status_code=201,
+        response_model=CaseSummary,
+        responses=_ERRORS,
+        tags=["cases"],
+        summary="Create a case from a case file (JSON body)",
+    )
     def create_case(case: Annotated[Case, Body()], who: Caller) -> CaseSummary:
         allow(who, "intake", "admin")
         return the_store.add_case(case, who.actor)
 
-    @app.post("/cases/upload", status_code=201, response_model=CaseSummary, responses=_ERRORS,
-              tags=["cases"], summary="Create a case from an uploaded case file (YAML or JSON)")
+    @app.post(
+        "/cases/upload",
+        status_code=201,
+        response_model=CaseSummary,
+        responses=_ERRORS,
+        tags=["cases"],
+        summary="Create a case from an uploaded case file (YAML or JSON)",
+    )
     async def upload_case(file: Annotated[UploadFile, File()], who: Caller) -> CaseSummary:
         import yaml
 
@@ -237,15 +264,23 @@ def create_app(
         try:
             data = json.loads(text) if name.lower().endswith(".json") else yaml.safe_load(text)
         except (json.JSONDecodeError, yaml.YAMLError) as exc:
-            raise ApiError(400, f"{name}: malformed {'JSON' if name.endswith('.json') else 'YAML'}"
-                                f" ({exc.__class__.__name__})") from None
+            raise ApiError(
+                400,
+                f"{name}: malformed {'JSON' if name.endswith('.json') else 'YAML'}"
+                f" ({exc.__class__.__name__})",
+            ) from None
         case = parse_case_data(data, name)  # InputError -> 422 naming the field
         from starlette.concurrency import run_in_threadpool
 
         return await run_in_threadpool(the_store.add_case, case, who.actor)
 
-    @app.get("/cases", response_model=list[CaseSummary], responses=_ERRORS, tags=["cases"],
-             summary="Cases with their state and deadlines, soonest decision due first")
+    @app.get(
+        "/cases",
+        response_model=list[CaseSummary],
+        responses=_ERRORS,
+        tags=["cases"],
+        summary="Cases with their state and deadlines, soonest decision due first",
+    )
     def list_cases(
         who: Caller,
         state: Annotated[CaseState | None, Query(description="only cases in this state")] = None,
@@ -253,13 +288,23 @@ def create_app(
     ) -> list[CaseSummary]:
         return the_store.list_cases(who.actor, reviewer=scope(who), state=state, limit=limit)
 
-    @app.get("/cases/{number}", response_model=StoredCase, responses=_ERRORS, tags=["cases"],
-             summary="One case: file, lifecycle history, latest determination (logged as a view)")
+    @app.get(
+        "/cases/{number}",
+        response_model=StoredCase,
+        responses=_ERRORS,
+        tags=["cases"],
+        summary="One case: file, lifecycle history, latest determination (logged as a view)",
+    )
     def show_case(number: str, who: Caller) -> StoredCase:
         return the_store.get_case(number, who.actor, reviewer=scope(who))
 
-    @app.post("/cases/{number}/screen", response_model=ScreenResult, responses=_ERRORS,
-              tags=["lifecycle"], summary="Screen eligibility: eligible, or ineligible with reason")
+    @app.post(
+        "/cases/{number}/screen",
+        response_model=ScreenResult,
+        responses=_ERRORS,
+        tags=["lifecycle"],
+        summary="Screen eligibility: eligible, or ineligible with reason",
+    )
     def screen(number: str, who: Caller) -> ScreenResult:
         allow(who, "intake", "admin")
         case = the_store.get_case(number, who.actor).case
@@ -268,17 +313,32 @@ def create_app(
             summary = the_store.transition(number, "eligible", who.actor)
         else:
             summary = the_store.transition(number, "ineligible", who.actor, reason=result.reason)
-        return ScreenResult(eligible=result.eligible, reason=result.reason,
-                            reasons=result.reasons, messages=result.messages, case=summary)
+        return ScreenResult(
+            eligible=result.eligible,
+            reason=result.reason,
+            reasons=result.reasons,
+            messages=result.messages,
+            case=summary,
+        )
 
-    @app.post("/cases/{number}/ineligible", response_model=CaseSummary, responses=_ERRORS,
-              tags=["lifecycle"], summary="Find a case ineligible by hand (e.g. a duplicate)")
+    @app.post(
+        "/cases/{number}/ineligible",
+        response_model=CaseSummary,
+        responses=_ERRORS,
+        tags=["lifecycle"],
+        summary="Find a case ineligible by hand (e.g. a duplicate)",
+    )
     def ineligible(number: str, body: IneligibleBody, who: Caller) -> CaseSummary:
         allow(who, "intake", "admin")
         return the_store.transition(number, "ineligible", who.actor, reason=body.reason)
 
-    @app.post("/cases/{number}/assign", response_model=CaseSummary, responses=_ERRORS,
-              tags=["lifecycle"], summary="Notice of assignment to a reviewer (given or chosen)")
+    @app.post(
+        "/cases/{number}/assign",
+        response_model=CaseSummary,
+        responses=_ERRORS,
+        tags=["lifecycle"],
+        summary="Notice of assignment to a reviewer (given or chosen)",
+    )
     def assign(number: str, who: Caller, body: AssignBody | None = None) -> CaseSummary:
         allow(who, "intake", "admin")
         body = body or AssignBody()
@@ -292,15 +352,25 @@ def create_app(
             raise ApiError(409, f"case {number}: no qualified, conflict-free reviewer on the panel")
         return the_store.assign(number, reviewer or code, who.actor, detail=detail, on=today)
 
-    @app.post("/cases/{number}/records-complete", response_model=CaseSummary, responses=_ERRORS,
-              tags=["lifecycle"], summary="Records received: the decision deadline starts")
+    @app.post(
+        "/cases/{number}/records-complete",
+        response_model=CaseSummary,
+        responses=_ERRORS,
+        tags=["lifecycle"],
+        summary="Records received: the decision deadline starts",
+    )
     def records_complete(number: str, who: Caller, body: RecordsBody | None = None) -> CaseSummary:
         allow(who, "intake", "admin")
         on = body.on if body else None
         return the_store.transition(number, "records_complete", who.actor, on=on)
 
-    @app.post("/cases/{number}/decide", response_model=Determination, responses=_ERRORS,
-              tags=["review"], summary="Run the engine and store its draft determination")
+    @app.post(
+        "/cases/{number}/decide",
+        response_model=Determination,
+        responses=_ERRORS,
+        tags=["review"],
+        summary="Run the engine and store its draft determination",
+    )
     def decide(number: str, who: Caller) -> Determination:
         allow(who, "reviewer", "admin")
         stored = the_store.get_case(number, who.actor, reviewer=scope(who))
@@ -309,50 +379,85 @@ def create_app(
         the_store.save_determination(det, who.actor)
         return det
 
-    @app.post("/cases/{number}/sign", response_model=Determination, responses=_ERRORS,
-              tags=["review"], summary="The assigned reviewer signs the draft")
+    @app.post(
+        "/cases/{number}/sign",
+        response_model=Determination,
+        responses=_ERRORS,
+        tags=["review"],
+        summary="The assigned reviewer signs the draft",
+    )
     def sign(number: str, who: Caller) -> Determination:
         allow(who, "reviewer")
         the_store.get_case(number, who.actor, reviewer=scope(who))  # 404 unless assigned
         return the_store.sign(number, who.reviewer or "", who.actor)
 
-    @app.post("/cases/{number}/issue", response_model=CaseSummary, responses=_ERRORS,
-              tags=["lifecycle"], summary="The signed letter is issued to the parties")
+    @app.post(
+        "/cases/{number}/issue",
+        response_model=CaseSummary,
+        responses=_ERRORS,
+        tags=["lifecycle"],
+        summary="The signed letter is issued to the parties",
+    )
     def issue(number: str, who: Caller) -> CaseSummary:
         allow(who, "intake", "admin")
         return the_store.transition(number, "issued", who.actor)
 
-    @app.post("/cases/{number}/withdraw", response_model=CaseSummary, responses=_ERRORS,
-              tags=["lifecycle"], summary="Withdrawn: the claims administrator authorized it")
+    @app.post(
+        "/cases/{number}/withdraw",
+        response_model=CaseSummary,
+        responses=_ERRORS,
+        tags=["lifecycle"],
+        summary="Withdrawn: the claims administrator authorized it",
+    )
     def withdraw(number: str, body: WithdrawBody, who: Caller) -> CaseSummary:
         allow(who, "intake", "admin")
         return the_store.transition(number, "withdrawn", who.actor, reason=body.reason)
 
-    @app.get("/cases/{number}/determination", response_model=Determination, responses=_ERRORS,
-             tags=["review"], summary="The latest determination with its criteria trace")
+    @app.get(
+        "/cases/{number}/determination",
+        response_model=Determination,
+        responses=_ERRORS,
+        tags=["review"],
+        summary="The latest determination with its criteria trace",
+    )
     def determination(number: str, who: Caller) -> Determination:
         return the_store.determination(number, who.actor, reviewer=scope(who))
 
-    @app.get("/cases/{number}/letter", responses={
-        **_ERRORS, 200: {"content": {t: {} for t in LETTER_TYPES.values()}}},
-        tags=["review"], summary="The Final Determination Letter (DRAFT until signed)")
+    @app.get(
+        "/cases/{number}/letter",
+        responses={**_ERRORS, 200: {"content": {t: {} for t in LETTER_TYPES.values()}}},
+        tags=["review"],
+        summary="The Final Determination Letter (DRAFT until signed)",
+    )
     def letter(
-        number: str, who: Caller,
+        number: str,
+        who: Caller,
         format: Annotated[Literal["html", "pdf", "text", "json"], Query()] = "html",  # noqa: A002
     ) -> Response:
-        det = the_store.determination(number, who.actor, reviewer=scope(who),
-                                      purpose=f"view_letter_{format}")
+        det = the_store.determination(
+            number, who.actor, reviewer=scope(who), purpose=f"view_letter_{format}"
+        )
         body = stages.render(det, format)
         return Response(content=body, media_type=LETTER_TYPES[format])
 
-    @app.get("/cases/{number}/audit", response_model=list[AuditEntry], responses=_ERRORS,
-             tags=["audit"], summary="Audit entries about one case")
+    @app.get(
+        "/cases/{number}/audit",
+        response_model=list[AuditEntry],
+        responses=_ERRORS,
+        tags=["audit"],
+        summary="Audit entries about one case",
+    )
     def case_audit(number: str, who: Caller) -> list[AuditEntry]:
         allow(who, "admin")
         return the_store.audit_entries(number)
 
-    @app.get("/audit/verify", response_model=AuditVerification, responses=_ERRORS,
-             tags=["audit"], summary="Recompute the audit log's hash chain")
+    @app.get(
+        "/audit/verify",
+        response_model=AuditVerification,
+        responses=_ERRORS,
+        tags=["audit"],
+        summary="Recompute the audit log's hash chain",
+    )
     def audit_verify(who: Caller) -> AuditVerification:
         allow(who, "admin")
         return the_store.verify_audit_log()
@@ -365,4 +470,6 @@ def create_app_from_env() -> FastAPI:
     environment (OPENIMR_DB, OPENIMR_API_KEYS[_FILE], OPENIMR_MAX_BODY)."""
     import os
 
-    return create_app(None, max_body_bytes=int(os.environ.get("OPENIMR_MAX_BODY", DEFAULT_MAX_BODY)))
+    return create_app(
+        None, max_body_bytes=int(os.environ.get("OPENIMR_MAX_BODY", DEFAULT_MAX_BODY))
+    )

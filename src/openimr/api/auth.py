@@ -93,7 +93,9 @@ def _validated(row: Any, source: str) -> ApiKey:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "(key)"
-        raise InputError(f"{source}: {where}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise InputError(
+            f"{source}: {where}: {first['msg'].removeprefix('Value error, ')}"
+        ) from None
 
 
 def load_key_file(path: str | Path) -> list[ApiKey]:

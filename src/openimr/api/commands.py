@@ -32,22 +32,37 @@ def _serve(args: argparse.Namespace) -> int:
     if args.db:
         os.environ["OPENIMR_DB"] = args.db
     os.environ["OPENIMR_MAX_BODY"] = str(args.max_body)
-    uvicorn.run("openimr.api.app:create_app_from_env", factory=True, workers=args.workers,
-                host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(
+        "openimr.api.app:create_app_from_env",
+        factory=True,
+        workers=args.workers,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+    )
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "serve", help="run the HTTP API (FastAPI + uvicorn)", epilog=SERVE_HELP,
+        "serve",
+        help="run the HTTP API (FastAPI + uvicorn)",
+        epilog=SERVE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--db", help="store URL or SQLite file (default: $OPENIMR_DB, else the user data dir)")
-    p.add_argument("--max-body", type=int, default=2 * 1024 * 1024,
-                   help="largest accepted request body in bytes (default 2 MiB)")
-    p.add_argument("--workers", type=int, default=1,
-                   help="server processes (default 1; more suits PostgreSQL)")
+    p.add_argument(
+        "--db", help="store URL or SQLite file (default: $OPENIMR_DB, else the user data dir)"
+    )
+    p.add_argument(
+        "--max-body",
+        type=int,
+        default=2 * 1024 * 1024,
+        help="largest accepted request body in bytes (default 2 MiB)",
+    )
+    p.add_argument(
+        "--workers", type=int, default=1, help="server processes (default 1; more suits PostgreSQL)"
+    )
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info"])
     p.set_defaults(handler=_serve)

@@ -52,8 +52,7 @@ def screen_case(case: Case, earlier: Sequence[Case] = ()) -> Screening:
     known = [code for code in codes if code in INELIGIBLE_REASONS]
     if not known:
         raise StageUnavailable(f"screening gave reasons this store does not know: {codes}")
-    return Screening(eligible=False, reason=known[0], reasons=known,
-                     messages=list(result.messages))
+    return Screening(eligible=False, reason=known[0], reasons=known, messages=list(result.messages))
 
 
 def pick_reviewer(case: Case, today: dt.date) -> tuple[str, Reviewer | None, dict]:

@@ -13,8 +13,20 @@ from openimr.domain.request import BodyPart
 Priority = Literal["regular", "expedited"]
 Sex = Literal["female", "male"]
 RecordType = Literal[
-    "pr2", "progress_note", "consult", "imaging", "electrodiagnostic", "operative_report",
-    "therapy_note", "lab", "qme", "ur_letter", "imr_application", "rfa", "pharmacy", "other",
+    "pr2",
+    "progress_note",
+    "consult",
+    "imaging",
+    "electrodiagnostic",
+    "operative_report",
+    "therapy_note",
+    "lab",
+    "qme",
+    "ur_letter",
+    "imr_application",
+    "rfa",
+    "pharmacy",
+    "other",
 ]
 UROutcome = Literal["denied", "modified", "certified"]
 
@@ -117,10 +129,25 @@ class Case(Model):
         injury = self.injury.date
         checks: list[tuple[str, dt.date | None, str, dt.date | None]] = [
             ("ur_decision.date", self.ur_decision.date, "injury.date", injury),
-            ("application_received", self.application_received, "ur_decision.date", self.ur_decision.date),
-            ("date_assigned", self.date_assigned, "application_received", self.application_received),
+            (
+                "application_received",
+                self.application_received,
+                "ur_decision.date",
+                self.ur_decision.date,
+            ),
+            (
+                "date_assigned",
+                self.date_assigned,
+                "application_received",
+                self.application_received,
+            ),
             ("decision_date", self.decision_date, "date_assigned", self.date_assigned),
-            ("records_received", self.records_received, "application_received", self.application_received),
+            (
+                "records_received",
+                self.records_received,
+                "application_received",
+                self.application_received,
+            ),
         ]
         for later_name, later, earlier_name, earlier in checks:
             if later is not None and earlier is not None and later < earlier:

@@ -29,9 +29,20 @@ Phase = Literal["acute", "subacute", "chronic", "post_surgical"]
 #   med_at_most {mg}                          morphine-equivalent dose ceiling for opioids
 #   diagnosis_names {terms: [...]}            a documented diagnosis names one of the terms
 CheckName = Literal[
-    "sessions_at_most", "frequency_at_most", "duration_at_most", "quantity_at_most",
-    "fact_present", "fact_absent", "any_fact_present", "prior_trial_improvement", "chronic_pain",
-    "age_at_least", "age_at_most", "not_recommended", "med_at_most", "diagnosis_names",
+    "sessions_at_most",
+    "frequency_at_most",
+    "duration_at_most",
+    "quantity_at_most",
+    "fact_present",
+    "fact_absent",
+    "any_fact_present",
+    "prior_trial_improvement",
+    "chronic_pain",
+    "age_at_least",
+    "age_at_most",
+    "not_recommended",
+    "med_at_most",
+    "diagnosis_names",
 ]
 
 
@@ -60,7 +71,9 @@ class Limits(Model):
 
 
 class Provenance(Model):
-    source: str  # where the content came from, e.g. "guidelines-facts.md C.2; dev letters quoting p.60"
+    source: (
+        str  # where the content came from, e.g. "guidelines-facts.md C.2; dev letters quoting p.60"
+    )
     numbers_verified: bool = False
     checked_against: list[str] = Field(default_factory=list)  # e.g. letter case numbers quoting it
 

@@ -9,16 +9,46 @@ from pydantic import Field
 from openimr.domain.common import Model
 
 Category = Literal[
-    "medication", "physical_medicine", "massage", "chiropractic", "acupuncture", "imaging",
-    "electrodiagnostic", "laboratory", "injection", "surgery", "dme", "consultation", "program",
-    "psychological", "home_health", "other",
+    "medication",
+    "physical_medicine",
+    "massage",
+    "chiropractic",
+    "acupuncture",
+    "imaging",
+    "electrodiagnostic",
+    "laboratory",
+    "injection",
+    "surgery",
+    "dme",
+    "consultation",
+    "program",
+    "psychological",
+    "home_health",
+    "other",
 ]
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 
 BodyPart = Literal[
-    "cervical spine", "thoracic spine", "lumbar spine", "sacroiliac joint", "shoulder", "elbow",
-    "forearm", "wrist", "hand", "finger", "hip", "knee", "ankle", "foot", "upper extremity",
-    "lower extremity", "head", "pelvis", "abdomen", "chest",
+    "cervical spine",
+    "thoracic spine",
+    "lumbar spine",
+    "sacroiliac joint",
+    "shoulder",
+    "elbow",
+    "forearm",
+    "wrist",
+    "hand",
+    "finger",
+    "hip",
+    "knee",
+    "ankle",
+    "foot",
+    "upper extremity",
+    "lower extremity",
+    "head",
+    "pelvis",
+    "abdomen",
+    "chest",
 ]
 BODY_PARTS: tuple[str, ...] = BodyPart.__args__  # type: ignore[attr-defined]
 
@@ -68,7 +98,15 @@ class TreatmentRequest(Model):
         """The DESIGN.md `request --json` fields only."""
         return self.model_dump(
             include={
-                "category", "drug", "strength", "quantity", "frequency_per_week",
-                "duration_weeks", "sessions", "body_parts", "laterality", "levels",
+                "category",
+                "drug",
+                "strength",
+                "quantity",
+                "frequency_per_week",
+                "duration_weeks",
+                "sessions",
+                "body_parts",
+                "laterality",
+                "levels",
             }
         )

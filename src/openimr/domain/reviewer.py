@@ -10,9 +10,19 @@ from openimr.domain.common import Model
 
 Degree = Literal["MD", "DO", "DC", "PhD", "PsyD", "DPM", "DDS", "PT", "LAc", "OD"]
 AffiliationKind = Literal[
-    "employer", "insurer", "claims_administrator", "ur_organization", "ur_physician",
-    "medical_group", "treating_provider", "facility", "manufacturer", "family", "attorney",
-    "treated_employee", "other",
+    "employer",
+    "insurer",
+    "claims_administrator",
+    "ur_organization",
+    "ur_physician",
+    "medical_group",
+    "treating_provider",
+    "facility",
+    "manufacturer",
+    "family",
+    "attorney",
+    "treated_employee",
+    "other",
 ]
 
 

@@ -14,7 +14,6 @@ from openimr.io_util import iso_date
 FORMATS = ("text", "html", "pdf", "json")
 
 
-
 def _emit(payload: str | bytes, output: str | None) -> None:
     from openimr.io_util import write_atomic
 
@@ -44,7 +43,10 @@ def _record(action: str, args: argparse.Namespace, case, det) -> None:  # type: 
             store.record_decision(case, det, actor="cli")
             latest = store.audit_entries(case_number=det.case_number)[-1:]
             if latest and latest[0].action == "draft_not_stored":
-                print(f"openimr: warning: draft not stored: {latest[0].detail.get('why')}", file=sys.stderr)
+                print(
+                    f"openimr: warning: draft not stored: {latest[0].detail.get('why')}",
+                    file=sys.stderr,
+                )
         else:
             store.record_signature(det, actor=f"reviewer:{det.signature.reviewer_code}")
     finally:
@@ -83,7 +85,9 @@ def load_determination(path: str) -> object:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: not a determination JSON file ({exc.__class__.__name__})") from None
+        raise InputError(
+            f"{path}: not a determination JSON file ({exc.__class__.__name__})"
+        ) from None
     try:
         return Determination.model_validate(data)
     except ValidationError as exc:
@@ -129,7 +133,9 @@ def _sign(args: argparse.Namespace) -> int:
                 f"{args.determination}: differs from the stored draft of case {det.case_number}; "
                 "only the stored draft can be signed (decide again to replace it)"
             )
-        assigned = assigned or (stored.reviewer.code if stored is not None and stored.reviewer else None)
+        assigned = assigned or (
+            stored.reviewer.code if stored is not None and stored.reviewer else None
+        )
     signed = sign_determination(det, args.reviewer, assigned_code=assigned)  # type: ignore[arg-type]
     fmt = "json" if args.json else args.format
     _emit(render_letter(signed, fmt), args.output)
@@ -138,23 +144,37 @@ def _sign(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("decide", help="run the full pipeline on a case file and print the draft letter")
+    p = subparsers.add_parser(
+        "decide", help="run the full pipeline on a case file and print the draft letter"
+    )
     p.add_argument("case", help="case file (YAML or JSON)")
     p.add_argument("--panel", help="reviewer panel file (YAML or CSV); default: the sample panel")
     p.add_argument("--format", choices=FORMATS, default="text", help="letter format (default text)")
     p.add_argument("--json", action="store_true", help="print the Determination as JSON")
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
-    p.add_argument("--date", type=iso_date, help="decision date, overriding the case's (default: the case's, else today)")
-    p.add_argument("--db", help="store URL (default: $OPENIMR_DB or the SQLite file in the user data dir)")
-    p.add_argument("--no-store", action="store_true", help="do not record the case and draft in the store")
+    p.add_argument(
+        "--date",
+        type=iso_date,
+        help="decision date, overriding the case's (default: the case's, else today)",
+    )
+    p.add_argument(
+        "--db", help="store URL (default: $OPENIMR_DB or the SQLite file in the user data dir)"
+    )
+    p.add_argument(
+        "--no-store", action="store_true", help="do not record the case and draft in the store"
+    )
     p.set_defaults(handler=_decide)
 
-    p = subparsers.add_parser("sign", help="the assigned reviewer signs a draft; the letter loses its DRAFT mark")
+    p = subparsers.add_parser(
+        "sign", help="the assigned reviewer signs a draft; the letter loses its DRAFT mark"
+    )
     p.add_argument("determination", help="draft Determination JSON (from `decide --json`)")
     p.add_argument("--reviewer", required=True, help="reviewer code of the signer")
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("--json", action="store_true", help="print the signed Determination as JSON")
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
     p.add_argument("--db", help="store URL")
-    p.add_argument("--no-store", action="store_true", help="do not record the signature in the store")
+    p.add_argument(
+        "--no-store", action="store_true", help="do not record the signature in the store"
+    )
     p.set_defaults(handler=_sign)

@@ -52,15 +52,25 @@ def _fmt(number: float) -> str:
 
 
 def _at_most(
-    criterion: Criterion, value: float | None, limit: float, noun: str, missing_status: CriterionStatus
+    criterion: Criterion,
+    value: float | None,
+    limit: float,
+    noun: str,
+    missing_status: CriterionStatus,
 ) -> CriterionResult:
     if value is None:
         return _result(criterion, missing_status, f"The request does not state the {noun}.")
     if value > limit:
         return _result(
-            criterion, "not_met", f"The request is for {_fmt(value)} {noun}, more than the {_fmt(limit)} recommended."
+            criterion,
+            "not_met",
+            f"The request is for {_fmt(value)} {noun}, more than the {_fmt(limit)} recommended.",
         )
-    return _result(criterion, "met", f"The request is for {_fmt(value)} {noun}, within the {_fmt(limit)} recommended.")
+    return _result(
+        criterion,
+        "met",
+        f"The request is for {_fmt(value)} {noun}, within the {_fmt(limit)} recommended.",
+    )
 
 
 def course_sessions(req: TreatmentRequest) -> int | None:
@@ -69,7 +79,11 @@ def course_sessions(req: TreatmentRequest) -> int | None:
     partial = req.partial_authorization
     if partial is not None:
         original = partial.original.sessions
-        if original is None and partial.authorized is not None and partial.authorized.sessions is not None:
+        if (
+            original is None
+            and partial.authorized is not None
+            and partial.authorized.sessions is not None
+        ):
             remainder = partial.disputed.sessions or requested_sessions(req)
             original = partial.authorized.sessions + remainder if remainder is not None else None
         if original is not None:
@@ -77,26 +91,36 @@ def course_sessions(req: TreatmentRequest) -> int | None:
     return requested_sessions(req)
 
 
-def completed_sessions(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts) -> tuple[int, list[ClinicalFact]]:
+def completed_sessions(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts
+) -> tuple[int, list[ClinicalFact]]:
     """Visits of the same treatment already completed, where the record counts them."""
     terms = _modality_terms(c, req)
     from openimr.evidence import treatment_courses
 
     # a course mentioned in several sentences is one course: take its largest stated count
     courses = [
-        course for course in treatment_courses(facts).values()
-        if course.sessions and any(t in course.modality.lower() or course.modality.lower() in t for t in terms)
+        course
+        for course in treatment_courses(facts).values()
+        if course.sessions
+        and any(t in course.modality.lower() or course.modality.lower() in t for t in terms)
     ]
     evidence = [f for course in courses for f in course.facts if f.attributes.get("sessions")]
     return sum(course.sessions or 0 for course in courses), evidence
 
 
-def _sessions_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+def _sessions_at_most(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
     limit = float(c.params["max"])
     course = course_sessions(req)
     if course is None:
-        return _result(c, "not_documented", "The request does not state how many visits are asked for.")
-    done, evidence = (0, []) if c.params.get("include_prior") is False else completed_sessions(c, req, facts)
+        return _result(
+            c, "not_documented", "The request does not state how many visits are asked for."
+        )
+    done, evidence = (
+        (0, []) if c.params.get("include_prior") is False else completed_sessions(c, req, facts)
+    )
     total = course + done
     parts = [f"{course} visits requested"]
     if req.partial_authorization is not None and course != requested_sessions(req):
@@ -105,8 +129,18 @@ def _sessions_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts,
         parts.append(f"{done} already completed")
     described = " plus ".join(parts)
     if total > limit:
-        return _result(c, "not_met", f"{_capital(described)}: {total} in all, more than the {_fmt(limit)} recommended.", evidence)
-    return _result(c, "met", f"{_capital(described)}: {total} in all, within the {_fmt(limit)} recommended.", evidence)
+        return _result(
+            c,
+            "not_met",
+            f"{_capital(described)}: {total} in all, more than the {_fmt(limit)} recommended.",
+            evidence,
+        )
+    return _result(
+        c,
+        "met",
+        f"{_capital(described)}: {total} in all, within the {_fmt(limit)} recommended.",
+        evidence,
+    )
 
 
 def capitalize(text: str) -> str:
@@ -117,31 +151,63 @@ def capitalize(text: str) -> str:
 _capital = capitalize
 
 
-def _frequency_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
-    return _at_most(c, req.frequency_per_week, float(c.params["max"]), "visits per week", "not_applicable")
+def _frequency_at_most(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
+    return _at_most(
+        c, req.frequency_per_week, float(c.params["max"]), "visits per week", "not_applicable"
+    )
 
 
-def _duration_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+def _duration_at_most(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
     weeks = float(c.params["weeks"])
     if req.duration_weeks is None and c.params.get("open_ended") == "not_documented":
         # equipment the guideline allows for a stated time only (cryotherapy 7 days after surgery):
         # with no rental period the request is open-ended, which the limit does not support
-        return _result(c, "not_documented",
-                       f"The request states no period of use; the guideline supports {_fmt(weeks)} weeks at most.")
+        return _result(
+            c,
+            "not_documented",
+            f"The request states no period of use; the guideline supports {_fmt(weeks)} weeks at most.",
+        )
     # otherwise a request that states no duration is judged on its other terms
     return _at_most(c, req.duration_weeks, weeks, "weeks", "not_applicable")
 
 
-def _quantity_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+def _quantity_at_most(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
     return _at_most(c, req.quantity, float(c.params["max"]), "units", "not_applicable")
 
 
 # Body regions: a finding about one region does not support a request for another (a thumb
 # fracture is no red flag for a shoulder MRI). The thoracic spine borders both.
-_UPPER = {"cervical spine", "thoracic spine", "shoulder", "elbow", "forearm", "wrist", "hand", "finger",
-          "upper extremity", "head", "chest"}
-_LOWER = {"thoracic spine", "lumbar spine", "sacroiliac joint", "hip", "knee", "ankle", "foot",
-          "lower extremity", "pelvis", "abdomen"}
+_UPPER = {
+    "cervical spine",
+    "thoracic spine",
+    "shoulder",
+    "elbow",
+    "forearm",
+    "wrist",
+    "hand",
+    "finger",
+    "upper extremity",
+    "head",
+    "chest",
+}
+_LOWER = {
+    "thoracic spine",
+    "lumbar spine",
+    "sacroiliac joint",
+    "hip",
+    "knee",
+    "ankle",
+    "foot",
+    "lower extremity",
+    "pelvis",
+    "abdomen",
+}
 _LOCAL = {"shoulder", "elbow", "forearm", "wrist", "hand", "finger", "hip", "knee", "ankle", "foot"}
 
 
@@ -196,7 +262,9 @@ def _matches_attributes(fact: ClinicalFact, wanted: dict) -> bool:
     return all(str(fact.attributes.get(k, "")).lower() == str(v).lower() for k, v in wanted.items())
 
 
-def _fact_present(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+def _fact_present(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
     kind = c.params["kind"]
     wanted = c.params.get("attributes") or {}
     asserted = [f for f in _asserted(facts, kind, req) if _matches_attributes(f, wanted)]
@@ -208,7 +276,9 @@ def _fact_present(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, cas
     return _result(c, "not_documented", "The records provided do not document this.")
 
 
-def _fact_absent(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+def _fact_absent(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
     kind = c.params["kind"]
     asserted = _asserted(facts, kind, req)
     if asserted:
@@ -224,7 +294,9 @@ def _names_term(text: str, terms: list[str]) -> str | None:
     return next((t for t in terms if re.search(rf"\b{re.escape(t.lower())}", lowered)), None)
 
 
-def _diagnosis_names(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+def _diagnosis_names(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
     """A documented diagnosis at the requested site names the condition ("migraine" for a
     triptan). Only a diagnosis the record rules out is "not met": the diagnoses we read are a
     partial list, so a condition missing from them is "not documented"."""
@@ -243,11 +315,15 @@ def _diagnosis_names(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, 
     listed = here(facts.asserted("diagnosis"))
     if listed:
         shown = "; ".join(str(f.value) for f in listed[:4])
-        return _result(c, "not_documented", f"The diagnoses documented ({shown}) do not include it.", listed)
+        return _result(
+            c, "not_documented", f"The diagnoses documented ({shown}) do not include it.", listed
+        )
     return _result(c, "not_documented", "No diagnosis is documented.")
 
 
-def _any_fact_present(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+def _any_fact_present(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
     kinds: list[str] = list(c.params["kinds"])
     asserted = [f for k in kinds for f in _asserted(facts, k, req)]
     if asserted:
@@ -277,13 +353,22 @@ def _same_modality(fact: ClinicalFact, terms: set[str]) -> bool:
 
 def prior_use(req: TreatmentRequest, facts: ClinicalFacts, terms: set[str]) -> list[ClinicalFact]:
     """Facts showing the requested treatment was already given (a course of it, or the same drug)."""
-    found: list[ClinicalFact] = [f for f in facts.asserted("prior_treatment") if _same_modality(f, terms)]
+    found: list[ClinicalFact] = [
+        f for f in facts.asserted("prior_treatment") if _same_modality(f, terms)
+    ]
     for fact in facts.asserted("current_medication"):
         if fact.attributes.get("co_requested"):
             continue  # asked for alongside, in this same review: not an earlier course
         drug = str(fact.attributes.get("drug", fact.value or "")).lower()
         klass = str(fact.attributes.get("drug_class", "")).lower()
-        if req.drug and drug and (drug in req.drug or req.drug.split("/")[0] in drug) or req.drug_class and klass and klass == req.drug_class.lower():
+        if (
+            req.drug
+            and drug
+            and (drug in req.drug or req.drug.split("/")[0] in drug)
+            or req.drug_class
+            and klass
+            and klass == req.drug_class.lower()
+        ):
             found.append(fact)
     return found
 
@@ -292,12 +377,22 @@ def _effect(fact: ClinicalFact) -> str:
     return str(fact.attributes.get("effect", "")).lower().replace("_", " ")
 
 
-_POST_OPERATIVE = re.compile(r"post[- ]?op|postoperative|post[- ]?surg|after (?:the )?surgery|following (?:the )?surgery", re.I)
+_POST_OPERATIVE = re.compile(
+    r"post[- ]?op|postoperative|post[- ]?surg|after (?:the )?surgery|following (?:the )?surgery",
+    re.I,
+)
 
 
 # Therapy courses: the MTUS continues them on functional improvement as 9792.20 defines it. Drugs
 # and injections are also judged by the relief they give, so the narrow reading stops at courses.
-COURSE_CATEGORIES = {"physical_medicine", "chiropractic", "acupuncture", "massage", "psychological", "program"}
+COURSE_CATEGORIES = {
+    "physical_medicine",
+    "chiropractic",
+    "acupuncture",
+    "massage",
+    "psychological",
+    "program",
+}
 
 # 9792.20 functional improvement: daily activity or work capacity measured on history and exam, or
 # less dependence on care or medication. "worker" and "work-up" are not work; a word in a clause
@@ -323,7 +418,9 @@ _UNCHANGED_CLAUSE = re.compile(
     r"did not document|not documented|remains? (?:off|limited|modified|on)|temporarily totally disabled)\b",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[.;]|,\s*(?:but|although|though|however|while)\b|\b(?:but|although|however)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(
+    r"[.;]|,\s*(?:but|although|though|however|while)\b|\b(?:but|although|however)\b", re.IGNORECASE
+)
 
 
 def _clause(text: str, start: int, end: int) -> str:
@@ -336,20 +433,28 @@ def _clause(text: str, start: int, end: int) -> str:
 def _names_function(text: str) -> bool:
     """Whether a sentence names a gain in function, activity or work (not a negated one)."""
     for match in _FUNCTION_WORDS.finditer(text):
-        before = text[max(0, match.start() - 40):match.start()]
-        if _NEGATED_FUNCTION.search(before) or _UNCHANGED_CLAUSE.search(_clause(text, match.start(), match.end())):
+        before = text[max(0, match.start() - 40) : match.start()]
+        if _NEGATED_FUNCTION.search(before) or _UNCHANGED_CLAUSE.search(
+            _clause(text, match.start(), match.end())
+        ):
             continue
         return True
     return False
 
 
-def _prior_trial_improvement(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+def _prior_trial_improvement(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
     prior = prior_use(req, facts, _modality_terms(c, req))
     if c.params.get("post_surgical"):
         # a post-operative course is judged on post-operative visits, not therapy before the operation
         prior = [f for f in prior if f.span is not None and _POST_OPERATIVE.search(f.span.text)]
     if not prior:
-        return _result(c, "not_applicable", "No earlier course of this treatment is documented; this is an initial trial.")
+        return _result(
+            c,
+            "not_applicable",
+            "No earlier course of this treatment is documented; this is an initial trial.",
+        )
     improved = [f for f in prior if _effect(f) in ("improved", "improvement", "helpful", "benefit")]
     gains = facts.asserted("functional_improvement")
     # 9792.20: functional improvement is better daily activity or fewer work restrictions, measured
@@ -360,34 +465,53 @@ def _prior_trial_improvement(c: Criterion, req: TreatmentRequest, facts: Clinica
         functional = improved
     if functional or gains:
         chosen = functional or gains
-        return _result(c, "met", f"Documented benefit from the earlier course: {_quote(chosen[0])}", chosen)
+        return _result(
+            c, "met", f"Documented benefit from the earlier course: {_quote(chosen[0])}", chosen
+        )
     if improved:
         return _result(
-            c, "not_documented",
+            c,
+            "not_documented",
             f"The earlier course is said to have helped ({_quote(improved[0])}), but no gain in daily "
             "activity or work capacity is documented (9792.20: less pain alone is not functional improvement).",
             improved,
         )
-    failed = [f for f in prior if _effect(f) in ("no improvement", "none", "worse", "failed", "no benefit")]
+    failed = [
+        f
+        for f in prior
+        if _effect(f) in ("no improvement", "none", "worse", "failed", "no benefit")
+    ]
     negated = facts.negated("functional_improvement")
     if failed or negated:
         chosen = failed or negated
-        return _result(c, "not_met", f"The earlier course did not bring objective functional improvement: {_quote(chosen[0])}", prior + chosen)
+        return _result(
+            c,
+            "not_met",
+            f"The earlier course did not bring objective functional improvement: {_quote(chosen[0])}",
+            prior + chosen,
+        )
     return _result(
-        c, "not_documented",
+        c,
+        "not_documented",
         f"The treatment has been given before ({_quote(prior[0])}) but objective functional improvement from it is not documented.",
         prior,
     )
 
 
-def _chronic_pain(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+def _chronic_pain(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
     asserted = facts.asserted("chronic_pain")
     if asserted:
         return _result(c, "met", f"Chronic pain: {_quote(asserted[0])}", asserted)
     if case is not None:
         days = (case.review_date - case.injury.date).days
         if phase_of_care(days) == "chronic":
-            return _result(c, "met", f"The injury was {days // 7} weeks before the review (chronic after 12), so the pain is chronic.")
+            return _result(
+                c,
+                "met",
+                f"The injury was {days // 7} weeks before the review (chronic after 12), so the pain is chronic.",
+            )
         return _result(c, "not_met", f"The injury was only {days} days before the review.")
     return _result(c, "not_documented", "The duration of symptoms is not documented.")
 
@@ -402,34 +526,56 @@ def _age(case: Case | None, facts: ClinicalFacts) -> int | None:
     return case.worker.age if case is not None else None
 
 
-def _age_at_least(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+def _age_at_least(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
     age, years = _age(case, facts), int(c.params["years"])
     if age is None:
         return _result(c, "not_documented", "The age is not documented.")
-    return _result(c, "met" if age >= years else "not_met", f"The injured worker is {age} years old.")
+    return _result(
+        c, "met" if age >= years else "not_met", f"The injured worker is {age} years old."
+    )
 
 
-def _age_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+def _age_at_most(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
     age, years = _age(case, facts), int(c.params["years"])
     if age is None:
         return _result(c, "not_documented", "The age is not documented.")
-    return _result(c, "met" if age <= years else "not_met", f"The injured worker is {age} years old.")
+    return _result(
+        c, "met" if age <= years else "not_met", f"The injured worker is {age} years old."
+    )
 
 
-def _not_recommended(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
-    return _result(c, "not_met", "The guideline does not recommend this treatment for this condition.")
+def _not_recommended(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
+    return _result(
+        c, "not_met", "The guideline does not recommend this treatment for this condition."
+    )
 
 
-def _med_at_most(c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None) -> CriterionResult:
+def _med_at_most(
+    c: Criterion, req: TreatmentRequest, facts: ClinicalFacts, case: Case | None
+) -> CriterionResult:
     daily = c.params.get("daily_med")
     if daily is None:
         daily = _estimate_daily_med(req)
     if daily is None:
-        return _result(c, "not_applicable", "The daily morphine-equivalent dose cannot be worked out from the request.")
+        return _result(
+            c,
+            "not_applicable",
+            "The daily morphine-equivalent dose cannot be worked out from the request.",
+        )
     limit = float(c.params["mg"])
     status: CriterionStatus = "not_met" if daily > limit else "met"
     word = "above" if daily > limit else "within"
-    return _result(c, status, f"About {daily:.0f} mg morphine equivalent a day, {word} the {limit:.0f} mg ceiling.")
+    return _result(
+        c,
+        status,
+        f"About {daily:.0f} mg morphine equivalent a day, {word} the {limit:.0f} mg ceiling.",
+    )
 
 
 def _estimate_daily_med(req: TreatmentRequest) -> float | None:
@@ -451,7 +597,9 @@ def _quote(fact: ClinicalFact) -> str:
     return str(fact.value if fact.value is not None else fact.kind.replace("_", " "))
 
 
-CHECKS: dict[str, Callable[[Criterion, TreatmentRequest, ClinicalFacts, Case | None], CriterionResult]] = {
+CHECKS: dict[
+    str, Callable[[Criterion, TreatmentRequest, ClinicalFacts, Case | None], CriterionResult]
+] = {
     "sessions_at_most": _sessions_at_most,
     "frequency_at_most": _frequency_at_most,
     "duration_at_most": _duration_at_most,

@@ -28,21 +28,50 @@ def implicit_criteria(rec: Recommendation) -> list[Criterion]:
 
     def add(check: str, description: str, gap: str, **params: Any) -> None:
         if check not in have:
-            extra.append(Criterion(id=f"{rec.id}.{check}", description=description, check=check, params=params, gap=gap))
+            extra.append(
+                Criterion(
+                    id=f"{rec.id}.{check}",
+                    description=description,
+                    check=check,
+                    params=params,
+                    gap=gap,
+                )
+            )
 
     if rec.status == "not_recommended":
-        add("not_recommended", f"{rec.section}: recommended by the guideline", "evidence that the guideline's exception applies")
+        add(
+            "not_recommended",
+            f"{rec.section}: recommended by the guideline",
+            "evidence that the guideline's exception applies",
+        )
     if limits.visits is not None:
-        add("sessions_at_most", f"No more than {limits.visits} visits", f"a request within {limits.visits} visits", max=limits.visits)
+        add(
+            "sessions_at_most",
+            f"No more than {limits.visits} visits",
+            f"a request within {limits.visits} visits",
+            max=limits.visits,
+        )
     if limits.frequency_per_week is not None:
-        add("frequency_at_most", f"No more than {limits.frequency_per_week:g} visits a week",
-            "a request within the recommended frequency", max=limits.frequency_per_week)
+        add(
+            "frequency_at_most",
+            f"No more than {limits.frequency_per_week:g} visits a week",
+            "a request within the recommended frequency",
+            max=limits.frequency_per_week,
+        )
     if limits.duration_weeks is not None:
-        add("duration_at_most", f"No longer than {limits.duration_weeks:g} weeks",
-            "a request within the recommended duration", weeks=limits.duration_weeks)
+        add(
+            "duration_at_most",
+            f"No longer than {limits.duration_weeks:g} weeks",
+            "a request within the recommended duration",
+            weeks=limits.duration_weeks,
+        )
     if limits.morphine_equivalent_mg is not None:
-        add("med_at_most", f"Morphine-equivalent dose at most {limits.morphine_equivalent_mg:g} mg a day",
-            "a dose within the morphine-equivalent ceiling", mg=limits.morphine_equivalent_mg)
+        add(
+            "med_at_most",
+            f"Morphine-equivalent dose at most {limits.morphine_equivalent_mg:g} mg a day",
+            "a dose within the morphine-equivalent ceiling",
+            mg=limits.morphine_equivalent_mg,
+        )
     return extra
 
 
@@ -81,8 +110,12 @@ def trial_criteria(request: TreatmentRequest) -> list[Criterion]:
 
 def citation_for(rec: Recommendation) -> Citation:
     return Citation(
-        recommendation_id=rec.id, guideline=rec.guideline, edition=rec.edition,
-        section=rec.section, pages=rec.pages, level=rec.level,
+        recommendation_id=rec.id,
+        guideline=rec.guideline,
+        edition=rec.edition,
+        section=rec.section,
+        pages=rec.pages,
+        level=rec.level,
     )
 
 
@@ -94,7 +127,9 @@ def choose_outcome(results: list[CriterionResult]) -> Outcome:
     return "Upheld"
 
 
-def unestablished_necessity(rec: Recommendation, results: list[CriterionResult]) -> CriterionResult | None:
+def unestablished_necessity(
+    rec: Recommendation, results: list[CriterionResult]
+) -> CriterionResult | None:
     """When none of a row's required conditions could be checked, necessity is not established.
 
     The requesting physician carries the burden of documenting medical necessity: a request too
@@ -104,7 +139,9 @@ def unestablished_necessity(rec: Recommendation, results: list[CriterionResult])
     if any(r.required and r.status != "not_applicable" for r in results):
         return None
     unchecked = [r.explanation.rstrip(".") for r in results if r.required]
-    detail = "; ".join(unchecked) if unchecked else "the row states no condition that can be checked"
+    detail = (
+        "; ".join(unchecked) if unchecked else "the row states no condition that can be checked"
+    )
     return CriterionResult(
         criterion_id=f"{rec.id}.conditions_checkable",
         description="the guideline's conditions for this treatment can be applied to the request and the records",
@@ -150,10 +187,19 @@ def decide_item(
     if not hits:
         rationale = write_rationale(request, None, [], "Upheld", [])
         return ItemDetermination(
-            item_id=item.id, treatment=item.text, outcome="Upheld", request=request,
-            claims_administrator_guideline=item.ur_guideline, citations=[], search_level=found.level,
-            criteria=[], gaps=["a guideline or peer-reviewed evidence supporting this treatment for this condition"],
-            rationale=rationale, confidence=0.3,
+            item_id=item.id,
+            treatment=item.text,
+            outcome="Upheld",
+            request=request,
+            claims_administrator_guideline=item.ur_guideline,
+            citations=[],
+            search_level=found.level,
+            criteria=[],
+            gaps=[
+                "a guideline or peer-reviewed evidence supporting this treatment for this condition"
+            ],
+            rationale=rationale,
+            confidence=0.3,
         )
     top = hits[0]
     rec: Recommendation = top.recommendation
@@ -161,8 +207,10 @@ def decide_item(
     if "post_surgical" in rec.phases:
         # a post-operative course is counted afresh: therapy before the operation does not use it up
         criteria = [
-            c.model_copy(update={"params": {**c.params, "include_prior": False}}) if c.check == "sessions_at_most"
-            else c.model_copy(update={"params": {**c.params, "post_surgical": True}}) if c.check == "prior_trial_improvement"
+            c.model_copy(update={"params": {**c.params, "include_prior": False}})
+            if c.check == "sessions_at_most"
+            else c.model_copy(update={"params": {**c.params, "post_surgical": True}})
+            if c.check == "prior_trial_improvement"
             else c
             for c in criteria
         ]
@@ -172,18 +220,29 @@ def decide_item(
         results.append(unestablished)
     outcome = choose_outcome(results)
     by_id = {c.id: c for c in criteria}
-    gaps = [
-        (by_id[r.criterion_id].gap if r.criterion_id in by_id else None)
-        or "a request and records that show the guideline's conditions are met (for example its duration and quantity)"
-        for r in results
-        if r.required and r.status in ("not_met", "not_documented")
-    ] if outcome == "Upheld" else []
+    gaps = (
+        [
+            (by_id[r.criterion_id].gap if r.criterion_id in by_id else None)
+            or "a request and records that show the guideline's conditions are met (for example its duration and quantity)"
+            for r in results
+            if r.required and r.status in ("not_met", "not_documented")
+        ]
+        if outcome == "Upheld"
+        else []
+    )
     rationale = write_rationale(request, rec, results, outcome, gaps)
     if edition_note:
         rationale = f"{edition_note} {rationale}"
     return ItemDetermination(
-        item_id=item.id, treatment=item.text, outcome=outcome, request=request,
-        claims_administrator_guideline=item.ur_guideline, citations=[citation_for(rec)],
-        search_level=rec.level, criteria=results, gaps=gaps, rationale=rationale,
+        item_id=item.id,
+        treatment=item.text,
+        outcome=outcome,
+        request=request,
+        claims_administrator_guideline=item.ur_guideline,
+        citations=[citation_for(rec)],
+        search_level=rec.level,
+        criteria=results,
+        gaps=gaps,
+        rationale=rationale,
         confidence=_confidence(getattr(top, "score", None), results, outcome),
     )

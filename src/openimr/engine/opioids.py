@@ -7,8 +7,15 @@ from functools import lru_cache
 
 # CDC 2016 MME conversion factors; used only when the request lexicon gives none.
 _FALLBACK_FACTORS = {
-    "hydrocodone": 1.0, "oxycodone": 1.5, "morphine": 1.0, "tramadol": 0.1, "tapentadol": 0.4,
-    "hydromorphone": 4.0, "oxymorphone": 3.0, "codeine": 0.15, "methadone": 3.0,
+    "hydrocodone": 1.0,
+    "oxycodone": 1.5,
+    "morphine": 1.0,
+    "tramadol": 0.1,
+    "tapentadol": 0.4,
+    "hydromorphone": 4.0,
+    "oxymorphone": 3.0,
+    "codeine": 0.15,
+    "methadone": 3.0,
 }
 
 

@@ -69,7 +69,10 @@ def _surgery_not_in_dispute(case: Case, requests: list[TreatmentRequest]) -> Cli
     return ClinicalFact(
         kind="surgery_authorized",
         value="the operation is not in dispute",
-        attributes={"source": "disputed items", "reason": f"'{services[0]}' is disputed without its operation"},
+        attributes={
+            "source": "disputed items",
+            "reason": f"'{services[0]}' is disputed without its operation",
+        },
     )
 
 
@@ -84,7 +87,9 @@ _NOT_YET_DONE = re.compile(
 )
 
 
-def _recent_surgery(case: Case, facts: ClinicalFacts, requests: list[TreatmentRequest]) -> ClinicalFact | None:
+def _recent_surgery(
+    case: Case, facts: ClinicalFacts, requests: list[TreatmentRequest]
+) -> ClinicalFact | None:
     """A surgery for this injury done in the 4 weeks before the request (the UR decision date).
 
     Never while an operation is itself in dispute in this review, nor from a sentence that only
@@ -118,15 +123,22 @@ def _recent_surgery(case: Case, facts: ClinicalFacts, requests: list[TreatmentRe
         start = done or case.injury.date
         if 0 <= (request_date - start).days <= RECENT_SURGERY_DAYS:
             return ClinicalFact(
-                kind="recent_surgery", value=fact.attributes.get("procedure") or "surgery",
-                attributes={"date": start.isoformat(), "request_date": request_date.isoformat(),
-                            "dated": done is not None, "source": "surgery fact and the UR decision date"},
+                kind="recent_surgery",
+                value=fact.attributes.get("procedure") or "surgery",
+                attributes={
+                    "date": start.isoformat(),
+                    "request_date": request_date.isoformat(),
+                    "dated": done is not None,
+                    "source": "surgery fact and the UR decision date",
+                },
                 span=fact.span,
             )
     return None
 
 
-def decide_items(case: Case, kb: Any = None, review_date: dt.date | None = None) -> list[ItemDetermination]:
+def decide_items(
+    case: Case, kb: Any = None, review_date: dt.date | None = None
+) -> list[ItemDetermination]:
     """Every disputed item of the case, decided from its text, the facts and the knowledge base.
 
     Surgical items are decided first: services that only make sense with the operation (pre-op
@@ -138,20 +150,32 @@ def decide_items(case: Case, kb: Any = None, review_date: dt.date | None = None)
     review_date = review_date or case.review_date
     requests = parse_items(case)
     facts = extract_facts(case)
-    for derived in (_surgery_not_in_dispute(case, requests), _recent_surgery(case, facts, requests)):
+    for derived in (
+        _surgery_not_in_dispute(case, requests),
+        _recent_surgery(case, facts, requests),
+    ):
         if derived is not None:
             facts = ClinicalFacts(facts=[*facts.facts, derived])
     decided: dict[int, ItemDetermination] = {}
     order = sorted(range(len(requests)), key=lambda i: not _is_surgery(requests[i]))
     for index in order:
         if not _is_surgery(requests[index]) and not facts.asserted("surgery_authorized"):
-            approved = [decided[i] for i in decided if _is_surgery(requests[i]) and decided[i].outcome == "Overturned"]
+            approved = [
+                decided[i]
+                for i in decided
+                if _is_surgery(requests[i]) and decided[i].outcome == "Overturned"
+            ]
             if approved:
                 facts = ClinicalFacts(
-                    facts=[*facts.facts, ClinicalFact(kind="surgery_authorized", value=approved[0].treatment)]
+                    facts=[
+                        *facts.facts,
+                        ClinicalFact(kind="surgery_authorized", value=approved[0].treatment),
+                    ]
                 )
         item_facts = ClinicalFacts(facts=facts.facts + _co_requested_drugs(requests, index))
-        decided[index] = decide_item(case.disputed_items[index], requests[index], item_facts, case, kb, review_date)
+        decided[index] = decide_item(
+            case.disputed_items[index], requests[index], item_facts, case, kb, review_date
+        )
     return [decided[i] for i in range(len(requests))]
 
 
@@ -162,15 +186,21 @@ def _co_requested_drugs(requests: list[TreatmentRequest], index: int) -> list[Cl
         ClinicalFact(
             kind="current_medication",
             value=other.drug,
-            attributes={"drug": other.drug, "drug_class": other.drug_class, "co_requested": True,
-                        "source": f"requested in this review: {other.text}"},
+            attributes={
+                "drug": other.drug,
+                "drug_class": other.drug_class,
+                "co_requested": True,
+                "source": f"requested in this review: {other.text}",
+            },
         )
         for i, other in enumerate(requests)
         if i != index and other.category == "medication" and other.drug
     ]
 
 
-def assign_reviewer(case: Case, panel: list[Reviewer] | None, today: dt.date) -> ReviewerCredentials | None:
+def assign_reviewer(
+    case: Case, panel: list[Reviewer] | None, today: dt.date
+) -> ReviewerCredentials | None:
     from openimr.reviewers import assign, credentials, load_panel
 
     panel = panel if panel is not None else load_panel()
@@ -232,10 +262,14 @@ def sign_determination(
 ) -> Determination:
     """The assigned reviewer attests; the letter loses its DRAFT mark. Anyone else is refused."""
     if det.status == "signed":
-        raise StateError(f"determination {det.case_number} is already signed by {det.signature.reviewer_code if det.signature else '?'}")
+        raise StateError(
+            f"determination {det.case_number} is already signed by {det.signature.reviewer_code if det.signature else '?'}"
+        )
     assigned = assigned_code or (det.reviewer.code if det.reviewer else None)
     if assigned is None:
-        raise StateError(f"determination {det.case_number} has no assigned reviewer; assign one before signing")
+        raise StateError(
+            f"determination {det.case_number} has no assigned reviewer; assign one before signing"
+        )
     if reviewer_code != assigned:
         raise StateError(
             f"reviewer {reviewer_code} is not the reviewer assigned to {det.case_number} ({assigned}); only the assigned reviewer may sign"
@@ -244,6 +278,8 @@ def sign_determination(
     return det.model_copy(
         update={
             "status": "signed",
-            "signature": Signature(reviewer_code=reviewer_code, signed_at=signed_at, attestation=ATTESTATION),
+            "signature": Signature(
+                reviewer_code=reviewer_code, signed_at=signed_at, attestation=ATTESTATION
+            ),
         }
     )

@@ -16,7 +16,11 @@ _STATUS_LEAD = {
 
 def _describe_request(request: TreatmentRequest) -> str:
     """The disputed portion in a partial authorization, else the item as written."""
-    text = request.partial_authorization.disputed.text if request.partial_authorization else request.text
+    text = (
+        request.partial_authorization.disputed.text
+        if request.partial_authorization
+        else request.text
+    )
     text = " ".join(text.split()).rstrip(".:")
     return text.removesuffix(" is").strip() or "the requested treatment"
 

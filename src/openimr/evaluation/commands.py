@@ -22,7 +22,11 @@ def _redecide(args: argparse.Namespace) -> int:
         else:
             collected.append(record)
     if args.json:
-        print(json.dumps(collected[0] if len(collected) == 1 else collected, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                collected[0] if len(collected) == 1 else collected, indent=2, ensure_ascii=False
+            )
+        )
     elif not args.jsonl:
         for record in collected:
             print(record["file"])
@@ -53,16 +57,28 @@ def _evaluate(args: argparse.Namespace) -> int:
     print("                 Upheld  Overturned")
     print(f"  Upheld      {c.upheld_upheld:>9}  {c.upheld_overturned:>10}")
     print(f"  Overturned  {c.overturned_upheld:>9}  {c.overturned_overturned:>10}")
-    for key in ("accuracy", "balanced_accuracy", "kappa", "overturn_precision", "overturn_recall",
-                "macro_f1", "citation_agreement", "citation_document_agreement"):
+    for key in (
+        "accuracy",
+        "balanced_accuracy",
+        "kappa",
+        "overturn_precision",
+        "overturn_recall",
+        "macro_f1",
+        "citation_agreement",
+        "citation_document_agreement",
+    ):
         print(f"{key:>27}: {_figure(m[key])}")
     print(f"{'citation items':>27}: {m['citation_items']}")
     if report.by_category:
-        print("by request category:            items  overturned (reviewer/ours)  accuracy  overturn recall  citation")
+        print(
+            "by request category:            items  overturned (reviewer/ours)  accuracy  overturn recall  citation"
+        )
         for name, row in report.by_category.items():
-            print(f"  {name:<28} {row['items']:>5}  {row['reviewer_overturned']:>10} / {row['openimr_overturned']:<12}"
-                  f"  {_figure(row['accuracy']):>8}  {_figure(row['overturn_recall']):>15}"
-                  f"  {_figure(row['citation_agreement']):>8}")
+            print(
+                f"  {name:<28} {row['items']:>5}  {row['reviewer_overturned']:>10} / {row['openimr_overturned']:<12}"
+                f"  {_figure(row['accuracy']):>8}  {_figure(row['overturn_recall']):>15}"
+                f"  {_figure(row['citation_agreement']):>8}"
+            )
     causes: dict[str, int] = {}
     for d in report.disagreements():
         causes[d.cause or "?"] = causes.get(d.cause or "?", 0) + 1
@@ -75,7 +91,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.list:
         print("disagreements:")
         for d in report.disagreements():
-            print(f"  {d.file} | {d.treatment[:70]} | reviewer {d.truth}, openimr {d.ours} | {d.cause} (conf {d.confidence:.2f})")
+            print(
+                f"  {d.file} | {d.treatment[:70]} | reviewer {d.truth}, openimr {d.ours} | {d.cause} (conf {d.confidence:.2f})"
+            )
         misses = report.citation_misses()
         if misses:
             print("citation misses (reviewer's guideline / ours):")
@@ -104,8 +122,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="JSON output")
     p.set_defaults(handler=_redecide)
 
-    p = subparsers.add_parser("evaluate", help="blind each letter in DIR, re-decide, compare with the reviewer")
+    p = subparsers.add_parser(
+        "evaluate", help="blind each letter in DIR, re-decide, compare with the reviewer"
+    )
     p.add_argument("directory", help="folder of letters (PDF or text)")
-    p.add_argument("--json", action="store_true", help="metrics, confusion, disagreements and citation misses as JSON")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="metrics, confusion, disagreements and citation misses as JSON",
+    )
     p.add_argument("--list", action="store_true", help="list every disagreement and citation miss")
     p.set_defaults(handler=_evaluate)

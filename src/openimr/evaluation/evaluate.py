@@ -34,14 +34,20 @@ class ItemComparison(BaseModel):
     document_match: bool | None = None  # the same guideline document, whatever the section
     confidence: float
     gaps: list[str] = Field(default_factory=list)
-    cause: str | None = None  # for a disagreement: parser, missing_guideline_row, fact_not_extracted, criterion_judgment
+    cause: str | None = (
+        None  # for a disagreement: parser, missing_guideline_row, fact_not_extracted, criterion_judgment
+    )
 
 
 class EvaluationReport(BaseModel):
-    metrics: dict[str, float | int | None]  # None: undefined on this sample (e.g. kappa with one class)
+    metrics: dict[
+        str, float | int | None
+    ]  # None: undefined on this sample (e.g. kappa with one class)
     confusion: Confusion
     items: list[ItemComparison]
-    skipped: list[str] = Field(default_factory=list)  # letters that could not be parsed, with reason
+    skipped: list[str] = Field(
+        default_factory=list
+    )  # letters that could not be parsed, with reason
     by_category: dict[str, dict[str, float | int | None]] = Field(default_factory=dict)
 
     def disagreements(self) -> list[ItemComparison]:
@@ -92,7 +98,9 @@ def citation_agrees(
     return any(kb.ref_matches(ref, applied) for ref in refs)
 
 
-def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool = False) -> EvaluationReport:
+def evaluate_paths(
+    paths: Iterable[str | Path], kb: Any = None, progress: bool = False
+) -> EvaluationReport:
     from openimr.errors import OpenIMRError
     from openimr.guidelines import load_knowledge_base
     from openimr.letters.parse import parse_text
@@ -116,7 +124,9 @@ def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool =
             continue
         truth_items = [i for i in truth_letter.items if i.decision in ("Upheld", "Overturned")]
         if len(truth_items) != len(ours):
-            skipped.append(f"{path.name}: {len(truth_items)} decided items but {len(ours)} re-decided")
+            skipped.append(
+                f"{path.name}: {len(truth_items)} decided items but {len(ours)} re-decided"
+            )
             continue
         for truth, mine in zip(truth_items, ours, strict=True):
             comparisons.append(
@@ -130,7 +140,9 @@ def evaluate_paths(paths: Iterable[str | Path], kb: Any = None, progress: bool =
                     reviewer_guideline=truth.maximus_guideline,
                     our_guideline=mine.citations[0].text() if mine.citations else None,
                     citation_match=citation_agrees(truth.maximus_guideline, mine, kb),
-                    document_match=citation_agrees(truth.maximus_guideline, mine, kb, whole_document=True),
+                    document_match=citation_agrees(
+                        truth.maximus_guideline, mine, kb, whole_document=True
+                    ),
                     confidence=mine.confidence,
                     gaps=mine.gaps,
                     cause=disagreement_cause(truth.decision, mine),
@@ -156,7 +168,9 @@ def _share(cited: list[ItemComparison], field: str) -> float | None:
     return round(sum(bool(getattr(c, field)) for c in cited) / len(cited), 4) if cited else None
 
 
-def category_breakdown(comparisons: list[ItemComparison]) -> dict[str, dict[str, float | int | None]]:
+def category_breakdown(
+    comparisons: list[ItemComparison],
+) -> dict[str, dict[str, float | int | None]]:
     """Per request category: items, overturns (reviewer / ours), accuracy, overturn recall and
     citation agreement, so a weak category shows (largest categories first)."""
     groups: dict[str, list[ItemComparison]] = {}
@@ -171,6 +185,8 @@ def category_breakdown(comparisons: list[ItemComparison]) -> dict[str, dict[str,
             "openimr_overturned": sum(c.ours == "Overturned" for c in items),
             "accuracy": figures["accuracy"],
             "overturn_recall": figures["overturn_recall"],
-            "citation_agreement": _share([c for c in items if c.citation_match is not None], "citation_match"),
+            "citation_agreement": _share(
+                [c for c in items if c.citation_match is not None], "citation_match"
+            ),
         }
     return table

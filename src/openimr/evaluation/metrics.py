@@ -23,7 +23,12 @@ class Confusion(BaseModel):
 
     @property
     def total(self) -> int:
-        return self.upheld_upheld + self.upheld_overturned + self.overturned_upheld + self.overturned_overturned
+        return (
+            self.upheld_upheld
+            + self.upheld_overturned
+            + self.overturned_upheld
+            + self.overturned_overturned
+        )
 
 
 def confusion(truth: Sequence[str], predicted: Sequence[str]) -> Confusion:
@@ -46,11 +51,16 @@ def _round(value: float | None) -> float | None:
 
 
 def _f1(precision: float | None, recall: float | None) -> float:
-    p, r = precision or 0.0, recall or 0.0  # an undefined precision contributes no F1 (as zero_division=0)
+    p, r = (
+        precision or 0.0,
+        recall or 0.0,
+    )  # an undefined precision contributes no F1 (as zero_division=0)
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def agreement_metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, float | int | None]:
+def agreement_metrics(
+    truth: Sequence[str], predicted: Sequence[str]
+) -> dict[str, float | int | None]:
     """The figures of `openimr evaluate`; a figure that is undefined on these items is None."""
     c = confusion(truth, predicted)
     n = c.total
@@ -75,5 +85,7 @@ def agreement_metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict[st
         "kappa": _round(kappa),
         "overturn_precision": _round(precision_pos),
         "overturn_recall": _round(recall_pos),
-        "macro_f1": _round((_f1(precision_pos, recall_pos) + _f1(precision_neg, recall_neg)) / 2) if n else None,
+        "macro_f1": _round((_f1(precision_pos, recall_pos) + _f1(precision_neg, recall_neg)) / 2)
+        if n
+        else None,
     }

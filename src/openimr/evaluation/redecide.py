@@ -43,7 +43,9 @@ def redecide_record(path: Path, items: list[ItemDetermination]) -> dict[str, Any
             {
                 "treatment": item.treatment,
                 "decision": item.outcome,
-                "guideline": ("Decision based on " + item.citations[0].text()) if item.citations else None,
+                "guideline": ("Decision based on " + item.citations[0].text())
+                if item.citations
+                else None,
                 "rationale": item.rationale,
             }
             for item in items

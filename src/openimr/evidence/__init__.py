@@ -53,6 +53,11 @@ from openimr.evidence.pipeline import build_nlp
 from openimr.evidence.rules import load_rules
 
 __all__ = [
-    "TreatmentCourse", "build_nlp", "extract", "extract_text", "latest_date", "load_rules",
+    "TreatmentCourse",
+    "build_nlp",
+    "extract",
+    "extract_text",
+    "latest_date",
+    "load_rules",
     "treatment_courses",
 ]

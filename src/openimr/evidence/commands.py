@@ -1,8 +1,8 @@
 """CLI: `openimr facts` — the clinical facts read from a text, a file or a case file.
 
-    openimr facts "He denies numbness. Straight leg raise was positive on the left."
-    openimr facts --file note.txt --reference-date 2016-12-01 --json
-    openimr facts --case examples/cases/norco-refill-no-monitoring.yaml --kind current_medication
+openimr facts "He denies numbness. Straight leg raise was positive on the left."
+openimr facts --file note.txt --reference-date 2016-12-01 --json
+openimr facts --case examples/cases/norco-refill-no-monitoring.yaml --kind current_medication
 """
 
 from __future__ import annotations
@@ -16,10 +16,20 @@ from openimr.errors import InputError, NotFoundError
 from openimr.io_util import iso_date
 
 SHOWN_ATTRIBUTES = (
-    "modality", "sessions", "effect", "drug_class", "duration_months", "percent", "when", "low",
-    "consistent", "finding", "date", "months_since_injury", "result",
+    "modality",
+    "sessions",
+    "effect",
+    "drug_class",
+    "duration_months",
+    "percent",
+    "when",
+    "low",
+    "consistent",
+    "finding",
+    "date",
+    "months_since_injury",
+    "result",
 )
-
 
 
 def _status(fact: Any) -> str:
@@ -65,7 +75,9 @@ def _facts(args: argparse.Namespace) -> int:
 
     unknown = [k for k in args.kind or [] if k not in FACT_KINDS]
     if unknown:
-        raise InputError(f"--kind {unknown[0]}: not a fact kind (see FACT_KINDS in openimr/domain/facts.py)")
+        raise InputError(
+            f"--kind {unknown[0]}: not a fact kind (see FACT_KINDS in openimr/domain/facts.py)"
+        )
     facts = _read_facts(args)
     if args.kind:
         facts = ClinicalFacts(facts=[f for f in facts.facts if f.kind in args.kind])
@@ -75,8 +87,11 @@ def _facts(args: argparse.Namespace) -> int:
     for fact in facts.facts:
         shown = {k: fact.attributes[k] for k in SHOWN_ATTRIBUTES if k in fact.attributes}
         extra = " ".join(f"{k}={v}" for k, v in shown.items())
-        where = f"{fact.span.record_id}:{fact.attributes.get('match_start', fact.span.start)}" \
-            if fact.span else "case"
+        where = (
+            f"{fact.span.record_id}:{fact.attributes.get('match_start', fact.span.start)}"
+            if fact.span
+            else "case"
+        )
         matched = fact.attributes.get("matched", "")
         value = "" if fact.value is None else f" = {fact.value}"
         print(f"{fact.kind:<26} {_status(fact):<12}{value} {extra}  [{where} {matched!r}]".rstrip())
@@ -91,9 +106,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--file", help="a text file to read (- for stdin)")
     p.add_argument("--case", help="a case file: reads its records, summary and header facts")
     p.add_argument("--record-id", help="record id for the spans (default: the file name)")
-    p.add_argument("--reference-date", type=iso_date,
-                   help="review/note date for chronicity and durations (default: latest date in "
-                        "the text)")
+    p.add_argument(
+        "--reference-date",
+        type=iso_date,
+        help="review/note date for chronicity and durations (default: latest date in the text)",
+    )
     p.add_argument("--kind", action="append", help="only this fact kind (repeatable)")
     p.add_argument("--json", action="store_true", help="print the ClinicalFacts as JSON")
     p.set_defaults(handler=_facts)

@@ -38,16 +38,44 @@ HYPOTHETICAL_FREE = {"surgery_planned", "surgery_authorized"}
 # in a plan, "continue"/"refill"/"remains" states what is true now for these kinds
 ONGOING_KINDS = {"work_status", "home_exercise_program", "current_medication", "prior_treatment"}
 CONSERVATIVE = {
-    "physical therapy", "chiropractic", "acupuncture", "massage", "occupational therapy",
-    "aquatic therapy", "injection", "epidural steroid injection", "TENS", "brace",
-    "activity modification", "home exercise program",
+    "physical therapy",
+    "chiropractic",
+    "acupuncture",
+    "massage",
+    "occupational therapy",
+    "aquatic therapy",
+    "injection",
+    "epidural steroid injection",
+    "TENS",
+    "brace",
+    "activity modification",
+    "home exercise program",
 }
 LOCATED_KINDS = {
-    "red_flag", "imaging_result", "electrodiagnostic_result", "surgery", "surgery_planned",
-    "prior_treatment", "radiculopathy", "numbness", "weakness", "sensory_deficit",
-    "reflex_change", "neuro_deficit", "diagnosis", "instability", "osteoarthritis", "spasm",
-    "mechanical_symptoms", "si_joint_signs", "crps", "surgery_authorized", "therapy_plateau",
-    "failed_conservative_care", "functional_improvement", "tear_sign",
+    "red_flag",
+    "imaging_result",
+    "electrodiagnostic_result",
+    "surgery",
+    "surgery_planned",
+    "prior_treatment",
+    "radiculopathy",
+    "numbness",
+    "weakness",
+    "sensory_deficit",
+    "reflex_change",
+    "neuro_deficit",
+    "diagnosis",
+    "instability",
+    "osteoarthritis",
+    "spasm",
+    "mechanical_symptoms",
+    "si_joint_signs",
+    "crps",
+    "surgery_authorized",
+    "therapy_plateau",
+    "failed_conservative_care",
+    "functional_improvement",
+    "tear_sign",
 }
 # a suspected diagnosis is what these kinds mean ("rule out CRPS" is CRPS suspected)
 SUSPICION_COUNTS = {"crps"}
@@ -57,7 +85,8 @@ SPAN_KEYS = ("matched", "match_start", "match_end")
 PAST_CARE = re.compile(
     r"\b(?:to date|previous\w*|prior|in the past|past treatments?|history|ha(?:s|ve) (?:had|included|"
     r"received|undergone|tried|completed)|had (?:had|received|undergone|tried|completed))\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 EXAM_WINDOW_BEFORE = 30
 # a result word heading a list of tests that ends at the test in hand
 _TEST_LIST_RESULT = re.compile(
@@ -146,20 +175,38 @@ class _Reader:
         while sent_end > sent_start and self.text[sent_end - 1].isspace():
             sent_end -= 1
         return EvidenceSpan(
-            record_id=self.record_id, start=sent_start, end=sent_end,
+            record_id=self.record_id,
+            start=sent_start,
+            end=sent_end,
             text=self.text[sent_start:sent_end],
         )
 
-    def make(self, kind: str, sent: tuple[int, int], match: tuple[int, int], value: Any = None,
-             attributes: dict[str, Any] | None = None, **flags: bool) -> ClinicalFact:
+    def make(
+        self,
+        kind: str,
+        sent: tuple[int, int],
+        match: tuple[int, int],
+        value: Any = None,
+        attributes: dict[str, Any] | None = None,
+        **flags: bool,
+    ) -> ClinicalFact:
         attrs = dict(attributes or {})
-        attrs.update(matched=self.text[match[0]:match[1]], match_start=match[0],
-                     match_end=match[1])
-        return ClinicalFact(kind=kind, value=value, attributes=attrs,
-                            span=self.span_for(*sent), **flags)
+        attrs.update(
+            matched=self.text[match[0] : match[1]], match_start=match[0], match_end=match[1]
+        )
+        return ClinicalFact(
+            kind=kind, value=value, attributes=attrs, span=self.span_for(*sent), **flags
+        )
 
-    def add(self, kind: str, sent: tuple[int, int], match: tuple[int, int], value: Any = None,
-            attributes: dict[str, Any] | None = None, **flags: bool) -> ClinicalFact:
+    def add(
+        self,
+        kind: str,
+        sent: tuple[int, int],
+        match: tuple[int, int],
+        value: Any = None,
+        attributes: dict[str, Any] | None = None,
+        **flags: bool,
+    ) -> ClinicalFact:
         fact = self.make(kind, sent, match, value, attributes, **flags)
         self.facts.append(fact)
         return fact
@@ -184,8 +231,7 @@ class _Reader:
                         sites.append(value)
                 continue
             # a shorter match of the same kind inside a longer one adds nothing
-            if any(k == kind and s <= span.start_char and span.end_char <= e
-                   for k, s, e in taken):
+            if any(k == kind and s <= span.start_char and span.end_char <= e for k, s, e in taken):
                 continue
             taken.append((kind, span.start_char, span.end_char))
             self.read_span(span, kind, (sent.start_char, sent.end_char), doc)
@@ -206,7 +252,8 @@ class _Reader:
         effect = self.section_effect.get(doc[span.start]._.section_category or "", "none")
         # a work status written under PLAN: is the status now, not a plan
         if effect in ("historical", "hypothetical", "family") and not (
-                effect == "hypothetical" and kind == "work_status"):
+            effect == "hypothetical" and kind == "work_status"
+        ):
             flags[effect] = True
         if kind in CONTEXT_FREE:
             flags = dict.fromkeys(flags, False)
@@ -220,28 +267,39 @@ class _Reader:
         meta = span._.target_rule.metadata or {}
         flags = self.flags_for(span, kind, meta, doc)
         start, end = span.start_char, span.end_char
-        sent_text = self.text[sent[0]:sent[1]]
+        sent_text = self.text[sent[0] : sent[1]]
         rel_start, rel_end = start - sent[0], end - sent[0]
         value = meta.get("value")
         attrs: dict[str, Any] = dict(meta.get("attributes") or {})
         match_text = self.text[start:end]
         uncertain = bool(span._.is_uncertain)
-        if uncertain and not span._.is_hypothetical and flags["hypothetical"] and \
-                V.pattern("diagnosis_cue").search(sent_text) and \
-                self.section_effect.get(doc[span.start]._.section_category or "") != "hypothetical":
+        if (
+            uncertain
+            and not span._.is_hypothetical
+            and flags["hypothetical"]
+            and V.pattern("diagnosis_cue").search(sent_text)
+            and self.section_effect.get(doc[span.start]._.section_category or "") != "hypothetical"
+        ):
             # in a list of diagnoses "possible" qualifies its own item only: "labral tear,
             # possible cuff tear; thumb fracture" has a certain fracture
             item = _list_item(self.text, sent[0], sent[1], start, end)
-            if not V.pattern("uncertain").search(self.text[item[0]:item[1]]):
+            if not V.pattern("uncertain").search(self.text[item[0] : item[1]]):
                 uncertain = flags["hypothetical"] = False
         if uncertain and kind not in CONTEXT_FREE:
             attrs["uncertain"] = True  # "possible radiculopathy": not asserted, but not absent
-        if kind in SUSPICION_COUNTS and flags["hypothetical"] and not flags["negated"] and \
-                V.pattern("uncertain").search(sent_text[:rel_start]):
+        if (
+            kind in SUSPICION_COUNTS
+            and flags["hypothetical"]
+            and not flags["negated"]
+            and V.pattern("uncertain").search(sent_text[:rel_start])
+        ):
             flags["hypothetical"] = False
             attrs["suspected"] = True
-        if not flags["negated"] and V.pattern("inner_negation").search(match_text) and \
-                V.pattern("absence_cue").search(sent_text[:rel_start]):
+        if (
+            not flags["negated"]
+            and V.pattern("inner_negation").search(match_text)
+            and V.pattern("absence_cue").search(sent_text[:rel_start])
+        ):
             # "no evidence the patient cannot tolerate ...": the outer absence wins
             flags["negated"] = True
 
@@ -263,7 +321,7 @@ class _Reader:
             not_done = _nearest(V.pattern("test_not_done"), sent_text, rel_start, rel_end)
             if not_done is not None and all(d is None or not_done < d for d in (neg, pos)):
                 return  # "Spurling's test was deferred": no result, no finding
-            carried = _TEST_LIST_RESULT.search(sent_text[max(0, rel_start - 120):rel_start])
+            carried = _TEST_LIST_RESULT.search(sent_text[max(0, rel_start - 120) : rel_start])
             if neg is not None or pos is not None:
                 # a tie is "no positive X": the negative phrase contains the positive word
                 flags["negated"] = pos is None or (neg is not None and neg <= pos)
@@ -291,27 +349,30 @@ class _Reader:
             low, high = parsed
             value = V.number(high)
             attrs.update(low=V.number(low), high=V.number(high))
-            if re.search(r"\bfrom\s*$", sent_text[max(0, rel_start - 12):rel_start], re.I) and \
-                    re.search(r"\bto\b", match_text, re.I):
+            if re.search(
+                r"\bfrom\s*$", sent_text[max(0, rel_start - 12) : rel_start], re.I
+            ) and re.search(r"\bto\b", match_text, re.I):
                 # "decreased from 8/10 to 5/10": a change, not a range
                 first, second = V.parse_pain_scores_in_order(match_text)
                 value = V.number(second)
                 attrs = {"previous": V.number(first), "change": V.number(second - first)}
             # read up to the next score only: "8/10 without and 6/10 with medications"
-            after = re.split(r"\d\s*/\s*10|\d\s+out\s+of", sent_text[rel_end:rel_end + 60])[0]
-            before = sent_text[max(0, rel_start - 40):rel_start]
-            if re.match(r"\W*(?:without|off)\b", after, re.I) or \
-                    V.pattern("without_medication").search(after):
+            after = re.split(r"\d\s*/\s*10|\d\s+out\s+of", sent_text[rel_end : rel_end + 60])[0]
+            before = sent_text[max(0, rel_start - 40) : rel_start]
+            if re.match(r"\W*(?:without|off)\b", after, re.I) or V.pattern(
+                "without_medication"
+            ).search(after):
                 attrs["when"] = "without_medication"
-            elif re.match(r"\W*(?:with|on)\b", after, re.I) or \
-                    V.pattern("with_medication").search(after):
+            elif re.match(r"\W*(?:with|on)\b", after, re.I) or V.pattern("with_medication").search(
+                after
+            ):
                 attrs["when"] = "with_medication"
             elif V.pattern("without_medication").search(before):
                 attrs["when"] = "without_medication"
         elif kind == "pain_relief":
             percent = V.parse_percent(match_text)
             if percent is None:
-                percent = V.parse_percent(sent_text[rel_end:rel_end + 40])
+                percent = V.parse_percent(sent_text[rel_end : rel_end + 40])
             if percent is not None:
                 attrs["percent"] = percent
         elif kind == "prior_treatment":
@@ -330,7 +391,7 @@ class _Reader:
             if effect is not None:
                 attrs["effect"] = effect
         elif kind == "current_medication":
-            after = sent_text[rel_end:rel_end + 80]
+            after = sent_text[rel_end : rel_end + 80]
             months = V.parse_duration_months(after, self.reference_date)
             if months is not None:
                 attrs["duration_months"] = months
@@ -343,7 +404,7 @@ class _Reader:
             else:  # "meloxicam, however the worker states it is not effective"
                 tail = sent_text[rel_end:]
                 pronoun = V.pattern("medication_pronoun").match(tail)
-                clause_after = re.split(r"[,;]", tail[pronoun.end():] if pronoun else "")[0]
+                clause_after = re.split(r"[,;]", tail[pronoun.end() :] if pronoun else "")[0]
                 if pronoun and V.pattern("medication_failed").search(clause_after[:40]):
                     attrs["effect"] = "no_improvement"
         elif kind in ("urine_drug_screen", "cures_check"):
@@ -352,18 +413,21 @@ class _Reader:
             elif V.pattern("uds_consistent").search(sent_text):
                 attrs["consistent"] = True
         elif kind in ("imaging_result", "electrodiagnostic_result"):
-            finding = re.search(r"\b(?:revealed|showed|shows|demonstrated|noted|were|was)\b\s+(.*)",
-                                sent_text[rel_end:], re.IGNORECASE)
+            finding = re.search(
+                r"\b(?:revealed|showed|shows|demonstrated|noted|were|was)\b\s+(.*)",
+                sent_text[rel_end:],
+                re.IGNORECASE,
+            )
             if finding:
                 attrs["finding"] = finding.group(1).rstrip(" .")
                 # "was normal", "showed no evidence of...": a study done, but nothing found
                 attrs["abnormal"] = not _NORMAL_RESULT.match(attrs["finding"])
         elif kind == "surgery":
-            after = sent_text[rel_end:rel_end + 60]
+            after = sent_text[rel_end : rel_end + 60]
             dates = V.find_dates(after)
             if dates:
                 attrs["date"] = dates[0][0].isoformat()
-                if V.month_only(after[dates[0][1]:dates[0][2]]):
+                if V.month_only(after[dates[0][1] : dates[0][2]]):
                     attrs["date_precision"] = "month"
             attrs["procedure"] = match_text
             if flags["hypothetical"] and not flags["negated"]:
@@ -371,16 +435,27 @@ class _Reader:
                 kind, flags["hypothetical"] = "surgery_planned", False
         elif kind == "surgery_authorized":
             c_start, _ = _clause_bounds(sent_text, rel_start, rel_end)
-            if re.search(r"\b(?:if|once|until|unless|whether|when)\b", sent_text[c_start:rel_end],
-                         re.IGNORECASE):
+            if re.search(
+                r"\b(?:if|once|until|unless|whether|when)\b",
+                sent_text[c_start:rel_end],
+                re.IGNORECASE,
+            ):
                 return  # "once the surgery is approved": a condition, not an authorization
             value = match_text
         elif kind == "work_status" and value is None:
             rest = sent_text[rel_end:].strip(" .:")
-            rest = re.sub(r"^(?:was|is|were|remains|has been)?\s*(?:noted\s+)?(?:as|to be)?\s*",
-                          "", rest, flags=re.IGNORECASE)
-            if re.match(r"(?:deferred|unknown|pending|not\s+(?:stated|provided|documented|"
-                        r"specified|detailed|indicated))\b", rest, re.IGNORECASE):
+            rest = re.sub(
+                r"^(?:was|is|were|remains|has been)?\s*(?:noted\s+)?(?:as|to be)?\s*",
+                "",
+                rest,
+                flags=re.IGNORECASE,
+            )
+            if re.match(
+                r"(?:deferred|unknown|pending|not\s+(?:stated|provided|documented|"
+                r"specified|detailed|indicated))\b",
+                rest,
+                re.IGNORECASE,
+            ):
                 return  # the record names the work status without stating it
             value = rest or None
         self.add(kind, sent, (start, end), value, attrs, **flags)
@@ -406,45 +481,85 @@ class _Reader:
                 continue
             start = sent_start + cue_end + offset + piece.find(cleaned)
             uncertain = bool(V.pattern("uncertain").search(cleaned))
-            self.add("diagnosis", (sent_start, sent_end), (start, start + len(cleaned)),
-                     cleaned, {"uncertain": True} if uncertain else {}, hypothetical=uncertain)
+            self.add(
+                "diagnosis",
+                (sent_start, sent_end),
+                (start, start + len(cleaned)),
+                cleaned,
+                {"uncertain": True} if uncertain else {},
+                hypothetical=uncertain,
+            )
 
     # --- facts that follow from others ----------------------------------------------------------
     def derive(self) -> None:
         derived: list[ClinicalFact] = []
         for fact in self.facts:
             if fact.kind in NEURO_KINDS:
-                derived.append(fact.model_copy(update={
-                    "kind": "neuro_deficit", "value": fact.kind,
-                    "attributes": {**fact.attributes, "derived_from": fact.kind},
-                }))
-            elif (fact.kind in ("prior_treatment", "home_exercise_program")
-                  and fact.attributes.get("effect") == "no_improvement" and fact.asserted
-                  and (fact.value in CONSERVATIVE or fact.kind == "home_exercise_program")):
-                derived.append(fact.model_copy(update={
-                    "kind": "failed_conservative_care", "value": fact.value,
-                    "attributes": {**fact.attributes, "derived_from": fact.kind},
-                }))
-            elif (fact.kind == "current_medication" and fact.asserted
-                  and fact.attributes.get("effect") == "no_improvement"):
-                derived.append(fact.model_copy(update={
-                    "kind": "failed_conservative_care", "value": fact.value,
-                    "attributes": {**fact.attributes, "derived_from": "current_medication"},
-                }))
+                derived.append(
+                    fact.model_copy(
+                        update={
+                            "kind": "neuro_deficit",
+                            "value": fact.kind,
+                            "attributes": {**fact.attributes, "derived_from": fact.kind},
+                        }
+                    )
+                )
+            elif (
+                fact.kind in ("prior_treatment", "home_exercise_program")
+                and fact.attributes.get("effect") == "no_improvement"
+                and fact.asserted
+                and (fact.value in CONSERVATIVE or fact.kind == "home_exercise_program")
+            ):
+                derived.append(
+                    fact.model_copy(
+                        update={
+                            "kind": "failed_conservative_care",
+                            "value": fact.value,
+                            "attributes": {**fact.attributes, "derived_from": fact.kind},
+                        }
+                    )
+                )
+            elif (
+                fact.kind == "current_medication"
+                and fact.asserted
+                and fact.attributes.get("effect") == "no_improvement"
+            ):
+                derived.append(
+                    fact.model_copy(
+                        update={
+                            "kind": "failed_conservative_care",
+                            "value": fact.value,
+                            "attributes": {**fact.attributes, "derived_from": "current_medication"},
+                        }
+                    )
+                )
             if fact.kind == "current_medication" and fact.attributes.get("conditions"):
                 # a worker on warfarin has a bleeding risk; on insulin, diabetes
                 for kind, condition in fact.attributes["conditions"].items():
-                    derived.append(fact.model_copy(update={
-                        "kind": kind, "value": condition,
-                        "attributes": {**{k: fact.attributes[k] for k in SPAN_KEYS},
-                                       "condition": condition, "drug": fact.value,
-                                       "derived_from": "current_medication"},
-                    }))
+                    derived.append(
+                        fact.model_copy(
+                            update={
+                                "kind": kind,
+                                "value": condition,
+                                "attributes": {
+                                    **{k: fact.attributes[k] for k in SPAN_KEYS},
+                                    "condition": condition,
+                                    "drug": fact.value,
+                                    "derived_from": "current_medication",
+                                },
+                            }
+                        )
+                    )
             if fact.kind == "age" and isinstance(fact.value, int) and fact.value > 65:
-                derived.append(fact.model_copy(update={
-                    "kind": "gi_risk", "value": "age over 65",
-                    "attributes": {**fact.attributes, "derived_from": "age"},
-                }))
+                derived.append(
+                    fact.model_copy(
+                        update={
+                            "kind": "gi_risk",
+                            "value": "age over 65",
+                            "attributes": {**fact.attributes, "derived_from": "age"},
+                        }
+                    )
+                )
         derived += self.pain_relief_from_scores()
         derived += self.failed_care_from_persistent_symptoms()
         self.facts.extend(derived)
@@ -461,35 +576,51 @@ class _Reader:
         parts: dict[int, list[tuple[str, int, int]]] = {}
         for fact in self.facts:
             if fact.kind == "body_part" and fact.span is not None:
-                parts.setdefault(fact.span.start, []).append((
-                    fact.value, fact.attributes.get("match_start", -1),
-                    fact.attributes.get("match_end", -1)))
+                parts.setdefault(fact.span.start, []).append(
+                    (
+                        fact.value,
+                        fact.attributes.get("match_start", -1),
+                        fact.attributes.get("match_end", -1),
+                    )
+                )
         for fact in self.facts:
             if fact.kind not in LOCATED_KINDS or fact.span is None:
                 continue
             in_sentence = parts.get(fact.span.start) or []
             found = _unique(value for value, _, _ in in_sentence)
             match = (fact.attributes.get("match_start"), fact.attributes.get("match_end"))
-            if match[0] is not None and match[1] is not None and (
-                    fact.kind == "red_flag" or _lists_conditions(fact.span.text)):
+            if (
+                match[0] is not None
+                and match[1] is not None
+                and (fact.kind == "red_flag" or _lists_conditions(fact.span.text))
+            ):
                 seg_start, seg_end = _list_item(self.text, fact.span.start, fact.span.end, *match)
-                own = _unique(value for value, s, e in in_sentence
-                              if seg_start <= s and e <= seg_end)
-                if re.match(r"\s+(?:of|involving|at)\b", self.text[match[1]:seg_end], re.I):
+                own = _unique(
+                    value for value, s, e in in_sentence if seg_start <= s and e <= seg_end
+                )
+                if re.match(r"\s+(?:of|involving|at)\b", self.text[match[1] : seg_end], re.I):
                     # "CT of the lumbar spine revealed a fracture of T12": the part it is of
-                    own = _unique(value for value, s, e in in_sentence
-                                  if match[1] <= s and e <= seg_end) or own
+                    own = (
+                        _unique(
+                            value for value, s, e in in_sentence if match[1] <= s and e <= seg_end
+                        )
+                        or own
+                    )
                 found = own or found
                 if fact.kind == "red_flag" and not fact.historical:
                     item = self.text[seg_start:seg_end]
-                    if V.pattern("red_flag_old").search(item) and \
-                            not V.pattern("red_flag_current").search(item):
+                    if V.pattern("red_flag_old").search(item) and not V.pattern(
+                        "red_flag_current"
+                    ).search(item):
                         fact.historical = True  # "old healed fracture": history, not a red flag now
             if not found:
                 # a span starts after leading spaces; the sentence key is the spaCy sentence start
                 key = next((s for s, e in self.sentences if s <= fact.span.start < e), None)
-                found = (self.skipped_sites.get(key) or []) if key is not None and \
-                    fact.kind in UR_READABLE else []
+                found = (
+                    (self.skipped_sites.get(key) or [])
+                    if key is not None and fact.kind in UR_READABLE
+                    else []
+                )
             if found:
                 fact.attributes.setdefault("sentence_body_parts", list(found))
 
@@ -500,10 +631,17 @@ class _Reader:
         the complaint or as past care, and none as helping, and only from a sentence that states
         the persistence (not a UR sentence).
         """
-        given = [f for f in self.facts
-                 if f.asserted and f.span is not None and not f.attributes.get("derived_from")
-                 and ((f.kind == "prior_treatment" and f.value in CONSERVATIVE)
-                      or f.kind == "home_exercise_program")]
+        given = [
+            f
+            for f in self.facts
+            if f.asserted
+            and f.span is not None
+            and not f.attributes.get("derived_from")
+            and (
+                (f.kind == "prior_treatment" and f.value in CONSERVATIVE)
+                or f.kind == "home_exercise_program"
+            )
+        ]
         if not given or any(f.attributes.get("effect") == "improved" for f in given):
             return []  # care that helped has not failed, even if some pain remains
         result: list[ClinicalFact] = []
@@ -513,27 +651,44 @@ class _Reader:
             # care counts when written before the complaint (and not at a later visit) or stated
             # as past ("treatment to date"): "reported ongoing pain. An injection was
             # administered." is care that answers the complaint, not care that failed
-            before_it = [f for f in given if f.span is not None and (
-                f.historical or PAST_CARE.search(f.span.text) or (
-                    f.span.start < start and not _later(visit.get(f.span.start),
-                                                         visit.get(start))))]
+            before_it = [
+                f
+                for f in given
+                if f.span is not None
+                and (
+                    f.historical
+                    or PAST_CARE.search(f.span.text)
+                    or (
+                        f.span.start < start
+                        and not _later(visit.get(f.span.start), visit.get(start))
+                    )
+                )
+            ]
             if not before_it:
                 continue
             sent_text = self.text[start:end]
             m = regex.search(sent_text)
-            if m is None or V.pattern("ur_sentence").search(sent_text) or \
-                    re.search(r"\bimprov|\bbetter\b", sent_text[m.end():], re.IGNORECASE):
+            if (
+                m is None
+                or V.pattern("ur_sentence").search(sent_text)
+                or re.search(r"\bimprov|\bbetter\b", sent_text[m.end() :], re.IGNORECASE)
+            ):
                 continue
-            before = sent_text[:m.start()]
+            before = sent_text[: m.start()]
             if V.pattern("absence_cue").search(before) or re.search(
-                    r"\b(?:no|not|denies|denied|without|resolved)\b", before[-25:], re.I):
+                r"\b(?:no|not|denies|denied|without|resolved)\b", before[-25:], re.I
+            ):
                 continue
             modalities = sorted({str(f.value or "home exercise program") for f in before_it})
-            result.append(self.make(
-                "failed_conservative_care", (start, end), (start + m.start(), start + m.end()),
-                value="persistent symptoms after conservative care",
-                attributes={"derived_from": "persistent_symptoms", "after": modalities},
-            ))
+            result.append(
+                self.make(
+                    "failed_conservative_care",
+                    (start, end),
+                    (start + m.start(), start + m.end()),
+                    value="persistent symptoms after conservative care",
+                    attributes={"derived_from": "persistent_symptoms", "after": modalities},
+                )
+            )
         return result
 
     def visit_dates(self) -> dict[int, dt.date]:
@@ -570,13 +725,21 @@ class _Reader:
                     after = fact.value
             if before is None or after is None or not before or after >= before:
                 continue
-            result.append(scores[0].model_copy(update={
-                "kind": "pain_relief", "value": None,
-                "attributes": {**{k: scores[0].attributes[k] for k in SPAN_KEYS},
-                               "from_score": before, "to_score": after,
-                               "percent": round((before - after) / before * 100),
-                               "derived_from": "pain_score"},
-            }))
+            result.append(
+                scores[0].model_copy(
+                    update={
+                        "kind": "pain_relief",
+                        "value": None,
+                        "attributes": {
+                            **{k: scores[0].attributes[k] for k in SPAN_KEYS},
+                            "from_score": before,
+                            "to_score": after,
+                            "percent": round((before - after) / before * 100),
+                            "derived_from": "pain_score",
+                        },
+                    }
+                )
+            )
         return result
 
 
@@ -596,8 +759,9 @@ def _list_item(text: str, sent_start: int, sent_end: int, start: int, end: int) 
 
 
 def _lists_conditions(sentence: str) -> bool:
-    return bool(V.pattern("diagnosis_cue").search(sentence) or
-                V.pattern("history_list").search(sentence))
+    return bool(
+        V.pattern("diagnosis_cue").search(sentence) or V.pattern("history_list").search(sentence)
+    )
 
 
 def _unique(values: Any) -> list[str]:
@@ -619,9 +783,16 @@ def _dedupe(facts: list[ClinicalFact]) -> list[ClinicalFact]:
     for fact in facts:
         span = fact.span
         key = (
-            span.record_id if span else None, span.start if span else None, fact.kind,
-            repr(fact.value), fact.negated, fact.hypothetical, fact.historical, fact.family,
-            tuple(fact.attributes.get("sentence_body_parts") or ()) if fact.kind == "red_flag"
+            span.record_id if span else None,
+            span.start if span else None,
+            fact.kind,
+            repr(fact.value),
+            fact.negated,
+            fact.hypothetical,
+            fact.historical,
+            fact.family,
+            tuple(fact.attributes.get("sentence_body_parts") or ())
+            if fact.kind == "red_flag"
             else (),
         )
         if key in seen:
@@ -649,8 +820,9 @@ def _read_text(text: str, record_id: str, reference_date: dt.date | None) -> lis
     return _Reader(text, record_id, reference_date).read(doc)
 
 
-def _chronicity(injury: dt.date | None, injury_fact: ClinicalFact | None,
-                reference: dt.date | None) -> list[ClinicalFact]:
+def _chronicity(
+    injury: dt.date | None, injury_fact: ClinicalFact | None, reference: dt.date | None
+) -> list[ClinicalFact]:
     """chronic_pain asserted when more than 12 weeks passed from injury to the review/latest note;
     its `phase` attribute is acute, subacute or chronic (`openimr.domain.facts.phase_of_care`)."""
     if injury is None or reference is None or reference < injury:
@@ -658,16 +830,26 @@ def _chronicity(injury: dt.date | None, injury_fact: ClinicalFact | None,
     days = (reference - injury).days
     phase = phase_of_care(days)
     attrs: dict[str, Any] = {
-        "months_since_injury": V.months_between(injury, reference), "days_since_injury": days,
-        "phase": phase, "injury_date": injury.isoformat(),
-        "reference_date": reference.isoformat(), "derived_from": "injury_date",
+        "months_since_injury": V.months_between(injury, reference),
+        "days_since_injury": days,
+        "phase": phase,
+        "injury_date": injury.isoformat(),
+        "reference_date": reference.isoformat(),
+        "derived_from": "injury_date",
     }
     if injury_fact is not None:
-        attrs.update({k: injury_fact.attributes[k] for k in SPAN_KEYS if k in injury_fact.attributes})
-    return [ClinicalFact(
-        kind="chronic_pain", value=phase == "chronic", negated=phase != "chronic",
-        attributes=attrs, span=injury_fact.span if injury_fact is not None else None,
-    )]
+        attrs.update(
+            {k: injury_fact.attributes[k] for k in SPAN_KEYS if k in injury_fact.attributes}
+        )
+    return [
+        ClinicalFact(
+            kind="chronic_pain",
+            value=phase == "chronic",
+            negated=phase != "chronic",
+            attributes=attrs,
+            span=injury_fact.span if injury_fact is not None else None,
+        )
+    ]
 
 
 def _first_injury(facts: list[ClinicalFact]) -> tuple[dt.date | None, ClinicalFact | None]:
@@ -677,9 +859,13 @@ def _first_injury(facts: list[ClinicalFact]) -> tuple[dt.date | None, ClinicalFa
     return None, None
 
 
-def extract_text(text: str, record_id: str = "summary", *,
-                 reference_date: dt.date | None = None,
-                 injury_date: dt.date | None = None) -> ClinicalFacts:
+def extract_text(
+    text: str,
+    record_id: str = "summary",
+    *,
+    reference_date: dt.date | None = None,
+    injury_date: dt.date | None = None,
+) -> ClinicalFacts:
     """Facts from one text. reference_date (the review or note date) defaults to the latest date
     written in the text; injury_date defaults to the one the text states."""
     reference = reference_date or latest_date(text)
@@ -698,8 +884,13 @@ def _case_facts(case: Case) -> list[ClinicalFact]:
     if case.worker.age is not None:
         facts.append(ClinicalFact(kind="age", value=case.worker.age, attributes=source))
         if case.worker.age > 65:
-            facts.append(ClinicalFact(kind="gi_risk", value="age over 65",
-                                      attributes={**source, "derived_from": "age"}))
+            facts.append(
+                ClinicalFact(
+                    kind="gi_risk",
+                    value="age over 65",
+                    attributes={**source, "derived_from": "age"},
+                )
+            )
     if case.worker.sex is not None:
         facts.append(ClinicalFact(kind="sex", value=case.worker.sex, attributes=source))
     for part in case.injury.body_parts:
@@ -719,15 +910,22 @@ def extract(records: Sequence[MedicalRecord], case: Case | None = None) -> Clini
         texts.append(record.text)
     if case is not None:
         if case.summary:
-            facts += _read_text(case.summary, "summary",
-                                case.review_date or latest_date(case.summary))
+            facts += _read_text(
+                case.summary, "summary", case.review_date or latest_date(case.summary)
+            )
             texts.append(case.summary)
         for i, treatment in enumerate(case.prior_treatments):
-            facts += [f.model_copy(update={"hypothetical": False, "negated": f.negated})
-                      for f in _read_text(treatment, f"case.prior_treatments[{i}]",
-                                          case.review_date)
-                      if f.kind in ("prior_treatment", "home_exercise_program",
-                                    "failed_conservative_care", "current_medication")]
+            facts += [
+                f.model_copy(update={"hypothetical": False, "negated": f.negated})
+                for f in _read_text(treatment, f"case.prior_treatments[{i}]", case.review_date)
+                if f.kind
+                in (
+                    "prior_treatment",
+                    "home_exercise_program",
+                    "failed_conservative_care",
+                    "current_medication",
+                )
+            ]
         facts = _case_facts(case) + facts
     injury_fact: ClinicalFact | None
     if case is not None:

@@ -37,7 +37,9 @@ def _context_rules(rules: EvidenceRules) -> list[Any]:
     import medspacy.context as mc
     from medspacy.context import ConTextRule
 
-    default_path = Path(mc.__file__).resolve().parents[2] / "resources" / "en" / "context_rules.json"
+    default_path = (
+        Path(mc.__file__).resolve().parents[2] / "resources" / "en" / "context_rules.json"
+    )
     result: list[Any] = []
     for rule in ConTextRule.from_json(str(default_path)):
         override = dict(rules.context_overrides.get(rule.literal.lower()) or {})
@@ -103,7 +105,9 @@ def target_rules() -> list[Any]:
 
     return [
         TargetRule(
-            literal=spec.literal, category=spec.kind, pattern=spec.pattern,
+            literal=spec.literal,
+            category=spec.kind,
+            pattern=spec.pattern,
             metadata=spec.as_metadata(),
         )
         for spec in load_rules().targets
@@ -148,12 +152,18 @@ def build_nlp() -> Any:
     sectionizer = nlp.add_pipe(
         "medspacy_sectionizer",
         config={
-            "rules": None, "input_span_type": "group", "span_group_name": SPAN_GROUP,
+            "rules": None,
+            "input_span_type": "group",
+            "span_group_name": SPAN_GROUP,
             "require_start_line": True,
         },
     )
-    sectionizer.add([
-        SectionRule(literal=spec.literal, category=spec.category, metadata={"effect": spec.effect})
-        for spec in rules.sections
-    ])
+    sectionizer.add(
+        [
+            SectionRule(
+                literal=spec.literal, category=spec.category, metadata={"effect": spec.effect}
+            )
+            for spec in rules.sections
+        ]
+    )
     return nlp

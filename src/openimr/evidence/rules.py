@@ -22,7 +22,12 @@ from openimr.errors import KnowledgeBaseError
 DATA_DIR = Path(__file__).parent / "data"
 
 CONTEXT_CATEGORIES = {
-    "NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY", "TERMINATE",
+    "NEGATED_EXISTENCE",
+    "POSSIBLE_EXISTENCE",
+    "HISTORICAL",
+    "HYPOTHETICAL",
+    "FAMILY",
+    "TERMINATE",
 }
 CONTEXT_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE"}
 SECTION_EFFECTS = {"historical", "hypothetical", "family", "none"}
@@ -115,12 +120,19 @@ def _load_targets() -> list[TargetSpec]:
         force = row.get("force")
         if force not in (None, "negated"):
             raise KnowledgeBaseError(f"{file}: {where}: force must be 'negated'")
-        specs.append(TargetSpec(
-            kind=row["kind"], literal=str(row["literal"]), pattern=row["pattern"],
-            value=row.get("value"), attributes=dict(row.get("attributes") or {}),
-            force_negated=force == "negated", exam_status=bool(row.get("exam_status", False)),
-            test=bool(row.get("test", False)), result_required=row.get("test") == "stated",
-        ))
+        specs.append(
+            TargetSpec(
+                kind=row["kind"],
+                literal=str(row["literal"]),
+                pattern=row["pattern"],
+                value=row.get("value"),
+                attributes=dict(row.get("attributes") or {}),
+                force_negated=force == "negated",
+                exam_status=bool(row.get("exam_status", False)),
+                test=bool(row.get("test", False)),
+                result_required=row.get("test") == "stated",
+            )
+        )
     return specs
 
 
@@ -146,9 +158,23 @@ def _load_medications() -> tuple[list[TargetSpec], dict[str, dict[str, str]]]:
     file = "medications.yaml"
     data = _read_yaml(file)
     classes = {
-        "opioid", "nsaid", "muscle_relaxant", "anticonvulsant", "antidepressant", "ppi",
-        "topical", "benzodiazepine", "sleep_aid", "analgesic", "corticosteroid", "anticoagulant",
-        "antiplatelet", "antidiabetic", "antihypertensive", "statin", "other",
+        "opioid",
+        "nsaid",
+        "muscle_relaxant",
+        "anticonvulsant",
+        "antidepressant",
+        "ppi",
+        "topical",
+        "benzodiazepine",
+        "sleep_aid",
+        "analgesic",
+        "corticosteroid",
+        "anticoagulant",
+        "antiplatelet",
+        "antidiabetic",
+        "antihypertensive",
+        "statin",
+        "other",
     }
     specs: list[TargetSpec] = []
     lexicon: dict[str, dict[str, str]] = {}
@@ -172,16 +198,22 @@ def _load_medications() -> tuple[list[TargetSpec], dict[str, dict[str, str]]]:
         conditions = row.get("conditions") or {}
         if not isinstance(conditions, dict) or not set(conditions) <= CONDITION_KINDS:
             raise KnowledgeBaseError(
-                f"{file}: {where}: conditions must map {sorted(CONDITION_KINDS)} to a condition")
+                f"{file}: {where}: conditions must map {sorted(CONDITION_KINDS)} to a condition"
+            )
         attributes: dict[str, Any] = {"drug": generic, "drug_class": drug_class}
         if conditions:
             attributes["conditions"] = {str(k): str(v) for k, v in conditions.items()}
         # drug names are plain words: phrase rules (one pass for all) instead of regexes
         for name in names:
-            specs.append(TargetSpec(
-                kind="current_medication", literal=name, pattern=None, value=generic,
-                attributes=dict(attributes),
-            ))
+            specs.append(
+                TargetSpec(
+                    kind="current_medication",
+                    literal=name,
+                    pattern=None,
+                    value=generic,
+                    attributes=dict(attributes),
+                )
+            )
     return specs, lexicon
 
 
@@ -196,14 +228,22 @@ def _load_conditions() -> list[TargetSpec]:
         patterns = list(row.get("patterns") or [])
         if not value or not kinds or not patterns or not set(kinds) <= CONDITION_KINDS:
             raise KnowledgeBaseError(
-                f"{file}: {where}: needs value, patterns and kinds from {sorted(CONDITION_KINDS)}")
+                f"{file}: {where}: needs value, patterns and kinds from {sorted(CONDITION_KINDS)}"
+            )
         for j, pattern in enumerate(patterns):
             _compile(file, f"{where}.patterns[{j}]", pattern)
         joined = "|".join(f"(?:{p})" for p in patterns)
         for kind in kinds:
             _check_kind(file, where, kind)
-            specs.append(TargetSpec(kind=kind, literal=f"{value} ({kind})", pattern=joined,
-                                    value=value, attributes={"condition": value}))
+            specs.append(
+                TargetSpec(
+                    kind=kind,
+                    literal=f"{value} ({kind})",
+                    pattern=joined,
+                    value=value,
+                    attributes={"condition": value},
+                )
+            )
     return specs
 
 
@@ -212,7 +252,12 @@ def _load_context() -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     data = _read_yaml(file)
     rules: list[dict[str, Any]] = []
     allowed = {
-        "literal", "category", "direction", "pattern", "allowed_types", "excluded_types",
+        "literal",
+        "category",
+        "direction",
+        "pattern",
+        "allowed_types",
+        "excluded_types",
         "max_scope",
     }
     for i, row in enumerate(data.get("rules") or []):
@@ -260,11 +305,36 @@ def _load_patterns() -> dict[str, re.Pattern[str]]:
 
 
 REQUIRED_PATTERNS = (
-    "ur_sentence", "diagnosis_cue", "diagnosis_split", "uncertain", "date", "since", "duration",
-    "long_term", "sessions", "effect_none", "effect_improved", "exam_abnormal", "exam_normal",
-    "test_positive", "test_negative", "uds_inconsistent", "uds_consistent", "with_medication",
-    "without_medication", "percent", "ongoing", "denial", "absence_cue", "persistent_symptoms",
-    "inner_negation", "medication_failed", "red_flag_old", "red_flag_current", "history_list", "medication_pronoun",
+    "ur_sentence",
+    "diagnosis_cue",
+    "diagnosis_split",
+    "uncertain",
+    "date",
+    "since",
+    "duration",
+    "long_term",
+    "sessions",
+    "effect_none",
+    "effect_improved",
+    "exam_abnormal",
+    "exam_normal",
+    "test_positive",
+    "test_negative",
+    "uds_inconsistent",
+    "uds_consistent",
+    "with_medication",
+    "without_medication",
+    "percent",
+    "ongoing",
+    "denial",
+    "absence_cue",
+    "persistent_symptoms",
+    "inner_negation",
+    "medication_failed",
+    "red_flag_old",
+    "red_flag_current",
+    "history_list",
+    "medication_pronoun",
 )
 
 

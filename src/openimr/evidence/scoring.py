@@ -28,7 +28,8 @@ def fact_status(fact: ClinicalFact) -> str:
 
 def predicted_pairs(facts: ClinicalFacts) -> set[tuple[str, str]]:
     return {
-        (f.kind, fact_status(f)) for f in facts.facts
+        (f.kind, fact_status(f))
+        for f in facts.facts
         if f.attributes.get("derived_from") != "injury_date"
     }
 
@@ -69,8 +70,13 @@ def score(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
         for kind, _ in gold - predicted:
             fn[kind] += 1
         if predicted != gold:
-            errors.append({"text": row["text"], "missed": sorted(gold - predicted),
-                           "spurious": sorted(predicted - gold)})
+            errors.append(
+                {
+                    "text": row["text"],
+                    "missed": sorted(gold - predicted),
+                    "spurious": sorted(predicted - gold),
+                }
+            )
         for kind, expected in (row.get("values") or {}).items():
             value_total += 1
             value_right += any(f.value == expected for f in facts.asserted(kind))
@@ -79,15 +85,25 @@ def score(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     for kind in kinds:
         p = tp[kind] / (tp[kind] + fp[kind]) if tp[kind] + fp[kind] else 0.0
         r = tp[kind] / (tp[kind] + fn[kind]) if tp[kind] + fn[kind] else 0.0
-        per_kind[kind] = {"tp": tp[kind], "fp": fp[kind], "fn": fn[kind],
-                          "precision": round(p, 3), "recall": round(r, 3)}
+        per_kind[kind] = {
+            "tp": tp[kind],
+            "fp": fp[kind],
+            "fn": fn[kind],
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+        }
     total_tp, total_fp, total_fn = sum(tp.values()), sum(fp.values()), sum(fn.values())
     precision = total_tp / (total_tp + total_fp) if total_tp + total_fp else 0.0
     recall = total_tp / (total_tp + total_fn) if total_tp + total_fn else 0.0
     return {
         "per_kind": per_kind,
-        "micro": {"tp": total_tp, "fp": total_fp, "fn": total_fn,
-                  "precision": round(precision, 3), "recall": round(recall, 3)},
+        "micro": {
+            "tp": total_tp,
+            "fp": total_fp,
+            "fn": total_fn,
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+        },
         "values": {"checked": value_total, "right": value_right},
         "errors": errors,
     }

@@ -11,14 +11,36 @@ import re
 from openimr.evidence.rules import load_rules
 
 WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "sixteen": 16,
-    "eighteen": 18, "twenty": 20, "twenty-four": 24, "twenty four": 24, "thirty": 30,
-    "thirty-six": 36, "thirty six": 36, "several": 3,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "sixteen": 16,
+    "eighteen": 18,
+    "twenty": 20,
+    "twenty-four": 24,
+    "twenty four": 24,
+    "thirty": 30,
+    "thirty-six": 36,
+    "thirty six": 36,
+    "several": 3,
 }
-MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
-)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
 MONTHS["sept"] = 9
 
 
@@ -53,8 +75,9 @@ def date_from_match(m: re.Match[str]) -> dt.date | None:
     if g.get("m"):
         return _safe_date(_year(g["y"]), int(g["m"]), int(g["d"]))
     if g.get("mon"):
-        month = MONTHS.get(g["mon"].lower()[:4] if g["mon"].lower().startswith("sept") else
-                           g["mon"].lower()[:3])
+        month = MONTHS.get(
+            g["mon"].lower()[:4] if g["mon"].lower().startswith("sept") else g["mon"].lower()[:3]
+        )
         if month is None:
             return None
         return _safe_date(int(g["y2"]), month, int(g["d2"] or 1))
@@ -102,8 +125,12 @@ def parse_age(text: str) -> int | None:
 
 def parse_pain_score(text: str) -> tuple[float, float] | None:
     """(low, high) of a 0-10 pain rating ("6-8 on a 10-point scale" -> (6, 8))."""
-    cleaned = re.sub(r"/\s*10\b|out\s+of\s+(?:10|ten)|over\s+10|on\s+(?:a|the)\s+.*$", " ", text,
-                     flags=re.IGNORECASE)
+    cleaned = re.sub(
+        r"/\s*10\b|out\s+of\s+(?:10|ten)|over\s+10|on\s+(?:a|the)\s+.*$",
+        " ",
+        text,
+        flags=re.IGNORECASE,
+    )
     numbers = [float(n) for n in re.findall(r"\d+(?:\.\d)?", cleaned)]
     numbers = [n for n in numbers if 0 <= n <= 10]
     if not numbers:

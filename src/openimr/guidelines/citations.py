@@ -94,7 +94,9 @@ def _compile_names(names: dict[tuple[str, ...], str]) -> list[tuple[tuple[str, .
 
 def _dated_name_at(words: list[str], i: int, names: list[tuple[tuple[str, ...], str]]) -> bool:
     return any(
-        tuple(words[i : i + len(n)]) == n and i + len(n) < len(words) and _YEAR.match(words[i + len(n)])
+        tuple(words[i : i + len(n)]) == n
+        and i + len(n) < len(words)
+        and _YEAR.match(words[i + len(n)])
         for n, _ in names
     )
 
@@ -114,7 +116,8 @@ def _find_docs(
         # a dated document mention ("Opioid Treatment 2016") beats a section name
         if found and not (need_year and _dated_name_at(words, i, names)):
             section = next(
-                (k for k in kb.known_sections(found[-1][2]) if tuple(words[i : i + len(k)]) == k), None
+                (k for k in kb.known_sections(found[-1][2]) if tuple(words[i : i + len(k)]) == k),
+                None,
             )
             if section is not None:
                 i += len(section)
@@ -253,7 +256,9 @@ def match_citation(citation_text: str, kb: KnowledgeBase | None = None) -> Recom
     return None
 
 
-def citation_agrees(citation_text: str, rec: Recommendation, kb: KnowledgeBase | None = None) -> bool:
+def citation_agrees(
+    citation_text: str, rec: Recommendation, kb: KnowledgeBase | None = None
+) -> bool:
     """Whether row `rec` is one of the (document, section) pairs the citation names.
 
     This is the comparison of "the guideline and section we applied" with "the one the reviewer

@@ -107,13 +107,15 @@ def _cite(args: argparse.Namespace) -> int:
     out = []
     for ref in refs:
         rows = kb.resolve(ref)
-        out.append({
-            "guideline_key": ref.guideline_key,
-            "section_key": ref.section_key,
-            "edition": ref.edition,
-            "level": ref.level,
-            "rows": [r.id for r in rows],
-        })
+        out.append(
+            {
+                "guideline_key": ref.guideline_key,
+                "section_key": ref.section_key,
+                "edition": ref.edition,
+                "level": ref.level,
+                "rows": [r.id for r in rows],
+            }
+        )
     if args.json:
         print(to_json(out))
         return 0
@@ -133,7 +135,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q = sub.add_parser("list", help="list recommendation rows")
     q.add_argument("--date", help="only rows in force on this date (YYYY-MM-DD)")
     q.add_argument("--level", choices=["mtus", "acoem_odg", "other_guideline", "peer_reviewed"])
-    q.add_argument("--document", help="only rows of this document key (e.g. mtus_cpmtg, odg_low_back)")
+    q.add_argument(
+        "--document", help="only rows of this document key (e.g. mtus_cpmtg, odg_low_back)"
+    )
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=_list)
 
@@ -150,6 +154,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=_search)
 
     q = sub.add_parser("cite", help="resolve a letter's guideline line to knowledge-base rows")
-    q.add_argument("text", nargs="+", help="e.g. \"MTUS Chronic Pain Medical Treatment 2016, Section(s): Massage therapy\"")
+    q.add_argument(
+        "text",
+        nargs="+",
+        help='e.g. "MTUS Chronic Pain Medical Treatment 2016, Section(s): Massage therapy"',
+    )
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=_cite)

@@ -74,7 +74,9 @@ class KnowledgeBase:
         try:
             return self._by_id[row_id]
         except KeyError:
-            raise NotFoundError(f"guideline row {row_id!r} not found (see `openimr guidelines list`)") from None
+            raise NotFoundError(
+                f"guideline row {row_id!r} not found (see `openimr guidelines list`)"
+            ) from None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -156,7 +158,9 @@ class KnowledgeBase:
         """Parse `text` with `openimr.requests.parse_request`, then `search`."""
         from openimr.guidelines.search import request_from_text
 
-        return self.search(request_from_text(text), review_date=review_date, facts=facts, limit=limit)
+        return self.search(
+            request_from_text(text), review_date=review_date, facts=facts, limit=limit
+        )
 
 
 @functools.lru_cache(maxsize=4)

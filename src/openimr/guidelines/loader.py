@@ -123,7 +123,9 @@ def _check_criteria(path: Path, rec: Recommendation) -> None:
         seen.add(crit.id)
         missing = [p for p in CHECK_PARAMS[crit.check] if p not in crit.params]
         if missing:
-            raise _fail(path, rec.id, f"criterion {crit.id}: check {crit.check} needs params {missing}")
+            raise _fail(
+                path, rec.id, f"criterion {crit.id}: check {crit.check} needs params {missing}"
+            )
         kinds = []
         if "kind" in crit.params:
             kinds.append(crit.params["kind"])
@@ -134,15 +136,28 @@ def _check_criteria(path: Path, rec: Recommendation) -> None:
         if unknown:
             raise _fail(path, rec.id, f"criterion {crit.id}: unknown fact kind(s) {unknown}")
         if crit.required and not crit.gap and crit.check != "not_recommended":
-            raise _fail(path, rec.id, f"criterion {crit.id}: a required criterion needs a gap sentence")
-        if crit.params.get("open_ended", "not_applicable") not in ("not_applicable", "not_documented"):
-            raise _fail(path, rec.id, f"criterion {crit.id}: open_ended must be not_applicable or not_documented")
+            raise _fail(
+                path, rec.id, f"criterion {crit.id}: a required criterion needs a gap sentence"
+            )
+        if crit.params.get("open_ended", "not_applicable") not in (
+            "not_applicable",
+            "not_documented",
+        ):
+            raise _fail(
+                path,
+                rec.id,
+                f"criterion {crit.id}: open_ended must be not_applicable or not_documented",
+            )
     from openimr.requests.lexicon import drug_class_names
 
     unknown_classes = [c for c in rec.treatments.while_taking if c not in drug_class_names()]
     if unknown_classes:
-        raise _fail(path, rec.id, f"treatments.while_taking: unknown drug class(es) {unknown_classes}")
-    if rec.status == "not_recommended" and not any(c.check == "not_recommended" for c in rec.criteria):
+        raise _fail(
+            path, rec.id, f"treatments.while_taking: unknown drug class(es) {unknown_classes}"
+        )
+    if rec.status == "not_recommended" and not any(
+        c.check == "not_recommended" for c in rec.criteria
+    ):
         raise _fail(path, rec.id, "a not_recommended row needs a not_recommended criterion")
     if not rec.criteria:
         raise _fail(path, rec.id, "a row needs at least one criterion")
@@ -160,7 +175,10 @@ def parse_file(path: Path, root: Path = DATA_DIR) -> LoadedFile:
         raise _fail(path, None, "expected a mapping with 'document' and 'rows'")
     try:
         doc = GuidelineDocument.model_validate(
-            {**raw["document"], "file": str(path.relative_to(root)) if path.is_relative_to(root) else path.name}
+            {
+                **raw["document"],
+                "file": str(path.relative_to(root)) if path.is_relative_to(root) else path.name,
+            }
         )
     except ValidationError as exc:
         raise _fail(path, None, f"document: {_first_error(exc)}") from exc
@@ -178,8 +196,13 @@ def parse_file(path: Path, root: Path = DATA_DIR) -> LoadedFile:
         if not isinstance(extra_sections, list):
             raise _fail(path, row_id, "also_cited_as must be a list")
         only = item.get("only_editions")
-        if only is not None and (not isinstance(only, list) or not set(map(str, only)) <= {e.edition for e in doc.editions}):
-            raise _fail(path, row_id, f"only_editions must list editions of the document, got {only!r}")
+        if only is not None and (
+            not isinstance(only, list)
+            or not set(map(str, only)) <= {e.edition for e in doc.editions}
+        ):
+            raise _fail(
+                path, row_id, f"only_editions must list editions of the document, got {only!r}"
+            )
         for ed in doc.editions:
             if only is not None and ed.edition not in {str(o) for o in only}:
                 continue
@@ -226,6 +249,8 @@ def load_files(data_dir: Path = DATA_DIR) -> list[LoadedFile]:
         seen_docs[lf.document.key] = lf.document.file
         for rec in lf.rows:
             if rec.id in seen_ids:
-                raise KnowledgeBaseError(f"{lf.document.file}: row {rec.id}: id also used in {seen_ids[rec.id]}")
+                raise KnowledgeBaseError(
+                    f"{lf.document.file}: row {rec.id}: id also used in {seen_ids[rec.id]}"
+                )
             seen_ids[rec.id] = lf.document.file
     return loaded

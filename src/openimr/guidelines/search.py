@@ -44,7 +44,9 @@ from openimr.guidelines.citations import tokens
 if TYPE_CHECKING:
     from openimr.guidelines.kb import KnowledgeBase
 
-_TOPICAL = re.compile(r"\b(?:cream|gel|ointment|lotion|patch|patches|topical|transdermal)\b|\d\s*%", re.IGNORECASE)
+_TOPICAL = re.compile(
+    r"\b(?:cream|gel|ointment|lotion|patch|patches|topical|transdermal)\b|\d\s*%", re.IGNORECASE
+)
 _TOPICAL_FORMS = {"cream", "gel", "ointment", "lotion", "patch", "spray", "foam", "pad"}
 # words placing the request around an operation (before or after it)
 _POST_OP = re.compile(
@@ -80,9 +82,7 @@ def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
 def _row_phrases(rec: Recommendation) -> tuple[tuple[str, ...], ...]:
     t = rec.treatments
     return tuple(
-        p
-        for p in {tuple(tokens(x, drop=False)) for x in [*t.synonyms, *t.drugs, *t.services]}
-        if p
+        p for p in {tuple(tokens(x, drop=False)) for x in [*t.synonyms, *t.drugs, *t.services]} if p
     )
 
 
@@ -92,13 +92,16 @@ class _Index:
     def __init__(self, kb: KnowledgeBase):
         self.phrases = {r.id: _row_phrases(r) for r in kb.rows}
         self.synonyms = {
-            r.id: tuple(t for t in (tuple(tokens(x, drop=False)) for x in r.treatments.synonyms) if t)
+            r.id: tuple(
+                t for t in (tuple(tokens(x, drop=False)) for x in r.treatments.synonyms) if t
+            )
             for r in kb.rows
         }
         self.order = {r.id: n for n, r in enumerate(kb.rows)}
         # `services` name the parser's services for which the row is the primary guidance
         self.services = {
-            r.id: frozenset(" ".join(tokens(x, drop=False)) for x in r.treatments.services) for r in kb.rows
+            r.id: frozenset(" ".join(tokens(x, drop=False)) for x in r.treatments.services)
+            for r in kb.rows
         }
 
 
@@ -129,7 +132,11 @@ def _case_body_parts(facts: ClinicalFacts | None) -> list[str]:
     """The body parts the case file itself lists (the accepted injury), not those read from notes."""
     if facts is None:
         return []
-    return [f.value for f in facts.facts if f.kind == "body_part" and f.attributes.get("source") == "case"]
+    return [
+        f.value
+        for f in facts.facts
+        if f.kind == "body_part" and f.attributes.get("source") == "case"
+    ]
 
 
 def _takes(facts: ClinicalFacts | None, drug_classes: list[str]) -> bool:
@@ -219,7 +226,9 @@ def score_row(
         score += 2
         reasons.append(f"the worker takes {'/'.join(t.while_taking)}")
     addresses = named
-    if _excludes_compound(rec) and not (request.drug_class == "compound" or "/" in (request.drug or "")):
+    if _excludes_compound(rec) and not (
+        request.drug_class == "compound" or "/" in (request.drug or "")
+    ):
         addresses = False  # the ingredient rule is about compounded products only
     if "medication" in t.categories and request.category in ("medication", "other"):
         # a topical product is governed by the topical rows, a pill by the oral ones
@@ -310,7 +319,13 @@ def search(
         if not in_force(rec, review_date):
             continue
         score, reasons, addresses = score_row(
-            rec, request, words, idx.phrases[rec.id], facts, idx.synonyms[rec.id], idx.services[rec.id]
+            rec,
+            request,
+            words,
+            idx.phrases[rec.id],
+            facts,
+            idx.synonyms[rec.id],
+            idx.services[rec.id],
         )
         if not addresses:
             continue
@@ -318,7 +333,13 @@ def search(
         newest = (rec.effective_from or dt.date.min).toordinal()
         key = (kb.document_of(rec.id).key, rec.id.split(".", 1)[-1])
         # ties: the newest edition, then file order (files list the general row before narrower ones)
-        entry = (level_rank, -score, -newest, order[rec.id], SearchHit(recommendation=rec, score=score, reasons=reasons))
+        entry = (
+            level_rank,
+            -score,
+            -newest,
+            order[rec.id],
+            SearchHit(recommendation=rec, score=score, reasons=reasons),
+        )
         if key not in best_per_row or entry[:4] < best_per_row[key][:4]:
             best_per_row[key] = entry
     scored = sorted(best_per_row.values(), key=lambda e: e[:4])
@@ -329,7 +350,9 @@ def search(
 
 @functools.lru_cache(maxsize=1)
 def _body_part_terms() -> tuple[tuple[tuple[str, ...], str], ...]:
-    raw = yaml.load(TERMS_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw = yaml.load(
+        TERMS_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
     pairs = []
     for part, words in raw["body_parts"].items():
         if part not in BODY_PARTS:

@@ -36,7 +36,11 @@ def describe_validation_error(source: str, exc: ValidationError) -> str:
         problem = "unknown key"
     else:
         problem = first.get("msg", "invalid").removeprefix("Value error, ")
-        if "input" in first and kind not in ("value_error",) and not isinstance(first["input"], (dict, list)):
+        if (
+            "input" in first
+            and kind not in ("value_error",)
+            and not isinstance(first["input"], (dict, list))
+        ):
             problem += f" (got {first['input']!r})"
     more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
     return f"{source}: {field}: {problem}{more}"
@@ -46,7 +50,9 @@ def parse_case_data(data: Any, source: str = "<case>") -> Case:
     if data is None:
         raise InputError(f"{source}: the case file is empty")
     if not isinstance(data, dict):
-        raise InputError(f"{source}: expected a mapping of case fields at the top level, got {type(data).__name__}")
+        raise InputError(
+            f"{source}: expected a mapping of case fields at the top level, got {type(data).__name__}"
+        )
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
@@ -63,7 +69,9 @@ def load_case(path: str | Path) -> Case:
         else:
             data = yaml.safe_load(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise InputError(
+            f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""

@@ -157,9 +157,16 @@ def _dispute_keys(case: Case) -> list[tuple]:
     employee: tuple = (
         ("employee", _normalize(case.parties.employee))
         if case.parties.employee
-        else (case.injury.date, case.worker.sex, case.worker.age, _normalize(case.parties.employer or ""))
+        else (
+            case.injury.date,
+            case.worker.sex,
+            case.worker.age,
+            _normalize(case.parties.employer or ""),
+        )
     )
-    return [(employee, _normalize(item.text), case.ur_decision.date) for item in case.disputed_items]
+    return [
+        (employee, _normalize(item.text), case.ur_decision.date) for item in case.disputed_items
+    ]
 
 
 def _matching_ur_item(text: str, ur_items: Sequence[URItemDecision]) -> URItemDecision | None:

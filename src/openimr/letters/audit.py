@@ -38,8 +38,12 @@ from openimr.letters.vocab import (
 
 Severity = Literal["error", "warning", "info"]
 CODES: tuple[str, ...] = (
-    "DECISION_CONTRADICTS_RATIONALE", "NO_GUIDELINE_CITED", "CITATION_MISMATCH",
-    "SUMMARY_TREATMENT_MISMATCH", "QUANTITY_MISMATCH", "SPECIALTY_UNRELATED",
+    "DECISION_CONTRADICTS_RATIONALE",
+    "NO_GUIDELINE_CITED",
+    "CITATION_MISMATCH",
+    "SUMMARY_TREATMENT_MISMATCH",
+    "QUANTITY_MISMATCH",
+    "SPECIALTY_UNRELATED",
     "DOCUMENTS_REVIEWED_MISSING",
 )
 
@@ -79,10 +83,16 @@ def _term_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=1)
-def _topic_matchers() -> tuple[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None, tuple[str, ...]], ...]:
+def _topic_matchers() -> tuple[
+    tuple[str, re.Pattern[str] | None, re.Pattern[str] | None, tuple[str, ...]], ...
+]:
     return tuple(
-        (row.topic, _term_regex(row.item_terms), _term_regex(row.citation_terms),
-         tuple(row.categories))
+        (
+            row.topic,
+            _term_regex(row.item_terms),
+            _term_regex(row.citation_terms),
+            tuple(row.categories),
+        )
         for row in treatment_topics()
     )
 
@@ -111,7 +121,8 @@ def item_topics(text: str) -> list[str]:
 def citation_topics(text: str) -> list[str]:
     spaced = re.sub(r"[-_]", " ", text)  # cited web addresses spell topics with hyphens
     return [
-        topic for topic, _, rx, _ in _topic_matchers()
+        topic
+        for topic, _, rx, _ in _topic_matchers()
         if rx and (rx.search(text) or rx.search(spaced))
     ]
 
@@ -166,7 +177,8 @@ _NEGATION = re.compile(
 )
 _NECESSITY_NOT_SHOWN = re.compile(
     r"medical necessity[^.;]{0,60}\b(?:not|never)\b[^.;]{0,20}\b(?:been\s+)?"
-    r"(?:established|substantiated|demonstrated|supported|shown|met)", re.I
+    r"(?:established|substantiated|demonstrated|supported|shown|met)",
+    re.I,
 )
 
 
@@ -211,7 +223,9 @@ def check_contradiction(number: int, item: ParsedItem) -> Finding | None:
     else:
         return None
     return Finding(
-        code="DECISION_CONTRADICTS_RATIONALE", severity="error", item=number,
+        code="DECISION_CONTRADICTS_RATIONALE",
+        severity="error",
+        item=number,
         message=f"decision is {item.decision} but the rationale concludes the request is {says}",
     )
 
@@ -221,7 +235,9 @@ def check_no_guideline(number: int, item: ParsedItem) -> Finding | None:
         return None  # a blinded item has no guideline lines to judge
     if item.no_evidence_cited or not item.citations:
         return Finding(
-            code="NO_GUIDELINE_CITED", severity="warning", item=number,
+            code="NO_GUIDELINE_CITED",
+            severity="warning",
+            item=number,
             message="the expert reviewer cited no guideline or other medical evidence",
         )
     return None
@@ -252,7 +268,9 @@ def check_citation(number: int, item: ParsedItem) -> Finding | None:
     if addressed or not misses:
         return None
     return Finding(
-        code="CITATION_MISMATCH", severity="warning", item=number,
+        code="CITATION_MISMATCH",
+        severity="warning",
+        item=number,
         message="no cited guideline addresses the item: " + "; ".join(misses),
     )
 
@@ -293,7 +311,9 @@ def check_summary(number: int, item: ParsedItem, summary: str) -> Finding | None
     if not others:
         return None
     return Finding(
-        code="SUMMARY_TREATMENT_MISMATCH", severity="warning", item=number,
+        code="SUMMARY_TREATMENT_MISMATCH",
+        severity="warning",
+        item=number,
         message=(
             f"the clinical case summary never mentions {', '.join(topics)}; it discusses "
             f"{', '.join(others)}"
@@ -302,9 +322,24 @@ def check_summary(number: int, item: ParsedItem, summary: str) -> Finding | None
 
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "sixteen": 16,
-    "eighteen": 18, "twenty": 20, "twenty-four": 24, "thirty": 30,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "sixteen": 16,
+    "eighteen": 18,
+    "twenty": 20,
+    "twenty-four": 24,
+    "thirty": 30,
 }
 _NUM = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _UNITS = r"(?:sessions?|visits?|treatments?)"
@@ -322,8 +357,12 @@ def item_quantities(text: str) -> set[int]:
     for match in re.finditer(r"(?:#|times\s+|x\s*)" + _NUM + r"\b", text, re.I):
         found.add(_number(match.group(1)))
     for match in re.finditer(
-        _NUM + r"\s*(?:times|x)\s*(?:a|per|/)?\s*(?:week|wk)?\s*(?:for|x|times)?\s*" + _NUM
-        + r"\s*(?:weeks?|wks?)?", text, re.I,
+        _NUM
+        + r"\s*(?:times|x)\s*(?:a|per|/)?\s*(?:week|wk)?\s*(?:for|x|times)?\s*"
+        + _NUM
+        + r"\s*(?:weeks?|wks?)?",
+        text,
+        re.I,
     ):
         found.add(_number(match.group(1)) * _number(match.group(2)))
         found.add(_number(match.group(2)))
@@ -332,8 +371,15 @@ def item_quantities(text: str) -> set[int]:
 
 _RATIONALE_REQUEST = re.compile(
     r"request(?:ed)?\s+(?:as written\s+)?(?:is\s+|was\s+)?for\s+(?:a total of\s+|an additional\s+"
-    r"|additional\s+)?" + _NUM + r"\s+(?:\w+\s+){0,2}?" + _UNITS
-    + r"|" + _NUM + r"\s+(?:additional\s+)?" + _UNITS + r"\s+(?:were|was|are|is)\s+requested",
+    r"|additional\s+)?"
+    + _NUM
+    + r"\s+(?:\w+\s+){0,2}?"
+    + _UNITS
+    + r"|"
+    + _NUM
+    + r"\s+(?:additional\s+)?"
+    + _UNITS
+    + r"\s+(?:were|was|are|is)\s+requested",
     re.IGNORECASE,
 )
 
@@ -342,7 +388,8 @@ def check_quantity(number: int, item: ParsedItem) -> Finding | None:
     if not item.decision_rationale:
         return None
     stated = {
-        _number(m.group(1) or m.group(2)) for m in _RATIONALE_REQUEST.finditer(item.decision_rationale)
+        _number(m.group(1) or m.group(2))
+        for m in _RATIONALE_REQUEST.finditer(item.decision_rationale)
     }
     if not stated:
         return None
@@ -350,7 +397,9 @@ def check_quantity(number: int, item: ParsedItem) -> Finding | None:
     if not have or stated & have:
         return None
     return Finding(
-        code="QUANTITY_MISMATCH", severity="warning", item=number,
+        code="QUANTITY_MISMATCH",
+        severity="warning",
+        item=number,
         message=(
             f"the rationale speaks of a request for {', '.join(map(str, sorted(stated)))} "
             f"but the item states {', '.join(map(str, sorted(have)))}"
@@ -371,7 +420,9 @@ def check_specialty(number: int, item: ParsedItem, specialty: str | None) -> Fin
         return None  # an unknown specialty may well be related: say nothing
     if all(category in rows[part] for part in known):
         return Finding(
-            code="SPECIALTY_UNRELATED", severity="info", item=number,
+            code="SPECIALTY_UNRELATED",
+            severity="info",
+            item=number,
             message=(
                 f"reviewer specialty ({specialty}) is unrelated to "
                 f"{'an' if category[0] in 'aeiou' else 'a'} {category} request"
@@ -384,7 +435,9 @@ def check_documents(letter: ParsedLetter) -> Finding | None:
     if letter.documents_reviewed is None or letter.documents_reviewed:
         return None
     return Finding(
-        code="DOCUMENTS_REVIEWED_MISSING", severity="warning", item=None,
+        code="DOCUMENTS_REVIEWED_MISSING",
+        severity="warning",
+        item=None,
         message="the letter lists no documents reviewed",
     )
 

@@ -17,7 +17,9 @@ def blind_text(text: str, source_name: str | None = None) -> str:
     if fmt is None:
         raise InputError(f"{name}: not an IMR Final Determination Letter (no known letter layout)")
     if fmt == "notice_2013":
-        raise InputError(f"{name}: blinding supports the 2014 and later layouts, not the 2013 notice")
+        raise InputError(
+            f"{name}: blinding supports the 2014 and later layouts, not the 2013 notice"
+        )
     lines = to_lines(text)
     begin = items_begin(lines)
     spans = item_spans(lines[begin : items_end(lines, begin)]) if begin is not None else []

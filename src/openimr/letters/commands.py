@@ -94,7 +94,9 @@ def _describe(letter: Any) -> str:
     for number, item in enumerate(letter.items, start=1):
         lines.append(f"  {number}. {item.treatment}: {item.decision or 'Pending'}")
         for citation in item.citations:
-            where = ", ".join(filter(None, (citation.section, citation.pages and f"p. {citation.pages}")))
+            where = ", ".join(
+                filter(None, (citation.section, citation.pages and f"p. {citation.pages}"))
+            )
             lines.append(f"       {citation.guideline}{': ' + where if where else ''}")
     return "\n".join(lines)
 

@@ -16,7 +16,9 @@ def letter_files(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES)
+            found = sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in LETTER_SUFFIXES
+            )
             if not found:
                 raise InputError(f"{path}: no .pdf or .txt letters in this directory")
             out.extend(found)

@@ -14,12 +14,22 @@ LetterFormat = Literal["notice_2013", "format_2014", "format_2016", "format_2018
 Decision = Literal["Upheld", "Overturned"]
 
 CONTRACT_LETTER_KEYS: tuple[str, ...] = (
-    "case_number", "date_assigned", "date_of_injury", "decision_date", "ur_denial_date",
-    "priority", "application_received", "reviewer_licensure", "reviewer_specialty",
+    "case_number",
+    "date_assigned",
+    "date_of_injury",
+    "decision_date",
+    "ur_denial_date",
+    "priority",
+    "application_received",
+    "reviewer_licensure",
+    "reviewer_specialty",
     "clinical_case_summary",
 )
 CONTRACT_ITEM_KEYS: tuple[str, ...] = (
-    "treatment", "decision", "claims_administrator_guideline", "maximus_guideline",
+    "treatment",
+    "decision",
+    "claims_administrator_guideline",
+    "maximus_guideline",
     "decision_rationale",
 )
 
@@ -31,7 +41,9 @@ class _Model(BaseModel):
 class Citation(_Model):
     """One guideline a letter cites, split into guideline, section and pages."""
 
-    guideline: str  # e.g. "MTUS Chronic Pain Medical Treatment 2016", "Official Disability Guidelines"
+    guideline: (
+        str  # e.g. "MTUS Chronic Pain Medical Treatment 2016", "Official Disability Guidelines"
+    )
     source: Literal["MTUS", "ODG", "ACOEM", "other"] = "other"
     section: str | None = None  # the topic(s) after "Section(s):" or a chapter's topic list
     pages: str | None = None  # as printed after "Page(s):", e.g. "60; 98-99"

@@ -66,7 +66,11 @@ def pdfium_text(data: bytes) -> str:
             for top, text in lines:
                 if top is None:
                     continue
-                if previous_top is not None and pitch and previous_top - top > _PARAGRAPH_GAP * pitch:
+                if (
+                    previous_top is not None
+                    and pitch
+                    and previous_top - top > _PARAGRAPH_GAP * pitch
+                ):
                     text_lines.append("")  # a paragraph break: the gap is wider than a line
                 text_lines.append(text)
                 previous_top = top

@@ -45,9 +45,7 @@ ISSUES_INTRO = (
     "The Final Determination was based on decisions for the disputed items/services set forth "
     "below:"
 )
-DRAFT_BANNER = (
-    "DRAFT - NOT A FINAL DETERMINATION - NOT YET SIGNED BY THE ASSIGNED EXPERT REVIEWER"
-)
+DRAFT_BANNER = "DRAFT - NOT A FINAL DETERMINATION - NOT YET SIGNED BY THE ASSIGNED EXPERT REVIEWER"
 DRAFT_PAGE_MARK = "DRAFT - NOT A FINAL DETERMINATION"
 DRAFT_FOOTER = (
     "DRAFT: this determination has not been signed by the assigned expert reviewer. It is not a "
@@ -56,17 +54,57 @@ DRAFT_FOOTER = (
 
 # Two-letter codes as case data and panels hold them; letters print the state's name.
 STATE_NAMES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
-    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
-    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
-    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "DC": "District of Columbia",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
 }
 _ITEM_HEADING = re.compile(r": (?:Upheld|Overturned|Pending)$")
 PRIORITY_LABELS = {"regular": "Standard", "expedited": "Expedited"}
@@ -82,7 +120,9 @@ def render_letter(det: Determination, fmt: str) -> str | bytes:
         return render_pdf(det)
     if fmt == "json":
         return det.model_dump_json(indent=2) + "\n"
-    raise InputError(f"format: unknown letter format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    raise InputError(
+        f"format: unknown letter format {fmt!r} (expected one of {', '.join(FORMATS)})"
+    )
 
 
 def is_draft(det: Determination) -> bool:
@@ -267,8 +307,11 @@ def _wrap(body: str, width: int) -> list[str]:
         indent = "  " if line.startswith("- ") else ""
         lines.extend(
             textwrap.wrap(
-                line, width=width, subsequent_indent=indent,
-                break_long_words=False, break_on_hyphens=False,
+                line,
+                width=width,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
             )
         )
     # collapse runs of blank lines the template's loops leave behind

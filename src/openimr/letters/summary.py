@@ -139,11 +139,11 @@ def _treatment_sentence(case: Case) -> str:
     return f"Treatment to date has included {_and_list(names)}"
 
 
-def _clinical_records(records: Iterable[MedicalRecord], review_date: dt.date) -> list[MedicalRecord]:
+def _clinical_records(
+    records: Iterable[MedicalRecord], review_date: dt.date
+) -> list[MedicalRecord]:
     """The latest clinical records on or before the review date, oldest first."""
-    clinical = [
-        r for r in records if r.type not in ADMINISTRATIVE_TYPES and r.date <= review_date
-    ]
+    clinical = [r for r in records if r.type not in ADMINISTRATIVE_TYPES and r.date <= review_date]
     clinical.sort(key=lambda r: (r.date, r.id))
     return clinical[-LATEST_RECORDS:]
 
@@ -163,7 +163,7 @@ def _excerpt(text: str) -> str:
     sections: list[tuple[str, list[str]]] = []
     for line in text.splitlines():
         heading = _HEADING.match(line)
-        body = line[heading.end():] if heading else line
+        body = line[heading.end() :] if heading else line
         if heading or not sections:
             label = heading.group(0).strip(" :").upper() if heading else ""
             sections.append((label, []))

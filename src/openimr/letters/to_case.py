@@ -36,11 +36,31 @@ _AGE_SEX = re.compile(
     r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\s+(?:\w+\s+){0,2}?(male|female|man|woman|gentleman|lady)\b",
     re.IGNORECASE,
 )
-_SEX_WORDS = {"male": "male", "man": "male", "gentleman": "male", "female": "female",
-              "woman": "female", "lady": "female"}
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_SEX_WORDS = {
+    "male": "male",
+    "man": "male",
+    "gentleman": "male",
+    "female": "female",
+    "woman": "female",
+    "lady": "female",
+}
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _SUMMARY_DATE = (
-    r"(\d{1,2}[-/]\d{1,2}[-/]\d{2,4}|(?:" + "|".join(m.title() for m in _MONTHS)
+    r"(\d{1,2}[-/]\d{1,2}[-/]\d{2,4}|(?:"
+    + "|".join(m.title() for m in _MONTHS)
     + r")\s+\d{1,2},?\s+\d{4})"
 )
 _INJURY_DATE = re.compile(
@@ -87,7 +107,8 @@ _BODY_PART_WORDS: tuple[tuple[str, str], ...] = (
 )
 _PARTIAL_SPLIT = re.compile(
     r"^(?P<original>.+?) was the original request\.\s*(?P<authorized>.+?) was authorized by the"
-    r" Claims Administrator\.", re.IGNORECASE | re.DOTALL,
+    r" Claims Administrator\.",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -98,8 +119,9 @@ def _date(value: str | None) -> dt.date | None:
     named = re.fullmatch(r"\s*([A-Za-z]+)\s+(\d{1,2}),?\s+(\d{4})\s*", value)
     if named and named.group(1).lower() in _MONTHS:
         try:
-            return dt.date(int(named.group(3)), _MONTHS.index(named.group(1).lower()) + 1,
-                           int(named.group(2)))
+            return dt.date(
+                int(named.group(3)), _MONTHS.index(named.group(1).lower()) + 1, int(named.group(2))
+            )
         except ValueError:
             return None
     match = re.fullmatch(r"\s*(\d{1,2})[-/](\d{1,2})[-/](\d{2}|\d{4})\s*", value)
@@ -139,7 +161,9 @@ def diagnoses_from_summary(summary: str) -> list[Diagnosis]:
             text = part.strip(" .:")
             text = re.sub(
                 r"^(?:the\s+|a\s+|an\s+)?(?:(?:diagnoses|diagnosis)\s+(?:of\s+)?|documented (?:as|is)\s+)",
-                "", text, flags=re.I,
+                "",
+                text,
+                flags=re.I,
             )
             key = text.lower()
             if 2 < len(text) < 120 and key not in seen:
@@ -199,8 +223,16 @@ def to_case(letter: ParsedLetter) -> Case:
     injury_match = _INJURY_DATE.search(summary)
     assigned = _date(letter.date_assigned)
     decided = _date(letter.decision_date)
-    known = [d for d in (_date(letter.ur_denial_date), _date(letter.application_received),
-                         assigned, decided) if d]
+    known = [
+        d
+        for d in (
+            _date(letter.ur_denial_date),
+            _date(letter.application_received),
+            assigned,
+            decided,
+        )
+        if d
+    ]
     injury = (
         _date(letter.date_of_injury)
         or (_date(injury_match.group(1)) if injury_match else None)
@@ -220,8 +252,11 @@ def to_case(letter: ParsedLetter) -> Case:
     if summary:
         records.append(
             MedicalRecord(
-                id="summary", type="other", date=record_date,
-                author="IMR expert reviewer", text=summary,
+                id="summary",
+                type="other",
+                date=record_date,
+                author="IMR expert reviewer",
+                text=summary,
             )
         )
     items = [DisputedItem(id=f"item-{n}", text=text) for n, text in enumerate(texts, start=1)]

@@ -104,9 +104,7 @@ def furniture_regexes() -> tuple[re.Pattern[str], ...]:
 @lru_cache(maxsize=1)
 def furniture_regex() -> re.Pattern[str]:
     """All furniture patterns as one alternation (one match call a line)."""
-    return re.compile(
-        "|".join(f"(?:{rx.pattern})" for rx in furniture_regexes()), re.IGNORECASE
-    )
+    return re.compile("|".join(f"(?:{rx.pattern})" for rx in furniture_regexes()), re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

@@ -8,9 +8,22 @@ import sys
 from openimr.errors import InputError, NotFoundError
 
 _HUMAN_FIELDS = (
-    "category", "service", "drug", "drug_class", "strength", "dose_form", "route", "quantity",
-    "refills", "frequency_per_week", "duration_weeks", "sessions", "body_parts", "laterality",
-    "levels", "contrast",
+    "category",
+    "service",
+    "drug",
+    "drug_class",
+    "strength",
+    "dose_form",
+    "route",
+    "quantity",
+    "refills",
+    "frequency_per_week",
+    "duration_weeks",
+    "sessions",
+    "body_parts",
+    "laterality",
+    "levels",
+    "contrast",
 )
 
 
@@ -54,7 +67,9 @@ def _read_batch(path: str) -> list[str]:
     except FileNotFoundError as exc:
         raise NotFoundError(f"{path}: no such file") from exc
     except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a directory, expected a text file (one request per line)") from exc
+        raise InputError(
+            f"{path}: is a directory, expected a text file (one request per line)"
+        ) from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     except OSError as exc:
@@ -102,7 +117,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("text", nargs="?", help="the disputed-item text (quote it)")
     p.add_argument("--json", action="store_true", help="print JSON (contract fields and extras)")
     p.add_argument(
-        "--batch", metavar="FILE",
+        "--batch",
+        metavar="FILE",
         help="read one text per line ('-' = stdin); write one JSON object per line, in order",
     )
     p.set_defaults(handler=_request)

@@ -257,7 +257,9 @@ def _index_by_first_char(patterns: list[str]) -> tuple[dict[str, tuple[int, ...]
             continue
         for char in chars:
             by_char.setdefault(char, []).append(index)
-    merged = {char: tuple(sorted(set(indexes) | set(anywhere))) for char, indexes in by_char.items()}
+    merged = {
+        char: tuple(sorted(set(indexes) | set(anywhere))) for char, indexes in by_char.items()
+    }
     return merged, tuple(anywhere)
 
 
@@ -314,25 +316,41 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     drug_words: dict[str, DrugEntry] = {}
     for index, row in enumerate(drugs.generics):
         if row.drug_class not in drug_classes:
-            raise _fail("drugs.yaml", f"generics.{index} ({row.name}): unknown class {row.drug_class!r}")
+            raise _fail(
+                "drugs.yaml", f"generics.{index} ({row.name}): unknown class {row.drug_class!r}"
+            )
         if row.source not in drugs.sources:
-            raise _fail("drugs.yaml", f"generics.{index} ({row.name}): unknown source {row.source!r}")
+            raise _fail(
+                "drugs.yaml", f"generics.{index} ({row.name}): unknown source {row.source!r}"
+            )
         if row.drug_class == "opioid" and row.mme_factor is None and not row.mme_note:
-            raise _fail("drugs.yaml", f"generics.{index} ({row.name}): opioid without MME factor or note")
+            raise _fail(
+                "drugs.yaml", f"generics.{index} ({row.name}): opioid without MME factor or note"
+            )
         ingredients[row.name] = Ingredient(
-            name=row.name, drug_class=row.drug_class, mme_factor=row.mme_factor,
-            mme_note=row.mme_note, mme_tiers=row.mme_tiers, source=drugs.sources[row.source],
+            name=row.name,
+            drug_class=row.drug_class,
+            mme_factor=row.mme_factor,
+            mme_note=row.mme_note,
+            mme_tiers=row.mme_tiers,
+            source=drugs.sources[row.source],
         )
         for word in [row.name, *row.aliases]:
             drug_words[word.lower()] = DrugEntry(drug=row.name, drug_class=None)
     for index, brand in enumerate(drugs.brands):
         for part in brand.drug.split("/"):
             if part not in ingredients:
-                raise _fail("drugs.yaml", f"brands.{index} ({brand.name}): unknown ingredient {part!r}")
+                raise _fail(
+                    "drugs.yaml", f"brands.{index} ({brand.name}): unknown ingredient {part!r}"
+                )
         if brand.drug_class is not None and brand.drug_class not in drug_classes:
-            raise _fail("drugs.yaml", f"brands.{index} ({brand.name}): unknown class {brand.drug_class!r}")
+            raise _fail(
+                "drugs.yaml", f"brands.{index} ({brand.name}): unknown class {brand.drug_class!r}"
+            )
         if brand.source not in drugs.sources:
-            raise _fail("drugs.yaml", f"brands.{index} ({brand.name}): unknown source {brand.source!r}")
+            raise _fail(
+                "drugs.yaml", f"brands.{index} ({brand.name}): unknown source {brand.source!r}"
+            )
         drug_words[brand.name.lower()] = DrugEntry(
             drug=brand.drug, drug_class=brand.drug_class, dose_form=brand.dose_form
         )
@@ -379,13 +397,14 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         class_words=class_words,
         class_word_re=words_regex(list(class_words)),
         services=services.services,
-        service_res=[
-            re.compile(f"{_LEFT}(?:{row.pattern}){_RIGHT}") for row in services.services
-        ],
+        service_res=[re.compile(f"{_LEFT}(?:{row.pattern}){_RIGHT}") for row in services.services],
         # One scan finds where any service starts; the parser then tries each pattern there.
         # The left word boundary is factored out so positions inside words fail at once.
         service_any_re=re.compile(
-            _LEFT + "(?:" + "|".join(f"(?:{row.pattern}){_RIGHT}" for row in services.services) + ")"
+            _LEFT
+            + "(?:"
+            + "|".join(f"(?:{row.pattern}){_RIGHT}" for row in services.services)
+            + ")"
         ),
         services_by_first_char=service_index[0],
         services_any_first_char=service_index[1],

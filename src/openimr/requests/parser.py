@@ -23,10 +23,18 @@ from openimr.requests.lexicon import DrugEntry, Lexicon, load_lexicon
 MAX_CHARS = 4000
 
 # Categories whose counts are courses of visits (sessions); others never get sessions.
-COURSE_CATEGORIES = frozenset({
-    "physical_medicine", "massage", "chiropractic", "acupuncture", "psychological",
-    "home_health", "program", "consultation",
-})
+COURSE_CATEGORIES = frozenset(
+    {
+        "physical_medicine",
+        "massage",
+        "chiropractic",
+        "acupuncture",
+        "psychological",
+        "home_health",
+        "program",
+        "consultation",
+    }
+)
 # Categories where a count is a number of things dispensed (quantity).
 DISPENSED_CATEGORIES = frozenset({"medication", "dme"})
 
@@ -49,8 +57,17 @@ _PARTIAL_WHOLE = re.compile(
 )
 
 _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-                         "\u2014": "-", "\u2212": "-", "\u00a0": " "})
+_DASHES = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
 
 
 @dataclass
@@ -138,24 +155,18 @@ def _patterns() -> _Patterns:
             rf"{left}(?:times|x)\s*(?P<n>{num}){right}"
             r"(?!\s*(?:weeks?|wks?|months?|days?|hours?|hrs?|minutes?|mins?)\b)"
         ),
-        sessions_paren=re.compile(
-            rf"\(\s*(?P<n>{rng})\s*(?:sessions?|visits?|treatments?)?\s*\)"
-        ),
+        sessions_paren=re.compile(rf"\(\s*(?P<n>{rng})\s*(?:sessions?|visits?|treatments?)?\s*\)"),
         sessions_count=re.compile(
             rf"{left}(?P<n>{rng})\s+(?:[a-z/\-.]+\s+){{0,3}}?(?:sessions?|visits?|treatments?){right}"
         ),
-        hash_count=re.compile(
-            r"#\s*(?P<n>\d+)(?![\d.])(?!\s*(?:g|gm|gms|grams?|ml|oz|mg|kg)\b)"
-        ),
+        hash_count=re.compile(r"#\s*(?P<n>\d+)(?![\d.])(?!\s*(?:g|gm|gms|grams?|ml|oz|mg|kg)\b)"),
         qty_label=re.compile(rf"{left}(?:qty|quantity)\s*[:#]?\s*(?P<n>\d+){right}"),
         container=re.compile(
             rf"{left}(?P<n>{num})\s+(?:containers?|tubes?|bottles?|box(?:es)?|jars?|packs?|"
             rf"packages?|kits?){right}"
         ),
         leading_count=re.compile(rf"^\s*(?P<n>{num})\s+(?=[a-z])"),
-        refills=re.compile(
-            rf"{left}(?:(?P<n>{num})\s+refills?|refills?\s*:?\s*(?P<m>\d+)){right}"
-        ),
+        refills=re.compile(rf"{left}(?:(?P<n>{num})\s+refills?|refills?\s*:?\s*(?P<m>\d+)){right}"),
         strength=re.compile(
             # numbers written unambiguously ("12.5", ".5"), so a long digit run cannot backtrack
             r"(?<![\d.])(?P<v>(?:\d+(?:\.\d+)?|\.\d+)(?:\s*[/-]\s*(?:\d+(?:\.\d+)?|\.\d+))*)"
@@ -363,9 +374,7 @@ def _consult_as_head(
             continue
         for end in ends:
             gap = s[end:start]
-            if start >= end and _COMPOUND_GAP.match(gap) and not (
-                set(gap.split()) & _NOT_COMPOUND
-            ):
+            if start >= end and _COMPOUND_GAP.match(gap) and not (set(gap.split()) & _NOT_COMPOUND):
                 return index
     return best
 
@@ -440,7 +449,7 @@ _NO_LEVEL_CATEGORIES = frozenset({"laboratory", "medication"})
 def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _Read) -> None:
     masked = s
     for m in lex.not_body_re.finditer(s):
-        masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+        masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
     parts: list[str] = []
     sides: set[str] = set()
 
@@ -449,7 +458,9 @@ def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _
             parts.append(part)
 
     # "T3, T4" on a lab order are thyroid tests, not vertebrae
-    level_ranges = () if result.category in _NO_LEVEL_CATEGORIES else pat.level_range.finditer(masked)
+    level_ranges = (
+        () if result.category in _NO_LEVEL_CATEGORIES else pat.level_range.finditer(masked)
+    )
     for m in level_ranges:
         levels = _levels(m.group("a"), m.group("i"), m.group("b"), m.group("j"))
         for level in levels:
@@ -458,8 +469,10 @@ def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _
             add(_level_region(level))
         if levels:
             marks.blank(m.start(), m.end())
-            masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
-    level_singles = () if result.category in _NO_LEVEL_CATEGORIES else pat.level_single.finditer(masked)
+            masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
+    level_singles = (
+        () if result.category in _NO_LEVEL_CATEGORIES else pat.level_single.finditer(masked)
+    )
     for m in level_singles:
         for level in _levels(m.group("a"), m.group("i"), None, None):
             if level not in result.levels:
@@ -486,8 +499,10 @@ def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _
 
 # Vertebrae top to bottom; a level is a pair of neighbours ("L4-L5", "L5-S1").
 _VERTEBRAE = tuple(
-    [f"C{n}" for n in range(1, 8)] + [f"T{n}" for n in range(1, 13)]
-    + [f"L{n}" for n in range(1, 6)] + ["S1"]
+    [f"C{n}" for n in range(1, 8)]
+    + [f"T{n}" for n in range(1, 13)]
+    + [f"L{n}" for n in range(1, 6)]
+    + ["S1"]
 )
 
 

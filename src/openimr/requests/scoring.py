@@ -14,8 +14,14 @@ from typing import Any
 
 LIST_FIELDS = ("body_parts", "levels")
 SCALAR_FIELDS = (
-    "category", "drug", "strength", "quantity", "frequency_per_week", "duration_weeks",
-    "sessions", "laterality",
+    "category",
+    "drug",
+    "strength",
+    "quantity",
+    "frequency_per_week",
+    "duration_weeks",
+    "sessions",
+    "laterality",
 )
 CONTRACT_FIELDS = SCALAR_FIELDS + LIST_FIELDS
 
@@ -40,8 +46,14 @@ def _f1(tp: int, fp: int, fn: int) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def score(
@@ -60,8 +72,9 @@ def score(
             counts[name][1] += len(ps - gs)
             counts[name][2] += len(gs - ps)
             if gs != ps:
-                misses.append({"text": g["text"], "field": name, "gold": sorted(gs),
-                               "got": sorted(ps)})
+                misses.append(
+                    {"text": g["text"], "field": name, "gold": sorted(gs), "got": sorted(ps)}
+                )
         for name in SCALAR_FIELDS:
             gv, pv = g.get(name), p.get(name)
             right = gv is not None and pv is not None and _equal(gv, pv)

@@ -22,8 +22,24 @@ from openimr.reviewers.screening import case_parties, qualification_problems
 from openimr.reviewers.specialties import load_specialty_map
 
 __all__ = [
-    "SAMPLE_PANEL", "Assignment", "Deadline", "Exclusion", "NameNormalizer", "PanelIndex",
-    "RankedReviewer", "add_business_days", "assign", "business_days_between", "case_parties",
-    "credentials", "is_business_day", "load_panel", "load_specialty_map", "name_similarity",
-    "names_match", "printed_specialty", "qualification_problems", "review_deadline",
+    "SAMPLE_PANEL",
+    "Assignment",
+    "Deadline",
+    "Exclusion",
+    "NameNormalizer",
+    "PanelIndex",
+    "RankedReviewer",
+    "add_business_days",
+    "assign",
+    "business_days_between",
+    "case_parties",
+    "credentials",
+    "is_business_day",
+    "load_panel",
+    "load_specialty_map",
+    "name_similarity",
+    "names_match",
+    "printed_specialty",
+    "qualification_problems",
+    "review_deadline",
 ]

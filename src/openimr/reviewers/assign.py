@@ -105,11 +105,17 @@ class Assignment(Model):
             "case_number": self.case_number,
             "eligible": [
                 {
-                    "reviewer": r.code, "rank": r.rank, "score": r.score, "specialty": r.specialty,
-                    "matched_specialty": r.matched_specialty, "specialty_fit": r.specialty_fit,
-                    "load": r.load, "capacity": r.capacity,
+                    "reviewer": r.code,
+                    "rank": r.rank,
+                    "score": r.score,
+                    "specialty": r.specialty,
+                    "matched_specialty": r.matched_specialty,
+                    "specialty_fit": r.specialty_fit,
+                    "load": r.load,
+                    "capacity": r.capacity,
                     "expected_completion": r.expected_completion.isoformat(),
-                    "meets_deadline": r.meets_deadline, "why": r.why,
+                    "meets_deadline": r.meets_deadline,
+                    "why": r.why,
                 }
                 for r in self.eligible
             ],
@@ -151,8 +157,12 @@ class PanelIndex:
     _holds_matrix: tuple[np.ndarray, dict[str, int]] | None = None
 
     @classmethod
-    def build(cls, panel: Sequence[Reviewer], rules: Rules | None = None,
-              specialty_map: SpecialtyMap | None = None) -> PanelIndex:
+    def build(
+        cls,
+        panel: Sequence[Reviewer],
+        rules: Rules | None = None,
+        specialty_map: SpecialtyMap | None = None,
+    ) -> PanelIndex:
         rules = rules or load_rules()
         smap = specialty_map or load_specialty_map()
         normalizer = NameNormalizer.from_rules(rules.conflicts)
@@ -166,13 +176,15 @@ class PanelIndex:
             sig = signature_of.setdefault(specialties, len(signature_of))
             if sig == len(index.signatures):
                 index.signatures.append(specialties)
-            index.profiles.append(_Profile(
-                reviewer=reviewer,
-                problems=tuple(qualification_problems(reviewer, rules.qualification)),
-                specialties=specialties,
-                signature=sig,
-                printed=printed_specialty(reviewer, smap),
-            ))
+            index.profiles.append(
+                _Profile(
+                    reviewer=reviewer,
+                    problems=tuple(qualification_problems(reviewer, rules.qualification)),
+                    specialties=specialties,
+                    signature=sig,
+                    printed=printed_specialty(reviewer, smap),
+                )
+            )
             for j, aff in enumerate(reviewer.affiliations):
                 index.affiliations.add(aff.name, i, j)
                 if aff.kind in _TIES_TO_CASE:
@@ -279,14 +291,24 @@ class _Screen:
         profile = self.index.profiles[i]
         load, capacity = int(self.loads[i]), int(self.capacities[i])
         ranked = _ranked(
-            k + 1, profile, float(self.fit[k]), self.need_fit.matched(profile.signature), load,
-            capacity, self.today + dt.timedelta(days=int(self.done_days[k])),
-            bool(self.meets[k]), int(self.slack[k]), self.deadline,
+            k + 1,
+            profile,
+            float(self.fit[k]),
+            self.need_fit.matched(profile.signature),
+            load,
+            capacity,
+            self.today + dt.timedelta(days=int(self.done_days[k])),
+            bool(self.meets[k]),
+            int(self.slack[k]),
+            self.deadline,
         )
         treats = sorted(self.need_fit.need.condition_specialties & set(profile.specialties))
         if treats:
-            ranked.why.insert(1, f"treats the diagnosed condition ({', '.join(treats)}): "
-                                 f"+{self.index.specialty_map.fit.condition_bonus:g} fit")
+            ranked.why.insert(
+                1,
+                f"treats the diagnosed condition ({', '.join(treats)}): "
+                f"+{self.index.specialty_map.fit.condition_bonus:g} fit",
+            )
         return ranked
 
     def ranked(self) -> list[RankedReviewer]:
@@ -303,7 +325,9 @@ class _Screen:
                 if words not in reasons:
                     reasons.append(words)
             if self.need_fit.fits[profile.signature] <= 0:
-                reasons.append(self.need_fit.mismatch(profile.signature) or "specialty does not match")
+                reasons.append(
+                    self.need_fit.mismatch(profile.signature) or "specialty does not match"
+                )
             if self.loads[i] >= self.capacities[i]:
                 reasons.append(
                     f"at full capacity ({int(self.loads[i])}/{int(self.capacities[i])} open cases)"
@@ -323,7 +347,11 @@ def _counted_specialties(reviewer: Reviewer, smap: SpecialtyMap, rules: Rules) -
     out: list[str] = []
     for name in names:
         canonical = smap.canonical(name)
-        if canonical and smap.allowed_for_degree(canonical, reviewer.degree) and canonical not in out:
+        if (
+            canonical
+            and smap.allowed_for_degree(canonical, reviewer.degree)
+            and canonical not in out
+        ):
             out.append(canonical)
     return tuple(out)
 
@@ -340,8 +368,9 @@ def printed_specialty(reviewer: Reviewer, smap: SpecialtyMap | None = None) -> s
     return ", ".join(out)
 
 
-def _fit(specialties: tuple[str, ...], need: CaseNeed, smap: SpecialtyMap
-         ) -> tuple[float, str, str | None]:
+def _fit(
+    specialties: tuple[str, ...], need: CaseNeed, smap: SpecialtyMap
+) -> tuple[float, str, str | None]:
     if not need.items:
         return 0.0, "", "no disputed items to match a specialty against"
     worst = math.inf
@@ -357,7 +386,11 @@ def _fit(specialties: tuple[str, ...], need: CaseNeed, smap: SpecialtyMap
             accepted = [name for name, _ in item_need]
             shown = ", ".join(accepted[:6]) + (", ..." if len(accepted) > 6 else "")
             has = ", ".join(specialties) or "no recognized certified specialty"
-            return 0.0, "", f"specialty does not cover {label}: has {has}; needs one of {shown or 'none'}"
+            return (
+                0.0,
+                "",
+                f"specialty does not cover {label}: has {has}; needs one of {shown or 'none'}",
+            )
         if best < worst:
             worst, matched = best, best_name
     bonus = smap.fit.condition_bonus if need.condition_specialties & set(specialties) else 0.0
@@ -411,10 +444,19 @@ def assign(
     # np.lexsort: the last key is the primary one.
     order_in_e = np.lexsort((index.code_rank[eligible], -slack, load_e / cap_e, -fit_e, ~meets))
     screen = _Screen(
-        index=index, need_fit=need_fit, conflicts=conflicts, loads=loads, capacities=capacities,
-        ok=ok, order=eligible[order_in_e], fit=fit_e[order_in_e],
-        done_days=done_days[order_in_e], meets=meets[order_in_e], slack=slack[order_in_e],
-        today=today, deadline=deadline,
+        index=index,
+        need_fit=need_fit,
+        conflicts=conflicts,
+        loads=loads,
+        capacities=capacities,
+        ok=ok,
+        order=eligible[order_in_e],
+        fit=fit_e[order_in_e],
+        done_days=done_days[order_in_e],
+        meets=meets[order_in_e],
+        slack=slack[order_in_e],
+        today=today,
+        deadline=deadline,
     )
     chosen = screen.ranked_one(0) if len(screen.order) else None
     result = Assignment(
@@ -428,35 +470,62 @@ def assign(
     return result
 
 
-def _ranked(rank: int, profile: _Profile, fit: float, matched: str, load: int, capacity: int,
-            done: dt.date, meets: bool, slack: int, deadline: Deadline) -> RankedReviewer:
+def _ranked(
+    rank: int,
+    profile: _Profile,
+    fit: float,
+    matched: str,
+    load: int,
+    capacity: int,
+    done: dt.date,
+    meets: bool,
+    slack: int,
+    deadline: Deadline,
+) -> RankedReviewer:
     reviewer = profile.reviewer
     load_ratio = load / capacity
     why = [
         f"specialty fit {fit:g} through {matched}",
         f"load {load}/{capacity} open cases",
-        (f"expected done {done.isoformat()}, {slack} day(s) before the deadline {deadline.due.isoformat()}"
-         if meets else
-         f"cannot meet the deadline {deadline.due.isoformat()}: expected done {done.isoformat()} "
-         "(ranked down)"),
+        (
+            f"expected done {done.isoformat()}, {slack} day(s) before the deadline {deadline.due.isoformat()}"
+            if meets
+            else f"cannot meet the deadline {deadline.due.isoformat()}: expected done {done.isoformat()} "
+            "(ranked down)"
+        ),
         "qualified and no conflict with any party",
     ]
-    score = (1000.0 if meets else 0.0) + 100.0 * fit + 10.0 * (1.0 - load_ratio) \
+    score = (
+        (1000.0 if meets else 0.0)
+        + 100.0 * fit
+        + 10.0 * (1.0 - load_ratio)
         + max(0.0, min(slack, 99)) / 100.0
+    )
     return RankedReviewer(
-        reviewer=reviewer, code=reviewer.code, rank=rank, score=round(score, 3),
-        specialty=profile.printed, matched_specialty=matched, specialty_fit=fit,
-        load=load, capacity=capacity, expected_completion=done,
-        meets_deadline=meets, why=why,
+        reviewer=reviewer,
+        code=reviewer.code,
+        rank=rank,
+        score=round(score, 3),
+        specialty=profile.printed,
+        matched_specialty=matched,
+        specialty_fit=fit,
+        load=load,
+        capacity=capacity,
+        expected_completion=done,
+        meets_deadline=meets,
+        why=why,
     )
 
 
-def _reason(chosen: RankedReviewer | None, screen: _Screen, need: CaseNeed,
-            deadline: Deadline) -> str:
+def _reason(
+    chosen: RankedReviewer | None, screen: _Screen, need: CaseNeed, deadline: Deadline
+) -> str:
     if chosen is not None:
-        text = (f"{chosen.code} chosen: {chosen.matched_specialty} (fit {chosen.specialty_fit:g}), "
-                f"load {chosen.load}/{chosen.capacity}, expected done "
-                f"{chosen.expected_completion.isoformat()} for a deadline of {deadline.due.isoformat()}")
+        text = (
+            f"{chosen.code} chosen: {chosen.matched_specialty} (fit {chosen.specialty_fit:g}), "
+            f"load {chosen.load}/{chosen.capacity}, expected done "
+            f"{chosen.expected_completion.isoformat()} for a deadline of {deadline.due.isoformat()}"
+        )
         if not chosen.meets_deadline:
             text += "; WARNING: no eligible reviewer can finish before the deadline"
         return text
@@ -471,9 +540,11 @@ def _reason(chosen: RankedReviewer | None, screen: _Screen, need: CaseNeed,
         for name, _fit_score in item_need:
             if name not in wanted:
                 wanted.append(name)
-    return (f"no eligible reviewer: all {len(excluded)} excluded ({summary}); the disputed items "
-            f"need a qualified, conflict-free reviewer in {', '.join(wanted[:8]) or 'a matching specialty'}"
-            " with capacity; add one to the panel or refer the case")
+    return (
+        f"no eligible reviewer: all {len(excluded)} excluded ({summary}); the disputed items "
+        f"need a qualified, conflict-free reviewer in {', '.join(wanted[:8]) or 'a matching specialty'}"
+        " with capacity; add one to the panel or refer the case"
+    )
 
 
 def _reason_kind(reason: str) -> str:

@@ -31,10 +31,14 @@ def _assign(args: argparse.Namespace) -> int:
         print(to_json(result.contract_dict()))
         return 0
     detail = result.deadline_detail
-    print(f"Case {result.case_number}: deadline {result.deadline.isoformat()} ({detail.explanation})")
+    print(
+        f"Case {result.case_number}: deadline {result.deadline.isoformat()} ({detail.explanation})"
+    )
     for item, request in zip(case.disputed_items, requests, strict=True):
         parts = ", ".join(request.body_parts)
-        print(f"  item {item.id}: {request.category}{' (' + parts + ')' if parts else ''}: {item.text}")
+        print(
+            f"  item {item.id}: {request.category}{' (' + parts + ')' if parts else ''}: {item.text}"
+        )
     print(f"\nEligible ({len(result.eligible)}), best first:")
     for r in result.eligible:
         flag = "" if r.meets_deadline else "  [cannot meet deadline]"
@@ -59,21 +63,28 @@ def _panel(args: argparse.Namespace) -> int:
         problems = qualification_problems(r)
         status = "qualified" if not problems else "NOT qualified: " + "; ".join(problems)
         states = ",".join(r.licensure_states) or "-"
-        print(f"{r.code}  {r.degree:<4} {states:<10} load {r.current_load}/{r.capacity}  "
-              f"{printed_specialty(r)}  ({status})")
+        print(
+            f"{r.code}  {r.degree:<4} {states:<10} load {r.current_load}/{r.capacity}  "
+            f"{printed_specialty(r)}  ({status})"
+        )
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "assign", help="rank eligible reviewers for a case and list every exclusion with its reasons"
+        "assign",
+        help="rank eligible reviewers for a case and list every exclusion with its reasons",
     )
     p.add_argument("case", help="case file (YAML or JSON)")
     p.add_argument("--panel", help="reviewer panel (YAML or CSV); default: the sample panel")
-    p.add_argument("--today", type=iso_date, help="assignment date (default: the case's date_assigned)")
+    p.add_argument(
+        "--today", type=iso_date, help="assignment date (default: the case's date_assigned)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON (DESIGN.md contract)")
     p.set_defaults(handler=_assign)
-    p = subparsers.add_parser("panel", help="list a reviewer panel with each reviewer's qualification")
+    p = subparsers.add_parser(
+        "panel", help="list a reviewer panel with each reviewer's qualification"
+    )
     p.add_argument("--panel", help="reviewer panel (YAML or CSV); default: the sample panel")
     p.add_argument("--json", action="store_true", help="print JSON (names omitted)")
     p.set_defaults(handler=_panel)

@@ -26,8 +26,11 @@ def _closed_days(year: int, ignored: tuple[str, ...]) -> frozenset[dt.date]:
     import holidays
 
     calendar = holidays.country_holidays("US", subdiv="CA", years=year)
-    return frozenset(day for day, name in calendar.items()
-                     if not any(part in ignored for part in name.split("; ")))
+    return frozenset(
+        day
+        for day, name in calendar.items()
+        if not any(part in ignored for part in name.split("; "))
+    )
 
 
 def is_business_day(day: dt.date, rules: DeadlineRules | None = None) -> bool:
@@ -69,28 +72,39 @@ def is_formulary_dispute(requests: Sequence[TreatmentRequest]) -> bool:
     return bool(requests) and all(r.category == "medication" for r in requests)
 
 
-def review_deadline(case: Case, requests: Sequence[TreatmentRequest],
-                    rules: DeadlineRules | None = None) -> Deadline:
+def review_deadline(
+    case: Case, requests: Sequence[TreatmentRequest], rules: DeadlineRules | None = None
+) -> Deadline:
     rules = rules or load_rules().deadlines
     if case.records_received is not None:
         start, start_field = case.records_received, "records_received"
     else:
         start, start_field = case.application_received, "application_received"
-    candidates: list[tuple[dt.date, str, str]] = [(
-        start + dt.timedelta(days=rules.regular_calendar_days), "regular",
-        f"{rules.regular_calendar_days} calendar days from {start_field} (LC 4610.6(d))",
-    )]
+    candidates: list[tuple[dt.date, str, str]] = [
+        (
+            start + dt.timedelta(days=rules.regular_calendar_days),
+            "regular",
+            f"{rules.regular_calendar_days} calendar days from {start_field} (LC 4610.6(d))",
+        )
+    ]
     if case.priority == "expedited":
-        candidates.append((
-            start + dt.timedelta(days=rules.expedited_calendar_days), "expedited",
-            f"expedited review: {rules.expedited_calendar_days} days from {start_field}",
-        ))
+        candidates.append(
+            (
+                start + dt.timedelta(days=rules.expedited_calendar_days),
+                "expedited",
+                f"expedited review: {rules.expedited_calendar_days} days from {start_field}",
+            )
+        )
     if start >= rules.formulary_rule_from and is_formulary_dispute(requests):
-        candidates.append((
-            add_business_days(start, rules.formulary_working_days, rules), "formulary",
-            f"formulary drug dispute: {rules.formulary_working_days} working days from "
-            f"{start_field} (LC 4610.6(d)(1)(A), from {rules.formulary_rule_from.year})",
-        ))
+        candidates.append(
+            (
+                add_business_days(start, rules.formulary_working_days, rules),
+                "formulary",
+                f"formulary drug dispute: {rules.formulary_working_days} working days from "
+                f"{start_field} (LC 4610.6(d)(1)(A), from {rules.formulary_rule_from.year})",
+            )
+        )
     due, rule, explanation = min(candidates)
-    return Deadline(start=start, start_field=start_field, due=due, rule=rule,
-                    explanation=explanation)
+    return Deadline(
+        start=start, start_field=start_field, due=due, rule=rule, explanation=explanation
+    )

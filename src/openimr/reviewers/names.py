@@ -98,8 +98,9 @@ def name_similarity(a: str, b: str, normalizer: NameNormalizer | None = None) ->
     return float(fuzz.ratio(na, nb))
 
 
-def names_match(a: str, b: str, threshold: float | None = None,
-                normalizer: NameNormalizer | None = None) -> bool:
+def names_match(
+    a: str, b: str, threshold: float | None = None, normalizer: NameNormalizer | None = None
+) -> bool:
     threshold = load_rules().conflicts.similarity_threshold if threshold is None else threshold
     return name_similarity(a, b, normalizer) >= threshold
 
@@ -152,8 +153,12 @@ class NameIndex:
             tokenized = [self.normalizer.tokens(q) for q in fresh]
             normalized = [" ".join(sorted(t)) for t in tokenized]
             scores = process.cdist(
-                normalized, self.names, scorer=fuzz.ratio, processor=None,
-                score_cutoff=self.threshold, dtype=np.float64,
+                normalized,
+                self.names,
+                scorer=fuzz.ratio,
+                processor=None,
+                score_cutoff=self.threshold,
+                dtype=np.float64,
             )
             rows, cols = scores.nonzero()
             fuzzy: list[dict[int, float]] = [{} for _ in fresh]

@@ -33,8 +33,17 @@ SAMPLE_PANEL = DATA_DIR / "sample_panel.yaml"
 STATES_FILE = DATA_DIR / "us_states.yaml"
 
 CSV_COLUMNS = (
-    "code", "degree", "name", "licenses", "board_certifications", "specialties",
-    "years_in_practice", "hours_per_week", "sanctions", "affiliations", "capacity",
+    "code",
+    "degree",
+    "name",
+    "licenses",
+    "board_certifications",
+    "specialties",
+    "years_in_practice",
+    "hours_per_week",
+    "sanctions",
+    "affiliations",
+    "capacity",
     "current_load",
 )
 _LIST_COLUMNS = ("board_certifications", "specialties", "sanctions")
@@ -70,7 +79,9 @@ def parse_panel_rows(rows: list[Any], source: str) -> list[Reviewer]:
     for index, row in enumerate(rows, start=1):
         where = f"{source}: row {index}"
         if not isinstance(row, dict):
-            raise InputError(f"{where}: expected a mapping of reviewer fields, got {type(row).__name__}")
+            raise InputError(
+                f"{where}: expected a mapping of reviewer fields, got {type(row).__name__}"
+            )
         if row.get("code"):
             where += f" ({row['code']})"
         try:
@@ -79,9 +90,13 @@ def parse_panel_rows(rows: list[Any], source: str) -> list[Reviewer]:
             raise InputError(describe_validation_error(where, exc)) from None
         for i, lic in enumerate(reviewer.licenses):
             if lic.state.upper() not in known_states:
-                raise InputError(f"{where}: licenses[{i}].state: unknown US state code {lic.state!r}")
+                raise InputError(
+                    f"{where}: licenses[{i}].state: unknown US state code {lic.state!r}"
+                )
         if reviewer.code in seen:
-            raise InputError(f"{where}: code: duplicate reviewer code (first at row {seen[reviewer.code]})")
+            raise InputError(
+                f"{where}: code: duplicate reviewer code (first at row {seen[reviewer.code]})"
+            )
         seen[reviewer.code] = index
         panel.append(reviewer)
     return panel
@@ -93,7 +108,9 @@ def _yaml_rows(text: str, path: Path) -> list[Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        raise InputError(f"{path}: malformed YAML{at}: {getattr(exc, 'problem', None) or 'cannot be parsed'}") from None
+        raise InputError(
+            f"{path}: malformed YAML{at}: {getattr(exc, 'problem', None) or 'cannot be parsed'}"
+        ) from None
     if isinstance(data, dict) and "reviewers" in data:
         data = data["reviewers"]
     if not isinstance(data, list):
@@ -110,7 +127,9 @@ def _csv_rows(text: str, path: Path) -> list[dict[str, Any]]:
     header = [h.strip() for h in reader.fieldnames or []]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown:
-        raise InputError(f"{path}: header: unknown column(s) {', '.join(unknown)}; expected {', '.join(CSV_COLUMNS)}")
+        raise InputError(
+            f"{path}: header: unknown column(s) {', '.join(unknown)}; expected {', '.join(CSV_COLUMNS)}"
+        )
     rows: list[dict[str, Any]] = []
     for line_no, raw in enumerate(reader, start=1):
         where = f"{path}: row {line_no}"
@@ -126,7 +145,9 @@ def _csv_rows(text: str, path: Path) -> list[dict[str, Any]]:
             elif key == "licenses":
                 row[key] = [_parse_license(part, f"{where}: licenses") for part in _split(value)]
             elif key == "affiliations":
-                row[key] = [_parse_affiliation(part, f"{where}: affiliations") for part in _split(value)]
+                row[key] = [
+                    _parse_affiliation(part, f"{where}: affiliations") for part in _split(value)
+                ]
             else:
                 row[key] = value
         rows.append(row)

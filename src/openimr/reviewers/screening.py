@@ -19,7 +19,9 @@ from openimr.domain.reviewer import Reviewer
 from openimr.reviewers.rules import QualificationRules, load_rules
 
 
-def qualification_problems(reviewer: Reviewer, rules: QualificationRules | None = None) -> list[str]:
+def qualification_problems(
+    reviewer: Reviewer, rules: QualificationRules | None = None
+) -> list[str]:
     """Every reason the reviewer is not qualified for any case (empty when qualified)."""
     rules = rules or load_rules().qualification
     problems: list[str] = []
@@ -46,8 +48,13 @@ def qualification_problems(reviewer: Reviewer, rules: QualificationRules | None 
             f"{reviewer.hours_per_week:g} hours a week in active practice; at least "
             f"{rules.min_hours_per_week:g} required"
         )
-    if reviewer.degree in rules.board_certification_required_for and not reviewer.board_certifications:
-        problems.append(f"no board certification ({reviewer.degree} reviewers must be board certified)")
+    if (
+        reviewer.degree in rules.board_certification_required_for
+        and not reviewer.board_certifications
+    ):
+        problems.append(
+            f"no board certification ({reviewer.degree} reviewers must be board certified)"
+        )
     return problems
 
 
@@ -81,9 +88,18 @@ def case_parties(case: Case) -> list[tuple[str, str]]:
 
 def case_people(case: Case) -> list[tuple[str, str]]:
     """(role, name) of the people a named reviewer must not be: parties plus record authors."""
-    people = [(role, name) for role, name in case_parties(case)
-              if role in ("employee", "UR physician", "treating provider", "requesting provider",
-                          "employee's attorney")]
+    people = [
+        (role, name)
+        for role, name in case_parties(case)
+        if role
+        in (
+            "employee",
+            "UR physician",
+            "treating provider",
+            "requesting provider",
+            "employee's attorney",
+        )
+    ]
     for record in case.records:
         if record.author:
             role = f"author of record {record.id} (treated or examined the employee)"

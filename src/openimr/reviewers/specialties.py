@@ -86,10 +86,13 @@ class SpecialtyMap:
             for name in (row.name, *row.aliases):
                 key = _key(name)
                 if key in self._canonical and self._canonical[key] != row.name:
-                    self._fail(f"specialties: '{name}' names both {self._canonical[key]} and {row.name}")
+                    self._fail(
+                        f"specialties: '{name}' names both {self._canonical[key]} and {row.name}"
+                    )
                 self._canonical[key] = row.name
-        self.groups = {g: [self._declared(n, f"groups.{g}") for n in names]
-                       for g, names in spec.groups.items()}
+        self.groups = {
+            g: [self._declared(n, f"groups.{g}") for n in names] for g, names in spec.groups.items()
+        }
         missing = [c for c in CATEGORIES if c not in spec.categories]
         if missing:
             self._fail(f"categories: no row for {', '.join(missing)}")
@@ -110,10 +113,14 @@ class SpecialtyMap:
         unknown_fit = getattr(self.fit, spec.surgery_unknown_body_part)
         self.surgery_any = {n: unknown_fit for n, r in self.rows.items() if r.surgical}
         try:
-            self.ancillary = [re.compile(p, re.IGNORECASE) for p in spec.ancillary_to_surgery_patterns]
+            self.ancillary = [
+                re.compile(p, re.IGNORECASE) for p in spec.ancillary_to_surgery_patterns
+            ]
             self.conditions = [
-                (re.compile(c.pattern, re.IGNORECASE),
-                 frozenset(self._declared(s, f"conditions[{i}]") for s in c.specialties))
+                (
+                    re.compile(c.pattern, re.IGNORECASE),
+                    frozenset(self._declared(s, f"conditions[{i}]") for s in c.specialties),
+                )
                 for i, c in enumerate(spec.conditions)
             ]
         except re.error as exc:
@@ -182,8 +189,9 @@ class SpecialtyMap:
     def is_ancillary_to_surgery(self, text: str) -> bool:
         return any(p.search(text) for p in self.ancillary)
 
-    def case_need(self, requests: Sequence[TreatmentRequest], diagnoses: Iterable[str] = ()
-                  ) -> CaseNeed:
+    def case_need(
+        self, requests: Sequence[TreatmentRequest], diagnoses: Iterable[str] = ()
+    ) -> CaseNeed:
         """The needs a reviewer must cover.  In a case with a surgical request, the services tied
         to the operation are decided by the surgeon, so they take the surgical need."""
         surgical = [r for r in requests if r.category == "surgery"]

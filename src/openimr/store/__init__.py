@@ -12,6 +12,14 @@ from openimr.store.store import (
 )
 
 __all__ = [
-    "INELIGIBLE_REASONS", "STATES", "TRANSITIONS", "AuditEntry", "AuditVerification",
-    "CaseSummary", "LifecycleEvent", "Store", "StoredCase", "open_store",
+    "INELIGIBLE_REASONS",
+    "STATES",
+    "TRANSITIONS",
+    "AuditEntry",
+    "AuditVerification",
+    "CaseSummary",
+    "LifecycleEvent",
+    "Store",
+    "StoredCase",
+    "open_store",
 ]

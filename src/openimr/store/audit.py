@@ -18,7 +18,12 @@ def canonical_detail(detail: dict[str, Any] | None) -> str:
 
 
 def entry_hash(
-    seq: int, at: str, actor: str, action: str, case_number: str | None, detail: str,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    case_number: str | None,
+    detail: str,
     prev_hash: str,
 ) -> str:
     payload = json.dumps(
@@ -74,6 +79,8 @@ def verify_chain(rows: Iterable[Any], head_seq: int, head_hash: str) -> AuditVer
         expected_seq = row.seq + 1
     if last_seq != head_seq or prev_hash != head_hash:
         problems.append(
-            AuditProblem(seq=head_seq, problem=f"log ends at entry {last_seq}, head says {head_seq}")
+            AuditProblem(
+                seq=head_seq, problem=f"log ends at entry {last_seq}, head says {head_seq}"
+            )
         )
     return AuditVerification(ok=not problems, entries=count, problems=problems)

@@ -26,7 +26,6 @@ def _store(args: argparse.Namespace, must_exist: bool = False):  # type: ignore[
     return open_store(args.db, must_exist=must_exist)
 
 
-
 def _fmt(day: dt.date | None) -> str:
     return day.isoformat() if day else "-"
 
@@ -34,8 +33,9 @@ def _fmt(day: dt.date | None) -> str:
 def _cases_list(args: argparse.Namespace) -> int:
     store = _store(args, must_exist=True)
     try:
-        cases = store.list_cases(_actor(args), reviewer=args.reviewer, state=args.state,
-                                 limit=args.limit)
+        cases = store.list_cases(
+            _actor(args), reviewer=args.reviewer, state=args.state, limit=args.limit
+        )
     finally:
         store.close()
     if args.json:
@@ -44,12 +44,16 @@ def _cases_list(args: argparse.Namespace) -> int:
     if not cases:
         print("no cases")
         return 0
-    print(f"{'CASE':<15} {'STATE':<20} {'PRIORITY':<9} {'REVIEWER':<10} {'RECORDS DUE':<11} "
-          f"{'DECISION DUE':<12} ITEMS")
+    print(
+        f"{'CASE':<15} {'STATE':<20} {'PRIORITY':<9} {'REVIEWER':<10} {'RECORDS DUE':<11} "
+        f"{'DECISION DUE':<12} ITEMS"
+    )
     for c in cases:
-        print(f"{c.case_number:<15} {c.state:<20} {c.priority:<9} {c.assigned_reviewer or '-':<10} "
-              f"{_fmt(c.records_due):<11} {_fmt(c.decision_due):<12} {c.items}"
-              f"{'  OVERDUE' if c.overdue else ''}")
+        print(
+            f"{c.case_number:<15} {c.state:<20} {c.priority:<9} {c.assigned_reviewer or '-':<10} "
+            f"{_fmt(c.records_due):<11} {_fmt(c.decision_due):<12} {c.items}"
+            f"{'  OVERDUE' if c.overdue else ''}"
+        )
     return 0
 
 
@@ -79,8 +83,10 @@ def _cases_show(args: argparse.Namespace) -> int:
     print("  history:")
     for e in stored.events:
         why = f" ({e.reason})" if e.reason else ""
-        print(f"    {e.at.isoformat(timespec='seconds')} {e.actor}: "
-              f"{e.from_state or '-'} -> {e.to_state}{why}")
+        print(
+            f"    {e.at.isoformat(timespec='seconds')} {e.actor}: "
+            f"{e.from_state or '-'} -> {e.to_state}{why}"
+        )
     return 0
 
 
@@ -103,8 +109,9 @@ def _cases_add(args: argparse.Namespace) -> int:
 def _cases_move(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
-        summary = store.transition(args.number, args.state, _actor(args), reason=args.reason,
-                                   on=args.on)
+        summary = store.transition(
+            args.number, args.state, _actor(args), reason=args.reason, on=args.on
+        )
     finally:
         store.close()
     print(to_json(summary) if args.json else f"case {summary.case_number}: {summary.state}")
@@ -120,8 +127,10 @@ def _cases_assign(args: argparse.Namespace) -> int:
     if args.json:
         print(to_json(summary))
     else:
-        print(f"case {summary.case_number}: assigned to {summary.assigned_reviewer},"
-              f" records due {_fmt(summary.records_due)}")
+        print(
+            f"case {summary.case_number}: assigned to {summary.assigned_reviewer},"
+            f" records due {_fmt(summary.records_due)}"
+        )
     return 0
 
 
@@ -155,7 +164,9 @@ def _audit_show(args: argparse.Namespace) -> int:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="store URL or SQLite file (default: $OPENIMR_DB, else the user data dir)")
+    p.add_argument(
+        "--db", help="store URL or SQLite file (default: $OPENIMR_DB, else the user data dir)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--actor", help="who is acting, for the audit log (default: cli:<login>)")
 
@@ -182,10 +193,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("move", help="move a case to another lifecycle state")
     _common(p)
     p.add_argument("number")
-    p.add_argument("state", choices=[s for s in STATES if s not in ("assigned", "drafted", "signed")])
-    p.add_argument("--reason", help="ineligible reason (late, unsigned, no_ur_decision, "
-                   "conditional_non_certification, duplicate) or why withdrawn")
-    p.add_argument("--on", type=iso_date, help="date of the event (records complete), default today")
+    p.add_argument(
+        "state", choices=[s for s in STATES if s not in ("assigned", "drafted", "signed")]
+    )
+    p.add_argument(
+        "--reason",
+        help="ineligible reason (late, unsigned, no_ur_decision, "
+        "conditional_non_certification, duplicate) or why withdrawn",
+    )
+    p.add_argument(
+        "--on", type=iso_date, help="date of the event (records complete), default today"
+    )
     p.set_defaults(handler=_cases_move)
     p = sub.add_parser("assign", help="record the notice of assignment to a reviewer")
     _common(p)
@@ -196,7 +214,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     audit = subparsers.add_parser("audit-log", help="the hash-chained audit log: verify, show")
     sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    p = sub.add_parser("verify", help="recompute the hash chain; exit 1 and name the entry if tampered")
+    p = sub.add_parser(
+        "verify", help="recompute the hash chain; exit 1 and name the entry if tampered"
+    )
     _common(p)
     p.set_defaults(handler=_audit_verify)
     p = sub.add_parser("show", help="print the audit entries (who did what to which case, when)")

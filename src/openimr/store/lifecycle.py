@@ -13,8 +13,15 @@ from typing import Literal
 from openimr.errors import StateError
 
 CaseState = Literal[
-    "application_received", "eligible", "ineligible", "assigned", "records_complete", "drafted",
-    "signed", "issued", "withdrawn",
+    "application_received",
+    "eligible",
+    "ineligible",
+    "assigned",
+    "records_complete",
+    "drafted",
+    "signed",
+    "issued",
+    "withdrawn",
 ]
 STATES: tuple[str, ...] = CaseState.__args__  # type: ignore[attr-defined]
 
@@ -55,7 +62,9 @@ def is_open(state: str) -> bool:
 def check_transition(case_number: str, from_state: str, to_state: str, reason: str | None) -> None:
     """Raise StateError unless `from_state -> to_state` is legal and carries what it needs."""
     if to_state not in STATES:
-        raise StateError(f"case {case_number}: unknown state {to_state!r} (states: {', '.join(STATES)})")
+        raise StateError(
+            f"case {case_number}: unknown state {to_state!r} (states: {', '.join(STATES)})"
+        )
     allowed = TRANSITIONS.get(from_state, ())
     if to_state not in allowed:
         nexts = ", ".join(allowed) if allowed else "none, the case is closed"

@@ -150,7 +150,11 @@ class Store:
             self.fault_hook(name)
 
     def _append_audit(
-        self, session: Session, actor: str, action: str, case_number: str | None,
+        self,
+        session: Session,
+        actor: str,
+        action: str,
+        case_number: str | None,
         detail: dict[str, Any] | None = None,
     ) -> AuditRow:
         """Chain one entry onto the log. Locks the head row, so call it last in a transaction."""
@@ -166,8 +170,14 @@ class Store:
         detail_text = canonical_detail(detail)
         digest = entry_hash(seq, at, actor, action, case_number, detail_text, head.last_hash)
         row = AuditRow(
-            seq=seq, at=at, actor=actor, action=action, case_number=case_number,
-            detail=detail_text, prev_hash=head.last_hash, entry_hash=digest,
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            case_number=case_number,
+            detail=detail_text,
+            prev_hash=head.last_hash,
+            entry_hash=digest,
         )
         session.add(row)
         head.last_seq = seq
@@ -198,18 +208,22 @@ class Store:
         if known is None:
             latest = self._latest_determination(session, row.id)
             items = session.execute(
-                select(func.count()).select_from(DisputedItemRow)
+                select(func.count())
+                .select_from(DisputedItemRow)
                 .where(DisputedItemRow.case_id == row.id)
             ).scalar_one()
             known = (latest.status if latest else None, items)
         status, items = known
         today = _now().date()
         records_due = (
-            lifecycle.records_due(row.priority, row.assigned_on) if row.state == "assigned" else None
+            lifecycle.records_due(row.priority, row.assigned_on)
+            if row.state == "assigned"
+            else None
         )
         decision_due = (
             lifecycle.decision_due(row.priority, row.records_complete_on)
-            if lifecycle.is_open(row.state) else None
+            if lifecycle.is_open(row.state)
+            else None
         )
         overdue = any(due is not None and due < today for due in (records_due, decision_due))
         return CaseSummary(
@@ -233,10 +247,16 @@ class Store:
         self, session: Session, row: CaseRow, to_state: str, actor: str, reason: str | None
     ) -> None:
         lifecycle.check_transition(row.case_number, row.state, to_state, reason)
-        session.add(LifecycleEventRow(
-            case_id=row.id, from_state=row.state, to_state=to_state, at=_now(), actor=actor,
-            reason=reason,
-        ))
+        session.add(
+            LifecycleEventRow(
+                case_id=row.id,
+                from_state=row.state,
+                to_state=to_state,
+                at=_now(),
+                actor=actor,
+                reason=reason,
+            )
+        )
         row.state = to_state
         row.updated_at = _now()
 
@@ -260,32 +280,60 @@ class Store:
                 raise StateError(f"case {case.case_number}: already in the store")
             now = _now()
             row = CaseRow(
-                case_number=case.case_number, state="application_received",
-                priority=case.priority, case_json=case.model_dump(mode="json"),
+                case_number=case.case_number,
+                state="application_received",
+                priority=case.priority,
+                case_json=case.model_dump(mode="json"),
                 application_received=case.application_received,
-                ur_decision_date=case.ur_decision.date, created_at=now, updated_at=now,
+                ur_decision_date=case.ur_decision.date,
+                created_at=now,
+                updated_at=now,
             )
             session.add(row)
             session.flush()
             self._checkpoint("case_inserted")
             for record in case.records:
-                session.add(RecordRow(
-                    case_id=row.id, record_id=record.id, type=record.type, date=record.date,
-                    author=record.author, text=record.text,
-                ))
+                session.add(
+                    RecordRow(
+                        case_id=row.id,
+                        record_id=record.id,
+                        type=record.type,
+                        date=record.date,
+                        author=record.author,
+                        text=record.text,
+                    )
+                )
             for item in case.disputed_items:
-                session.add(DisputedItemRow(
-                    case_id=row.id, item_id=item.id, text=item.text, ur_guideline=item.ur_guideline,
-                ))
-            session.add(LifecycleEventRow(
-                case_id=row.id, from_state=None, to_state="application_received", at=now,
-                actor=actor, reason=None,
-            ))
+                session.add(
+                    DisputedItemRow(
+                        case_id=row.id,
+                        item_id=item.id,
+                        text=item.text,
+                        ur_guideline=item.ur_guideline,
+                    )
+                )
+            session.add(
+                LifecycleEventRow(
+                    case_id=row.id,
+                    from_state=None,
+                    to_state="application_received",
+                    at=now,
+                    actor=actor,
+                    reason=None,
+                )
+            )
             session.flush()
             self._checkpoint("children_inserted")
-            self._append_audit(session, actor, "add_case", case.case_number, {
-                "items": len(case.disputed_items), "records": len(case.records),
-            })
+            self._append_audit(
+                session,
+                actor,
+                "add_case",
+                case.case_number,
+                {
+                    "items": len(case.disputed_items),
+                    "records": len(case.records),
+                },
+            )
             return self._summary(session, row)
 
     def get_case(self, number: str, actor: str, reviewer: str | None = None) -> StoredCase:
@@ -298,19 +346,28 @@ class Store:
             except _Denied as exc:
                 denied = exc  # commit the audit entry of the refused attempt, then refuse
             else:
-                events = session.execute(
-                    select(LifecycleEventRow)
-                    .where(LifecycleEventRow.case_id == row.id)
-                    .order_by(LifecycleEventRow.id)
-                ).scalars().all()
+                events = (
+                    session.execute(
+                        select(LifecycleEventRow)
+                        .where(LifecycleEventRow.case_id == row.id)
+                        .order_by(LifecycleEventRow.id)
+                    )
+                    .scalars()
+                    .all()
+                )
                 latest = self._latest_determination(session, row.id)
                 self._append_audit(session, actor, "view_case", number)
                 result = StoredCase(
                     summary=self._summary(session, row),
                     case=Case.model_validate(row.case_json),
                     events=[
-                        LifecycleEvent(from_state=e.from_state, to_state=e.to_state, at=e.at,
-                                       actor=e.actor, reason=e.reason)
+                        LifecycleEvent(
+                            from_state=e.from_state,
+                            to_state=e.to_state,
+                            at=e.at,
+                            actor=e.actor,
+                            reason=e.reason,
+                        )
                         for e in events
                     ],
                     determination=(
@@ -326,23 +383,32 @@ class Store:
         must compare with (intake.screen_batch decides). Logged, since it reads case files."""
         with self._tx() as session:
             row = self._case_row(session, number)
-            others = session.execute(
-                select(CaseRow.case_json)
-                .where(CaseRow.ur_decision_date == row.ur_decision_date)
-                .where(CaseRow.case_number != number)
-                .order_by(CaseRow.application_received, CaseRow.id)
-            ).scalars().all()
+            others = (
+                session.execute(
+                    select(CaseRow.case_json)
+                    .where(CaseRow.ur_decision_date == row.ur_decision_date)
+                    .where(CaseRow.case_number != number)
+                    .order_by(CaseRow.application_received, CaseRow.id)
+                )
+                .scalars()
+                .all()
+            )
             self._append_audit(session, actor, "duplicate_check", number, {"compared": len(others)})
             return [Case.model_validate(data) for data in others]
 
     def list_cases(
-        self, actor: str, reviewer: str | None = None, state: str | None = None,
+        self,
+        actor: str,
+        reviewer: str | None = None,
+        state: str | None = None,
         limit: int | None = None,
     ) -> list[CaseSummary]:
         """Cases (only those assigned to `reviewer`, or in `state`, when given), soonest decision
         deadline first, at most `limit`."""
         if state is not None and state not in lifecycle.STATES:
-            raise InputError(f"state: unknown state {state!r} (states: {', '.join(lifecycle.STATES)})")
+            raise InputError(
+                f"state: unknown state {state!r} (states: {', '.join(lifecycle.STATES)})"
+            )
         with self._tx() as session:
             query = select(CaseRow)
             if reviewer is not None:
@@ -351,14 +417,19 @@ class Store:
                 query = query.where(CaseRow.state == state)
             rows = session.execute(query.order_by(CaseRow.case_number)).scalars().all()
             # two grouped queries instead of two per case
-            counts = dict(session.execute(
-                select(DisputedItemRow.case_id, func.count()).group_by(DisputedItemRow.case_id)
-            ).all())
+            counts = dict(
+                session.execute(
+                    select(DisputedItemRow.case_id, func.count()).group_by(DisputedItemRow.case_id)
+                ).all()
+            )
             latest_ids = select(func.max(DeterminationRow.id)).group_by(DeterminationRow.case_id)
-            statuses = dict(session.execute(
-                select(DeterminationRow.case_id, DeterminationRow.status)
-                .where(DeterminationRow.id.in_(latest_ids))
-            ).all())
+            statuses = dict(
+                session.execute(
+                    select(DeterminationRow.case_id, DeterminationRow.status).where(
+                        DeterminationRow.id.in_(latest_ids)
+                    )
+                ).all()
+            )
             summaries = [
                 self._summary(session, row, (statuses.get(row.id), counts.get(row.id, 0)))
                 for row in rows
@@ -369,7 +440,11 @@ class Store:
         return ordered[:limit] if limit is not None else ordered
 
     def transition(
-        self, number: str, to_state: str, actor: str, reason: str | None = None,
+        self,
+        number: str,
+        to_state: str,
+        actor: str,
+        reason: str | None = None,
         on: dt.date | None = None,
     ) -> CaseSummary:
         """Move a case along its lifecycle; StateError names the illegal move and what is allowed.
@@ -387,14 +462,25 @@ class Store:
                 row.ineligible_reason = reason
             if to_state == "records_complete":
                 row.records_complete_on = on or _now().date()
-            self._append_audit(session, actor, "transition", number, {
-                "to": to_state, "reason": reason,
-            })
+            self._append_audit(
+                session,
+                actor,
+                "transition",
+                number,
+                {
+                    "to": to_state,
+                    "reason": reason,
+                },
+            )
             return self._summary(session, row)
 
     def assign(
-        self, number: str, reviewer: Reviewer | str, actor: str,
-        detail: dict[str, Any] | None = None, on: dt.date | None = None,
+        self,
+        number: str,
+        reviewer: Reviewer | str,
+        actor: str,
+        detail: dict[str, Any] | None = None,
+        on: dt.date | None = None,
     ) -> CaseSummary:
         """Record the notice of assignment: eligible -> assigned, deadline for records starts."""
         code = reviewer if isinstance(reviewer, str) else reviewer.code
@@ -406,15 +492,22 @@ class Store:
             if isinstance(reviewer, Reviewer):
                 stored = session.get(ReviewerRow, code)
                 if stored is None:
-                    session.add(ReviewerRow(code=code, reviewer_json=reviewer.model_dump(mode="json")))
+                    session.add(
+                        ReviewerRow(code=code, reviewer_json=reviewer.model_dump(mode="json"))
+                    )
                 else:
                     stored.reviewer_json = reviewer.model_dump(mode="json")
             row.assigned_reviewer = code
             row.assigned_on = on or _now().date()
-            session.add(AssignmentRow(
-                case_id=row.id, reviewer_code=code, assigned_on=row.assigned_on,
-                assigned_by=actor, detail_json=detail or {},
-            ))
+            session.add(
+                AssignmentRow(
+                    case_id=row.id,
+                    reviewer_code=code,
+                    assigned_on=row.assigned_on,
+                    assigned_by=actor,
+                    detail_json=detail or {},
+                )
+            )
             self._append_audit(session, actor, "assign", number, {"reviewer": code})
             return self._summary(session, row)
 
@@ -457,25 +550,38 @@ class Store:
             if row.state in ("records_complete", "drafted"):
                 self._move(session, row, "drafted", actor, None)
             self._store_determination(session, row, det, actor)
-            self._append_audit(session, actor, "save_draft", det.case_number, {
-                "outcomes": {i.item_id: i.outcome for i in det.items},
-                "engine_version": det.engine_version,
-            })
+            self._append_audit(
+                session,
+                actor,
+                "save_draft",
+                det.case_number,
+                {
+                    "outcomes": {i.item_id: i.outcome for i in det.items},
+                    "engine_version": det.engine_version,
+                },
+            )
             return self._summary(session, row)
 
     def _store_determination(
         self, session: Session, row: CaseRow, det: Determination, actor: str
     ) -> None:
-        session.add(DeterminationRow(
-            case_id=row.id, status=det.status, determination_json=det.model_dump(mode="json"),
-            created_at=_now(), created_by=actor,
-            signed_by=det.signature.reviewer_code if det.signature else None,
-            signed_at=det.signature.signed_at if det.signature else None,
-        ))
+        session.add(
+            DeterminationRow(
+                case_id=row.id,
+                status=det.status,
+                determination_json=det.model_dump(mode="json"),
+                created_at=_now(),
+                created_by=actor,
+                signed_by=det.signature.reviewer_code if det.signature else None,
+                signed_at=det.signature.signed_at if det.signature else None,
+            )
+        )
         outcomes = {item.item_id: item.outcome for item in det.items}
-        items = session.execute(
-            select(DisputedItemRow).where(DisputedItemRow.case_id == row.id)
-        ).scalars().all()
+        items = (
+            session.execute(select(DisputedItemRow).where(DisputedItemRow.case_id == row.id))
+            .scalars()
+            .all()
+        )
         for item in items:
             item.outcome = outcomes.get(item.item_id, item.outcome)
 
@@ -491,9 +597,15 @@ class Store:
                 )
             self._move(session, row, "signed", actor, None)
             self._store_determination(session, row, det, actor)
-            self._append_audit(session, actor, "sign", det.case_number, {
-                "reviewer": det.signature.reviewer_code,
-            })
+            self._append_audit(
+                session,
+                actor,
+                "sign",
+                det.case_number,
+                {
+                    "reviewer": det.signature.reviewer_code,
+                },
+            )
             return self._summary(session, row)
 
     def record_decision(self, case: Case, det: Determination, actor: str) -> CaseSummary:
@@ -507,9 +619,15 @@ class Store:
         except StateError as exc:
             with self._tx() as session:
                 row = self._case_row(session, det.case_number)
-                self._append_audit(session, actor, "draft_not_stored", det.case_number, {
-                    "why": str(exc),
-                })
+                self._append_audit(
+                    session,
+                    actor,
+                    "draft_not_stored",
+                    det.case_number,
+                    {
+                        "why": str(exc),
+                    },
+                )
                 return self._summary(session, row)
 
     def record_signature(self, det: Determination, actor: str) -> CaseSummary | None:
@@ -526,21 +644,36 @@ class Store:
                 select(CaseRow).where(CaseRow.case_number == det.case_number).with_for_update()
             ).scalar_one_or_none()
             if row is None:
-                self._append_audit(session, actor, "signature_not_stored", det.case_number, {
-                    "reviewer": det.signature.reviewer_code, "why": "case not in the store",
-                })
+                self._append_audit(
+                    session,
+                    actor,
+                    "signature_not_stored",
+                    det.case_number,
+                    {
+                        "reviewer": det.signature.reviewer_code,
+                        "why": "case not in the store",
+                    },
+                )
                 return None
             signer = det.signature.reviewer_code
             moved = row.state == "drafted" and row.assigned_reviewer == signer
             if moved:
                 self._move(session, row, "signed", actor, None)
             self._store_determination(session, row, det, actor)
-            self._append_audit(session, actor, "sign" if moved else "record_signature",
-                               det.case_number, {"reviewer": signer, "state": row.state})
+            self._append_audit(
+                session,
+                actor,
+                "sign" if moved else "record_signature",
+                det.case_number,
+                {"reviewer": signer, "state": row.state},
+            )
             return self._summary(session, row)
 
     def determination(
-        self, number: str, actor: str, reviewer: str | None = None,
+        self,
+        number: str,
+        actor: str,
+        reviewer: str | None = None,
         purpose: str = "view_determination",
     ) -> Determination:
         """The latest determination of a case, logged as a view (`purpose`: e.g. view_letter)."""
@@ -568,7 +701,9 @@ class Store:
         with self._tx() as session:
             row = self._case_row(session, number, lock=True)
             if row.state != "drafted":
-                raise StateError(f"case {number}: is {row.state}; only a drafted case can be signed")
+                raise StateError(
+                    f"case {number}: is {row.state}; only a drafted case can be signed"
+                )
             if row.assigned_reviewer != reviewer_code:
                 self._append_audit(session, actor, "access_denied", number, {"tried": "sign"})
                 denied = StateError(
@@ -604,23 +739,41 @@ class Store:
                 query = query.where(AuditRow.case_number == case_number)
             rows = session.execute(query).scalars().all()
             return [
-                AuditEntry(seq=r.seq, at=r.at, actor=r.actor, action=r.action,
-                           case_number=r.case_number, detail=json.loads(r.detail),
-                           entry_hash=r.entry_hash)
+                AuditEntry(
+                    seq=r.seq,
+                    at=r.at,
+                    actor=r.actor,
+                    action=r.action,
+                    case_number=r.case_number,
+                    detail=json.loads(r.detail),
+                    entry_hash=r.entry_hash,
+                )
                 for r in rows
             ]
 
     def verify_audit_log(self) -> AuditVerification:
         """Recompute the whole hash chain; names the first entry that was edited or removed."""
-        columns = [AuditRow.seq, AuditRow.at, AuditRow.actor, AuditRow.action,
-                   AuditRow.case_number, AuditRow.detail, AuditRow.prev_hash, AuditRow.entry_hash]
+        columns = [
+            AuditRow.seq,
+            AuditRow.at,
+            AuditRow.actor,
+            AuditRow.action,
+            AuditRow.case_number,
+            AuditRow.detail,
+            AuditRow.prev_hash,
+            AuditRow.entry_hash,
+        ]
         # head and rows from one snapshot (PostgreSQL: REPEATABLE READ; SQLite: our BEGIN
         # IMMEDIATE holds writers off), else a concurrent append looks like a cut tail
-        options = {"isolation_level": "REPEATABLE READ"} if self.engine.dialect.name == (
-            "postgresql") else {}
+        options = (
+            {"isolation_level": "REPEATABLE READ"}
+            if self.engine.dialect.name == ("postgresql")
+            else {}
+        )
         with self.engine.connect().execution_options(**options) as conn, conn.begin():
-            head = conn.execute(select(AuditHeadRow.last_seq, AuditHeadRow.last_hash)
-                                .where(AuditHeadRow.id == 1)).one()
+            head = conn.execute(
+                select(AuditHeadRow.last_seq, AuditHeadRow.last_hash).where(AuditHeadRow.id == 1)
+            ).one()
             rows = conn.execution_options(stream_results=True, yield_per=5000).execute(
                 select(*columns).order_by(AuditRow.seq)
             )
@@ -631,7 +784,9 @@ class _Denied(Exception):
     """Internal: raised inside a transaction to refuse after logging; re-raised as NotFoundError."""
 
 
-def open_store(url: str | None = None, signer: Signer | None = None, must_exist: bool = False) -> Store:
+def open_store(
+    url: str | None = None, signer: Signer | None = None, must_exist: bool = False
+) -> Store:
     """Open (and migrate) the store at `url`: a SQLAlchemy URL, a file path, or None for the default
     (`OPENIMR_DB`, else `openimr.db` in the user data directory).
 
@@ -645,7 +800,9 @@ def open_store(url: str | None = None, signer: Signer | None = None, must_exist:
         if target.startswith("sqlite:///") and target != "sqlite:///:memory:":
             path = Path(target.split(":///", 1)[1])
             if not path.is_file() or path.stat().st_size == 0:
-                raise InputError(f"--db {path}: no openimr store there (nothing has been stored yet)")
+                raise InputError(
+                    f"--db {path}: no openimr store there (nothing has been stored yet)"
+                )
     engine = make_engine(normalize_url(url))
     try:
         migrate(engine)
@@ -655,6 +812,8 @@ def open_store(url: str | None = None, signer: Signer | None = None, must_exist:
 
         if isinstance(exc, SQLAlchemyError):
             msg = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
-            raise InputError(f"--db {normalize_url(url)}: cannot open the database ({msg})") from None
+            raise InputError(
+                f"--db {normalize_url(url)}: cannot open the database ({msg})"
+            ) from None
         raise
     return Store(engine, signer=signer)

@@ -1,8 +1,8 @@
 """Published IMR letters -> ParsedLetter. One module per historic format, chosen by detection.
 
-    parse_letter(path_or_bytes) -> ParsedLetter     (PDF, encrypted PDF, or text file)
-    parse_text(text, source_name=None) -> ParsedLetter
-    detect_format(text) -> LetterFormat | None
+parse_letter(path_or_bytes) -> ParsedLetter     (PDF, encrypted PDF, or text file)
+parse_text(text, source_name=None) -> ParsedLetter
+detect_format(text) -> LetterFormat | None
 """
 
 from __future__ import annotations

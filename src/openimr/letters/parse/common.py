@@ -116,9 +116,7 @@ ITEM_LABELS = (
     ),
     ("decision_rationale", r"Decision\s+rationale\s*:"),
 )
-_LABEL_START = re.compile(
-    r"^(?:" + "|".join(rx for _, rx in ITEM_LABELS) + ")", re.IGNORECASE
-)
+_LABEL_START = re.compile(r"^(?:" + "|".join(rx for _, rx in ITEM_LABELS) + ")", re.IGNORECASE)
 _MARKER_SAME_LINE = re.compile(r"^(?P<head>.*?)(?::|\bis)\s*(?P<dec>Upheld|Overturned|Pending)\.?$")
 _MARKER_ALONE = re.compile(r"^(?P<dec>Upheld|Overturned|Pending)\.?$")
 # the 2014-2015 wording of an item line: "<treatment> is [not] medically necessary and appropriate"
@@ -129,7 +127,9 @@ _CONTINUATION = re.compile(
     r"^(?:[a-z]|was authorized\b|authorized\b|The remaining IMR|remaining IMR|The original request,"
     r"|by the Claims|Claims Administrator\.|Administrator\.|request IMR|IMR eligible)"
 )
-_PARTIAL = re.compile(r"was the original request|remaining IMR\s+eligible|leaving the original", re.I)
+_PARTIAL = re.compile(
+    r"was the original request|remaining IMR\s+eligible|leaving the original", re.I
+)
 
 
 def _next_content(lines: Sequence[str], index: int) -> str | None:
@@ -187,11 +187,13 @@ def _needs_more(candidate: list[str], clean_break: bool = False) -> bool:
         return True
     if not clean_break and _CONTINUATION.match(text):
         return True
-    if clean_break and re.match(r"^(?:was authorized|authorized|by the Claims|Administrator\.)", text):
+    if clean_break and re.match(
+        r"^(?:was authorized|authorized|by the Claims|Administrator\.)", text
+    ):
         return True
-    return bool(re.search(r"remaining IMR\s+eligible|The original request,", text)) and not re.search(
-        r"was the original request", text
-    )
+    return bool(
+        re.search(r"remaining IMR\s+eligible|The original request,", text)
+    ) and not re.search(r"was the original request", text)
 
 
 def header_start(lines: Sequence[str], marker: int, floor: int) -> int:
@@ -354,7 +356,9 @@ def split_citation(chunk: str) -> Citation | None:
                 name, section = _odg_parts(chunk)
             return Citation(guideline=name, source=row.source, section=section, pages=pages)  # type: ignore[arg-type]
     name, _, section = chunk.partition(":")
-    return Citation(guideline=name.strip(), source="other", section=section.strip() or None, pages=pages)
+    return Citation(
+        guideline=name.strip(), source="other", section=section.strip() or None, pages=pages
+    )
 
 
 def _odg_parts(chunk: str) -> tuple[str, str | None]:
@@ -366,11 +370,15 @@ def _odg_parts(chunk: str) -> tuple[str, str | None]:
 
 @lru_cache(maxsize=1)
 def _joined_chapter() -> re.Pattern[str]:
-    """", and <MTUS chapter title>": letters cite several MTUS chapters in one sentence."""
+    """ ", and <MTUS chapter title>": letters cite several MTUS chapters in one sentence."""
     titles = sorted(
-        {row.title.removeprefix("MTUS ").strip() for row in guideline_titles()
-         if row.source == "MTUS" and row.title != "MTUS"},
-        key=len, reverse=True,
+        {
+            row.title.removeprefix("MTUS ").strip()
+            for row in guideline_titles()
+            if row.source == "MTUS" and row.title != "MTUS"
+        },
+        key=len,
+        reverse=True,
     )
     alternatives = "|".join(re.escape(title) for title in titles)
     return re.compile(r",\s+and\s+(?=(?:MTUS\s+)?(?:" + alternatives + r")\b)")

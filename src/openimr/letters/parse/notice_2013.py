@@ -83,8 +83,12 @@ def parse(lines: Sequence[str], source_name: str | None = None) -> ParsedLetter:
         ur_denial_date=header_field(text, "UR Denial Date"),
         priority=_first(r"Priority\s*:\s*([A-Za-z]+)", text),
         application_received=header_field(text, "Application Received"),
-        reviewer_licensure=_first(r"licensed to practice (?:medicine )?in ([A-Z][A-Za-z ,]+)", text),
-        reviewer_specialty=_first(r"board certified in ([A-Z][A-Za-z &,]+?)(?:\s+and\s+|[.;\n])", text),
+        reviewer_licensure=_first(
+            r"licensed to practice (?:medicine )?in ([A-Z][A-Za-z ,]+)", text
+        ),
+        reviewer_specialty=_first(
+            r"board certified in ([A-Z][A-Za-z &,]+?)(?:\s+and\s+|[.;\n])", text
+        ),
         clinical_case_summary=summary or None,
         items=items,
         format="notice_2013",

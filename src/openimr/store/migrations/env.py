@@ -8,7 +8,9 @@ from openimr.store.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - we never run alembic from its own CLI
-    raise RuntimeError("openimr migrations run through openimr.store.open_store, not the alembic CLI")
+    raise RuntimeError(
+        "openimr migrations run through openimr.store.open_store, not the alembic CLI"
+    )
 
 context.configure(
     connection=connection,

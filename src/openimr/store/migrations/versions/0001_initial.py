@@ -38,7 +38,9 @@ def upgrade() -> None:
     op.create_table(
         "records",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("record_id", sa.String(64), nullable=False),
         sa.Column("type", sa.String(32), nullable=False),
         sa.Column("date", sa.Date, nullable=False),
@@ -50,7 +52,9 @@ def upgrade() -> None:
     op.create_table(
         "disputed_items",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("item_id", sa.String(64), nullable=False),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("ur_guideline", sa.Text),
@@ -61,7 +65,9 @@ def upgrade() -> None:
     op.create_table(
         "determinations",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("determination_json", sa.JSON, nullable=False),
         sa.Column("created_at", TZ, nullable=False),
@@ -78,7 +84,9 @@ def upgrade() -> None:
     op.create_table(
         "assignments",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("reviewer_code", sa.String(64), nullable=False),
         sa.Column("assigned_on", sa.Date, nullable=False),
         sa.Column("assigned_by", sa.String(128), nullable=False),
@@ -88,7 +96,9 @@ def upgrade() -> None:
     op.create_table(
         "lifecycle_events",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("from_state", sa.String(32)),
         sa.Column("to_state", sa.String(32), nullable=False),
         sa.Column("at", TZ, nullable=False),
@@ -119,7 +129,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "audit_head", "audit_log", "lifecycle_events", "assignments", "reviewers",
-        "determinations", "disputed_items", "records", "cases",
+        "audit_head",
+        "audit_log",
+        "lifecycle_events",
+        "assignments",
+        "reviewers",
+        "determinations",
+        "disputed_items",
+        "records",
+        "cases",
     ):
         op.drop_table(table)

@@ -20,13 +20,20 @@ def upgrade() -> None:
         batch.add_column(sa.Column("ur_decision_date", sa.Date, nullable=True))
         batch.create_index("ix_cases_ur_decision_date", ["ur_decision_date"])
     bind = op.get_bind()
-    cases = sa.table("cases", sa.column("id", sa.Integer), sa.column("case_json", sa.JSON),
-                     sa.column("ur_decision_date", sa.Date))
+    cases = sa.table(
+        "cases",
+        sa.column("id", sa.Integer),
+        sa.column("case_json", sa.JSON),
+        sa.column("ur_decision_date", sa.Date),
+    )
     for row in bind.execute(sa.select(cases.c.id, cases.c.case_json)).all():
         day = (row.case_json or {}).get("ur_decision", {}).get("date")
         if day:
-            bind.execute(cases.update().where(cases.c.id == row.id)
-                         .values(ur_decision_date=dt.date.fromisoformat(day)))
+            bind.execute(
+                cases.update()
+                .where(cases.c.id == row.id)
+                .values(ur_decision_date=dt.date.fromisoformat(day))
+            )
 
 
 def downgrade() -> None:
