@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from re import _constants as re_constants  # type: ignore[attr-defined]
+from re import _parser as re_parser  # type: ignore[attr-defined]
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from openimr.domain.request import BODY_PARTS, CATEGORIES
@@ -200,25 +203,23 @@ class Lexicon(BaseModel):
 
 def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
     """Characters a parsed regex can start with (None = any) and whether it can match empty."""
-    from re import _constants as c  # type: ignore[attr-defined]
-
     result: set[str] = set()
     for op, arg in items:
-        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        if op in (re_constants.AT, re_constants.ASSERT, re_constants.ASSERT_NOT):
             continue  # zero-width: look at what follows
-        if op is c.LITERAL:
+        if op is re_constants.LITERAL:
             result.add(chr(arg))
             return result, False
-        if op is c.IN:
+        if op is re_constants.IN:
             for kind, value in arg:
-                if kind is c.LITERAL:
+                if kind is re_constants.LITERAL:
                     result.add(chr(value))
-                elif kind is c.RANGE:
+                elif kind is re_constants.RANGE:
                     result.update(chr(code) for code in range(value[0], value[1] + 1))
                 else:
                     return None, False
             return result, False
-        if op is c.BRANCH:
+        if op is re_constants.BRANCH:
             nullable = False
             for branch in arg[1]:
                 chars, empty = _first_chars(branch)
@@ -229,9 +230,9 @@ def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
             if not nullable:
                 return result, False
             continue
-        if op is c.SUBPATTERN:
+        if op is re_constants.SUBPATTERN:
             chars, empty = _first_chars(arg[3])
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        elif op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT):
             chars, empty = _first_chars(arg[2])
             empty = empty or arg[0] == 0
         else:
@@ -246,12 +247,10 @@ def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
 
 def _index_by_first_char(patterns: list[str]) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
     """Which service patterns can start with each character, so a hit tries only those."""
-    from re import _parser  # type: ignore[attr-defined]
-
     anywhere: list[int] = []
     by_char: dict[str, list[int]] = {}
     for index, pattern in enumerate(patterns):
-        chars, empty = _first_chars(_parser.parse(pattern))
+        chars, empty = _first_chars(re_parser.parse(pattern))
         if chars is None or empty:
             anywhere.append(index)
             continue
@@ -264,8 +263,6 @@ def _index_by_first_char(patterns: list[str]) -> tuple[dict[str, tuple[int, ...]
 
 
 def _read_yaml(data_dir: Path, name: str) -> Any:
-    import yaml
-
     path = data_dir / name
     try:
         with path.open(encoding="utf-8") as handle:
