@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from re import _constants as re_constants  # type: ignore[attr-defined]
-from re import _parser as re_parser  # type: ignore[attr-defined]
 from typing import Any
 
 import yaml
@@ -203,23 +201,26 @@ class Lexicon(BaseModel):
 
 def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
     """Characters a parsed regex can start with (None = any) and whether it can match empty."""
+    # re's private parser: local, so another Python without it falls back (see load_lexicon)
+    from re import _constants as c  # type: ignore[attr-defined]
+
     result: set[str] = set()
     for op, arg in items:
-        if op in (re_constants.AT, re_constants.ASSERT, re_constants.ASSERT_NOT):
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # zero-width: look at what follows
-        if op is re_constants.LITERAL:
+        if op is c.LITERAL:
             result.add(chr(arg))
             return result, False
-        if op is re_constants.IN:
+        if op is c.IN:
             for kind, value in arg:
-                if kind is re_constants.LITERAL:
+                if kind is c.LITERAL:
                     result.add(chr(value))
-                elif kind is re_constants.RANGE:
+                elif kind is c.RANGE:
                     result.update(chr(code) for code in range(value[0], value[1] + 1))
                 else:
                     return None, False
             return result, False
-        if op is re_constants.BRANCH:
+        if op is c.BRANCH:
             nullable = False
             for branch in arg[1]:
                 chars, empty = _first_chars(branch)
@@ -230,9 +231,9 @@ def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
             if not nullable:
                 return result, False
             continue
-        if op is re_constants.SUBPATTERN:
+        if op is c.SUBPATTERN:
             chars, empty = _first_chars(arg[3])
-        elif op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT):
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
             chars, empty = _first_chars(arg[2])
             empty = empty or arg[0] == 0
         else:
@@ -247,10 +248,12 @@ def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
 
 def _index_by_first_char(patterns: list[str]) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
     """Which service patterns can start with each character, so a hit tries only those."""
+    from re import _parser  # type: ignore[attr-defined]  # private: load_lexicon falls back
+
     anywhere: list[int] = []
     by_char: dict[str, list[int]] = {}
     for index, pattern in enumerate(patterns):
-        chars, empty = _first_chars(re_parser.parse(pattern))
+        chars, empty = _first_chars(_parser.parse(pattern))
         if chars is None or empty:
             anywhere.append(index)
             continue
