@@ -2,7 +2,7 @@
 
 Reads `benchmarks/data/common_treatments.txt` (one disputed item per line, phrased as UR/IMR
 letters phrase them, `#` lines are comments) and, for each item, runs
-`load_knowledge_base().search_text(item, review_date=2017-01-15, limit=3)`. It records the search
+`search_text(load_knowledge_base(), item, review_date=2017-01-15, limit=3)`. It records the search
 level reached, the best row (id and citation text; none when the search falls through to the
 peer-reviewed literature), and the parsed request category, then prints:
 
@@ -45,8 +45,8 @@ from typing import Any
 from openimr.domain.guideline import Recommendation
 from openimr.domain.request import BODY_PARTS
 from openimr.guidelines import load_knowledge_base
-from openimr.guidelines.citations import tokens
-from openimr.guidelines.search import SearchResult, _body_part_terms
+from openimr.guidelines.normalize import tokens
+from openimr.guidelines.search import SearchResult, _body_part_terms, search_text
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "common_treatments.txt"
 REVIEW_DATE = dt.date(2017, 1, 15)
@@ -153,7 +153,7 @@ def record(group: str, item: str, result: SearchResult) -> dict[str, Any]:
 def run(path: Path, review_date: dt.date) -> list[dict[str, Any]]:
     kb = load_knowledge_base()
     return [
-        record(group, item, kb.search_text(item, review_date=review_date, limit=LIMIT))
+        record(group, item, search_text(kb, item, review_date=review_date, limit=LIMIT))
         for group, item in read_items(path)
     ]
 

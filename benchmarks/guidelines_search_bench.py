@@ -64,7 +64,8 @@ def cold_load_times(runs: int = 5) -> tuple[list[float], list[float], int]:
 def evaluate(jsonl: Path, with_phase: bool) -> tuple[int, int, list[dict]]:
     from openimr.domain.facts import ClinicalFact, ClinicalFacts, phase_of_care
     from openimr.guidelines import load_knowledge_base, parse_citations
-    from openimr.guidelines.search import request_from_text
+    from openimr.guidelines.search import search
+    from openimr.requests import parse_request
 
     kb = load_knowledge_base()
     total = hits = 0
@@ -102,8 +103,8 @@ def evaluate(jsonl: Path, with_phase: bool) -> tuple[int, int, list[dict]]:
             if not refs:
                 continue
             total += 1
-            result = kb.search(
-                request_from_text(item["treatment"]), review_date=review, facts=facts, limit=3
+            result = search(
+                kb, parse_request(item["treatment"]), review_date=review, facts=facts, limit=3
             )
             top = result.best
             if top is not None and any(kb.ref_matches(r, top) for r in refs):

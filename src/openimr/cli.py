@@ -1,8 +1,10 @@
 """The `openimr` command line: a thin shell that wires stages together.
 
 Each concern registers its own subcommands in `openimr/<package>/commands.py` through a
-`register(subparsers)` function, so this file stays small and no concern reaches into another.
-Handlers import heavy libraries lazily to keep start-up fast.
+`register(subparsers)` function, so no concern reaches into another. Importing a command module
+imports its stage, and some stages are slow to import (medspaCy, FastAPI, SQLAlchemy), so this
+file keeps a static table of the top-level commands and imports only the module of the command
+being run; `openimr --help` lists the table and imports no stage at all.
 """
 
 from __future__ import annotations
@@ -16,19 +18,63 @@ from typing import NoReturn
 from openimr import __version__
 from openimr.errors import OpenIMRError
 
-# Order here is the order of `openimr --help`.
-COMMAND_MODULES = (
-    "openimr.intake.commands",
-    "openimr.engine.commands",
-    "openimr.letters.commands",
-    "openimr.requests.commands",
-    "openimr.evidence.commands",
-    "openimr.reviewers.commands",
-    "openimr.guidelines.commands",
-    "openimr.evaluation.commands",
-    "openimr.store.commands",
-    "openimr.api.commands",
-)
+# command -> (the module whose `register` adds it, its one-line help). Order here is the order of
+# `openimr --help`; a module's commands stay together. tests/cli/test_command_table.py checks that
+# this table matches what each module registers.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "schema": ("openimr.intake.commands", "print the JSON Schema of a case file"),
+    "validate": ("openimr.intake.commands", "check a case file and report the first problem"),
+    "screen": (
+        "openimr.intake.commands",
+        "eligibility screening (late, unsigned, no UR decision, CNC, duplicates);"
+        " exit 1 if any ineligible",
+    ),
+    "decide": (
+        "openimr.engine.commands",
+        "run the full pipeline on a case file and print the draft letter",
+    ),
+    "sign": (
+        "openimr.engine.commands",
+        "the assigned reviewer signs a draft; the letter loses its DRAFT mark",
+    ),
+    "parse": (
+        "openimr.letters.commands",
+        "read a published IMR letter (PDF or text) or a directory of them into data",
+    ),
+    "audit": ("openimr.letters.commands", "quality checks of a published IMR letter"),
+    "blind": (
+        "openimr.letters.commands",
+        "a letter with every decision replaced by Pending, rationales removed",
+    ),
+    "request": (
+        "openimr.requests.commands",
+        "read a disputed-item text into a structured treatment request",
+    ),
+    "facts": (
+        "openimr.evidence.commands",
+        "clinical facts read from a text, a file or a case file (with evidence spans)",
+    ),
+    "assign": (
+        "openimr.reviewers.commands",
+        "rank eligible reviewers for a case and list every exclusion with its reasons",
+    ),
+    "panel": (
+        "openimr.reviewers.commands",
+        "list a reviewer panel with each reviewer's qualification",
+    ),
+    "guidelines": ("openimr.guidelines.commands", "browse and query the guideline knowledge base"),
+    "redecide": (
+        "openimr.evaluation.commands",
+        "re-decide letters from their header, case summary and item texts only",
+    ),
+    "evaluate": (
+        "openimr.evaluation.commands",
+        "blind each letter in DIR, re-decide, compare with the reviewer",
+    ),
+    "cases": ("openimr.store.commands", "the case store: list, show, add, move, assign"),
+    "audit-log": ("openimr.store.commands", "the hash-chained audit log: verify, show"),
+    "serve": ("openimr.api.commands", "run the HTTP API (FastAPI + uvicorn)"),
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,26 +86,37 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"openimr: error: {where}{message} (see: {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def invoked_command(argv: Sequence[str]) -> str | None:
+    """The top-level command named in argv: its first word that is not an option."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser, with `command`'s own module registering its full arguments.
+
+    Every other command is listed by name and help only, so its module is not imported; a parser
+    built for one command can therefore parse only that command's arguments.
+    """
     parser = _Parser(
         prog="openimr",
         description="Independent Medical Review engine for California workers' compensation.",
     )
     parser.add_argument("--version", action="version", version=f"openimr {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # a concern not built yet contributes no commands
-            raise
-        module.register(subparsers)
+    invoked_module = COMMANDS[command][0] if command in COMMANDS else None
+    registered = False
+    for name, (module_name, help_text) in COMMANDS.items():
+        if module_name != invoked_module:
+            subparsers.add_parser(name, help=help_text)
+        elif not registered:  # at its first command, the module registers all of its own
+            importlib.import_module(module_name).register(subparsers)
+            registered = True
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(invoked_command(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()

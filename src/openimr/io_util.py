@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -11,11 +12,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from openimr.errors import InputError
+
 
 def write_atomic(path: str | Path, data: bytes | str) -> None:
     """Write via a temp file and rename, so a crash never leaves a half-written file."""
-    from openimr.errors import InputError
-
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if path.is_dir():
@@ -38,8 +39,6 @@ def read_input_text(path: str | Path, what: str, expected: str) -> str:
 
     Missing, a directory, not UTF-8, unreadable and empty are each named as such.
     """
-    from openimr.errors import InputError
-
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
@@ -64,8 +63,6 @@ def to_json(obj: Any, indent: int | None = 2) -> str:
 
 def iso_date(value: str) -> dt.date:
     """argparse type for YYYY-MM-DD options (a bad value is a one-line usage error)."""
-    import argparse
-
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

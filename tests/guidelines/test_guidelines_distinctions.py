@@ -14,6 +14,7 @@ import openimr.engine.decide as decide_mod  # noqa: E402
 from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.request import TreatmentRequest
 from openimr.guidelines import load_knowledge_base
+from openimr.guidelines.search import search
 
 KB = load_knowledge_base()
 JAN_2017 = dt.date(2017, 1, 15)
@@ -27,7 +28,7 @@ def _facts(*kinds: str, **attributes: dict) -> ClinicalFacts:
 
 def _outcome(request: TreatmentRequest, facts: ClinicalFacts) -> tuple[str, str]:
     """(row id, outcome) the way the engine decides: the top row, its explicit and implicit criteria."""
-    rec = KB.search(request, review_date=JAN_2017, facts=facts).best
+    rec = search(KB, request, review_date=JAN_2017, facts=facts).best
     assert rec is not None
     criteria = list(rec.criteria) + decide_mod.implicit_criteria(rec)
     results = [criteria_mod.evaluate_criterion(c, request, facts) for c in criteria]

@@ -13,7 +13,7 @@ from openimr.cli import main
 from openimr.domain.facts import ClinicalFact, ClinicalFacts, phase_of_care
 from openimr.domain.request import TreatmentRequest
 from openimr.guidelines import load_knowledge_base
-from openimr.guidelines.search import fallback_request, is_topical
+from openimr.guidelines.search import fallback_request, is_topical, search, search_text
 
 KB = load_knowledge_base()
 JAN_2017 = dt.date(2017, 1, 15)
@@ -22,7 +22,7 @@ JAN_2017 = dt.date(2017, 1, 15)
 def _best(
     request: TreatmentRequest, on: dt.date | None = JAN_2017, facts: ClinicalFacts | None = None
 ) -> str | None:
-    result = KB.search(request, review_date=on, facts=facts)
+    result = search(KB, request, review_date=on, facts=facts)
     return result.best.id if result.best else None
 
 
@@ -33,7 +33,7 @@ def test_mtus_row_addressing_the_treatment_comes_first() -> None:
         sessions=12,
         body_parts=["lumbar spine"],
     )
-    result = KB.search(req, review_date=JAN_2017)
+    result = search(KB, req, review_date=JAN_2017)
     assert result.level == "mtus"
     assert result.best.id == "cpmtg2016.massage"
     assert result.hits[0].reasons
@@ -43,7 +43,7 @@ def test_falls_to_odg_only_when_mtus_is_silent_for_the_body_part() -> None:
     hip = TreatmentRequest(
         text="MRI of the left hip", category="imaging", service="mri", body_parts=["hip"]
     )
-    result = KB.search(hip, review_date=JAN_2017)
+    result = search(KB, hip, review_date=JAN_2017)
     assert result.level == "acoem_odg"
     assert result.best.id == "odg_hip.mri"
     lumbar = hip.model_copy(
@@ -57,7 +57,7 @@ def test_falls_to_odg_only_when_mtus_is_silent_for_the_body_part() -> None:
 
 
 def test_nothing_found_reaches_peer_reviewed_level() -> None:
-    result = KB.search(TreatmentRequest(text="Hyperbaric oxygen chamber"), review_date=JAN_2017)
+    result = search(KB, TreatmentRequest(text="Hyperbaric oxygen chamber"), review_date=JAN_2017)
     assert result.level == "peer_reviewed"
     assert result.hits == []
 
@@ -239,7 +239,7 @@ def test_chronic_pain_read_in_the_text_outranks_the_dates() -> None:
 
 
 def test_search_text_parses_the_item() -> None:
-    result = KB.search_text("Flexeril 10mg #60", review_date=JAN_2017)
+    result = search_text(KB, "Flexeril 10mg #60", review_date=JAN_2017)
     assert result.request.drug == "cyclobenzaprine"
     assert result.best.id == "cpmtg2016.cyclobenzaprine"
 
@@ -311,7 +311,7 @@ def test_dev_items_citing_mtus_rank_the_cited_section_first() -> None:
             if not refs:
                 continue
             total += 1
-            best = KB.search_text(item["treatment"], review_date=on, limit=1).best
+            best = search_text(KB, item["treatment"], review_date=on, limit=1).best
             hits += bool(best and any(KB.ref_matches(r, best) for r in refs))
     assert total > 200
     assert hits / total >= 0.85
@@ -424,5 +424,5 @@ def test_an_opioid_patch_is_judged_by_the_opioid_guideline(text: str) -> None:
     ],
 )
 def test_rows_added_for_common_treatments_are_found(text: str, row: str) -> None:
-    result = KB.search_text(text, review_date=JAN_2017)
+    result = search_text(KB, text, review_date=JAN_2017)
     assert result.best is not None and result.best.id == row

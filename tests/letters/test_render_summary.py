@@ -10,8 +10,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from openimr.engine.summary import describe_record, documents_reviewed, summarize_case
 from openimr.intake import load_case, parse_case_data
-from openimr.letters.summary import describe_record, documents_reviewed, summarize_case
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -29,8 +29,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # typ
 
 @pytest.fixture
 def store(store_url: str):  # type: ignore[no-untyped-def]
+    from openimr.engine.pipeline import sign_determination
     from openimr.store import open_store
 
-    opened = open_store(store_url)
+    opened = open_store(store_url, signer=sign_determination)
     yield opened
     opened.close()

@@ -260,3 +260,19 @@ def test_hostile_values_are_stored_or_refused_cleanly(store) -> None:  # type: i
         store.transition(long_ids.case_number, "eligible", "x" * 10_000)
     assert store.list_cases("check")[0].state == "application_received"
     assert store.verify_audit_log().ok
+
+
+def test_a_store_opened_without_a_signer_signs_nothing(store_url: str) -> None:
+    """Signing is the engine's rule, handed in by whoever opens the store (the API does)."""
+    plain = open_store(store_url)
+    try:
+        case = make_case()
+        plain.add_case(case, "intake")
+        advance_to_records_complete(plain, case.case_number, reviewer="R-7")
+        plain.save_determination(make_determination(case), "R-7")
+        with pytest.raises(StateError, match="without a signer"):
+            plain.sign(case.case_number, "R-7", "reviewer:R-7")
+        stored = plain.get_case(case.case_number, "admin")
+        assert stored.summary.state == "drafted" and stored.determination.status == "draft"
+    finally:
+        plain.close()

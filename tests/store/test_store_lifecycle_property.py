@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from store_testkit import make_case, make_determination
 
+from openimr.engine.pipeline import sign_determination
 from openimr.errors import StateError
 from openimr.store import lifecycle, open_store
 
@@ -29,7 +30,9 @@ MOVES = [
 )
 @given(moves=st.lists(st.sampled_from(MOVES), min_size=1, max_size=10))
 def test_store_follows_the_state_machine(tmp_path_factory, moves: list[str]) -> None:  # type: ignore[no-untyped-def]
-    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}")
+    store = open_store(
+        f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}", signer=sign_determination
+    )
     case = make_case()
     store.add_case(case, "intake")
     state, accepted = "application_received", 1

@@ -10,20 +10,32 @@ the status that says what went wrong: 400 malformed, 401 no/wrong key, 403 role 
 
 import datetime as dt
 import json
+import os
 from typing import Annotated, Any, Literal
 
+import yaml
 from fastapi import Body, Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from openimr import __version__
 from openimr.api.auth import ApiKey, KeyRing, resolve_keys
 from openimr.api.services import Services, StageUnavailable
 from openimr.domain import Case, Determination
+from openimr.engine.pipeline import sign_determination
 from openimr.errors import KnowledgeBaseError, NotFoundError, OpenIMRError, StateError
-from openimr.store import AuditEntry, AuditVerification, CaseSummary, Store, StoredCase
+from openimr.intake import parse_case_data
+from openimr.store import (
+    AuditEntry,
+    AuditVerification,
+    CaseSummary,
+    Store,
+    StoredCase,
+    open_store,
+)
 from openimr.store.lifecycle import CaseState
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
@@ -169,10 +181,8 @@ def create_app(
     `api_keys`: see `openimr.api.auth` (else OPENIMR_API_KEYS_FILE / OPENIMR_API_KEYS).
     `services`: the pipeline stages (tests pass stand-ins); `store`: an already open store.
     """
-    from openimr.store import open_store
-
     keyring: KeyRing = resolve_keys(api_keys)
-    the_store = store or open_store(store_url)
+    the_store = store or open_store(store_url, signer=sign_determination)
     stages = services or Services()
     app = FastAPI(
         title="openimr",
@@ -250,10 +260,6 @@ def create_app(
         summary="Create a case from an uploaded case file (YAML or JSON)",
     )
     async def upload_case(file: Annotated[UploadFile, File()], who: Caller) -> CaseSummary:
-        import yaml
-
-        from openimr.intake import parse_case_data
-
         allow(who, "intake", "admin")
         raw = await file.read()
         name = file.filename or "upload"
@@ -270,8 +276,6 @@ def create_app(
                 f" ({exc.__class__.__name__})",
             ) from None
         case = parse_case_data(data, name)  # InputError -> 422 naming the field
-        from starlette.concurrency import run_in_threadpool
-
         return await run_in_threadpool(the_store.add_case, case, who.actor)
 
     @app.get(
@@ -468,8 +472,6 @@ def create_app(
 def create_app_from_env() -> FastAPI:
     """Factory for `openimr serve --workers N`: each worker process builds its own app from the
     environment (OPENIMR_DB, OPENIMR_API_KEYS[_FILE], OPENIMR_MAX_BODY)."""
-    import os
-
     return create_app(
         None, max_body_bytes=int(os.environ.get("OPENIMR_MAX_BODY", DEFAULT_MAX_BODY))
     )

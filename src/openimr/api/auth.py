@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from openimr.errors import InputError
@@ -99,8 +100,6 @@ def _validated(row: Any, source: str) -> ApiKey:
 
 
 def load_key_file(path: str | Path) -> list[ApiKey]:
-    import yaml
-
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such API key file")

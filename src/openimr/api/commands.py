@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+
+import uvicorn
+
+from openimr.api.app import create_app
 
 SERVE_HELP = """\
 API keys (required), first found wins:
@@ -17,11 +22,6 @@ Clients send the key in the X-API-Key header. OpenAPI: /openapi.json, docs: /doc
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import os
-
-    import uvicorn
-
-    from openimr.api.app import create_app
 
     app = create_app(args.db, max_body_bytes=args.max_body)  # fails fast on bad keys or --db
     if args.workers <= 1:

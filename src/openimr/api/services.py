@@ -1,16 +1,19 @@
 """The pipeline stages the API wires together, behind one small seam so tests can stand in.
 
-Each default imports its stage lazily; a stage that is not installed answers 503, not 500.
+A stand-in may raise `StageUnavailable` (a stage this deployment lacks): the API answers 503.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from openimr.domain import Case, Determination, Reviewer
+from openimr.engine.pipeline import assign_reviewer, decide_case
+from openimr.intake.screen import screen_batch
+from openimr.letters.render import render_letter
+from openimr.reviewers import load_panel
 from openimr.store.lifecycle import INELIGIBLE_REASONS
 
 
@@ -30,22 +33,10 @@ class Screening:
 _REASON_ALIASES = {"cnc": "conditional_non_certification"}
 
 
-@contextmanager
-def _stage(what: str) -> Iterator[None]:
-    """A stage missing in this deployment (or a module it needs) is 503, not a server crash."""
-    try:
-        yield
-    except ImportError as exc:
-        raise StageUnavailable(f"{what} is not available ({exc.name or exc})") from None
-
-
 def screen_case(case: Case, earlier: Sequence[Case] = ()) -> Screening:
     """intake's screening, with its reason codes in the lifecycle's spelling. `earlier`: other
     stored applications the case may duplicate (the earliest received one is the original)."""
-    with _stage("eligibility screening"):
-        from openimr.intake.screen import screen_batch
-
-        result = screen_batch([*earlier, case])[-1]
+    result = screen_batch([*earlier, case])[-1]
     if result.eligible:
         return Screening(eligible=True)
     codes = [_REASON_ALIASES.get(code, code) for code in result.reasons]
@@ -57,12 +48,8 @@ def screen_case(case: Case, earlier: Sequence[Case] = ()) -> Screening:
 
 def pick_reviewer(case: Case, today: dt.date) -> tuple[str, Reviewer | None, dict]:
     """The best qualified, conflict-free reviewer of the sample panel for the case."""
-    with _stage("reviewer assignment"):
-        from openimr.engine.pipeline import assign_reviewer
-        from openimr.reviewers import load_panel  # type: ignore[attr-defined]
-
-        panel = load_panel()
-        chosen = assign_reviewer(case, panel, today)
+    panel = load_panel()
+    chosen = assign_reviewer(case, panel, today)
     if chosen is None:
         return "", None, {}
     reviewer = next((r for r in panel if r.code == chosen.code), None)
@@ -71,27 +58,15 @@ def pick_reviewer(case: Case, today: dt.date) -> tuple[str, Reviewer | None, dic
 
 def panel_reviewer(code: str) -> Reviewer | None:
     """The panel entry for a reviewer code, so a hand assignment keeps the credentials too."""
-    try:
-        with _stage("the reviewer panel"):
-            from openimr.reviewers import load_panel  # type: ignore[attr-defined]
-
-            return next((r for r in load_panel() if r.code == code), None)
-    except StageUnavailable:
-        return None  # the code alone is still a valid assignment
+    return next((r for r in load_panel() if r.code == code), None)
 
 
 def decide(case: Case, reviewer: Reviewer | None) -> Determination:
-    with _stage("the decision engine"):
-        from openimr.engine.pipeline import decide_case
-
-        return decide_case(case, panel=[reviewer] if reviewer else None)
+    return decide_case(case, panel=[reviewer] if reviewer else None)
 
 
 def render(det: Determination, fmt: str) -> str | bytes:
-    with _stage("letter rendering"):
-        from openimr.letters.render import render_letter
-
-        return render_letter(det, fmt)
+    return render_letter(det, fmt)
 
 
 @dataclass

@@ -8,15 +8,22 @@ import os
 import sys
 from pathlib import Path
 
-from openimr.errors import InputError
-from openimr.io_util import iso_date
+from pydantic import ValidationError
+
+from openimr.domain.determination import Determination
+from openimr.engine.pipeline import decide_case, sign_determination
+from openimr.errors import InputError, NotFoundError, StateError
+from openimr.intake import load_case
+from openimr.intake.load import describe_validation_error
+from openimr.io_util import iso_date, write_atomic
+from openimr.letters.render import render_letter
+from openimr.reviewers import load_panel
+from openimr.store import open_store
 
 FORMATS = ("text", "html", "pdf", "json")
 
 
 def _emit(payload: str | bytes, output: str | None) -> None:
-    from openimr.io_util import write_atomic
-
     if output:
         write_atomic(output, payload)
         print(f"wrote {output}", file=sys.stderr)
@@ -35,8 +42,6 @@ def _store_url(args: argparse.Namespace) -> str | None:
 def _record(action: str, args: argparse.Namespace, case, det) -> None:  # type: ignore[no-untyped-def]
     if getattr(args, "no_store", False):
         return
-    from openimr.store import open_store
-
     store = open_store(_store_url(args))
     try:
         if action == "decide":
@@ -56,15 +61,9 @@ def _record(action: str, args: argparse.Namespace, case, det) -> None:  # type: 
 
 
 def _decide(args: argparse.Namespace) -> int:
-    from openimr.engine.pipeline import decide_case
-    from openimr.intake import load_case
-    from openimr.letters.render import render_letter
-
     case = load_case(args.case)
     panel = None
     if args.panel:
-        from openimr.reviewers import load_panel
-
         panel = load_panel(args.panel)
     det = decide_case(case, panel=panel, decision_date=args.date)
     fmt = "json" if args.json else args.format
@@ -74,11 +73,6 @@ def _decide(args: argparse.Namespace) -> int:
 
 
 def load_determination(path: str) -> object:
-    from pydantic import ValidationError
-
-    from openimr.domain.determination import Determination
-    from openimr.intake.load import describe_validation_error
-
     file = Path(path)
     if not file.is_file():
         raise InputError(f"{path}: no such file")
@@ -96,9 +90,6 @@ def load_determination(path: str) -> object:
 
 def _stored_draft(args: argparse.Namespace, det):  # type: ignore[no-untyped-def]
     """The stored draft and assigned reviewer for the case, or (None, None) if it is not stored."""
-    from openimr.errors import NotFoundError
-    from openimr.store import open_store
-
     store = open_store(_store_url(args))
     try:
         stored = store.get_case(det.case_number, actor="cli")
@@ -114,10 +105,6 @@ def _stored_draft(args: argparse.Namespace, det):  # type: ignore[no-untyped-def
 def _sign(args: argparse.Namespace) -> int:
     """Sign a draft. With the store (the default), the draft and the assigned reviewer are the
     stored ones: an edited file (another outcome, another reviewer) is refused, not signed."""
-    from openimr.engine.pipeline import sign_determination
-    from openimr.errors import StateError
-    from openimr.letters.render import render_letter
-
     det = load_determination(args.determination)
     assigned = None
     if not args.no_store:

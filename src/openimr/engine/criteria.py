@@ -16,6 +16,8 @@ from openimr.domain.determination import CriterionResult, CriterionStatus
 from openimr.domain.facts import ClinicalFact, ClinicalFacts, phase_of_care
 from openimr.domain.guideline import Criterion
 from openimr.domain.request import TreatmentRequest
+from openimr.engine.opioids import morphine_factor, opioid_strength_mg
+from openimr.evidence import treatment_courses
 
 
 def _spans(facts: list[ClinicalFact]) -> list[EvidenceSpan]:
@@ -96,8 +98,6 @@ def completed_sessions(
 ) -> tuple[int, list[ClinicalFact]]:
     """Visits of the same treatment already completed, where the record counts them."""
     terms = _modality_terms(c, req)
-    from openimr.evidence import treatment_courses
-
     # a course mentioned in several sentences is one course: take its largest stated count
     courses = [
         course
@@ -582,8 +582,6 @@ def _estimate_daily_med(req: TreatmentRequest) -> float | None:
     """MED/day from one month's fill: strength of the opioid x units / 30 days x conversion factor."""
     if req.drug_class != "opioid" or not req.strength or not req.quantity:
         return None
-    from openimr.engine.opioids import morphine_factor, opioid_strength_mg
-
     factor = morphine_factor(req.drug)
     mg = opioid_strength_mg(req.strength)
     if factor is None or mg is None:

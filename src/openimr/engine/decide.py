@@ -16,6 +16,8 @@ from openimr.domain.guideline import Criterion, Recommendation
 from openimr.domain.request import TreatmentRequest
 from openimr.engine.criteria import COURSE_CATEGORIES, evaluate_criterion
 from openimr.engine.rationale import write_rationale
+from openimr.guidelines.kb import KnowledgeBase
+from openimr.guidelines.search import search
 
 SPECIFIC_MATCH_SCORE = 20.0  # a search score at which the row names the treatment and body part
 
@@ -168,16 +170,16 @@ def decide_item(
     request: TreatmentRequest,
     facts: ClinicalFacts,
     case: Case | None,
-    kb: Any,
+    kb: KnowledgeBase,
     review_date: dt.date | None = None,
 ) -> ItemDetermination:
-    found = kb.search(request, review_date=review_date, facts=facts, limit=3)
+    found = search(kb, request, review_date=review_date, facts=facts, limit=3)
     hits = list(found.hits)
     edition_note = None
     if not hits and review_date is not None:
         # No edition in force on the review date addresses it (the knowledge base may lack that
         # era's rows): apply the nearest edition on file and say so in the rationale.
-        found = kb.search(request, review_date=None, facts=facts, limit=3)
+        found = search(kb, request, review_date=None, facts=facts, limit=3)
         hits = list(found.hits)
         if hits:
             edition_note = (

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from openimr.requests.lexicon import morphine_factor as lexicon_factor
+
 # CDC 2016 MME conversion factors; used only when the request lexicon gives none.
 _FALLBACK_FACTORS = {
     "hydrocodone": 1.0,
@@ -23,14 +25,9 @@ _FALLBACK_FACTORS = {
 def morphine_factor(drug: str | None) -> float | None:
     if not drug:
         return None
-    try:  # the request lexicon is the source of truth when present
-        from openimr.requests.lexicon import morphine_factor as lexicon_factor  # type: ignore[attr-defined]
-
-        found = lexicon_factor(drug)
-        if found is not None:
-            return float(found)
-    except (ImportError, AttributeError):
-        pass
+    found = lexicon_factor(drug)  # the request lexicon is the source of truth
+    if found is not None:
+        return float(found)
     for name in drug.split("/"):
         if name.strip() in _FALLBACK_FACTORS:
             return _FALLBACK_FACTORS[name.strip()]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from typing import Any
 
 from openimr import __version__
 from openimr.domain.case import Case
@@ -17,7 +16,12 @@ from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.request import TreatmentRequest
 from openimr.domain.reviewer import Reviewer, ReviewerCredentials
 from openimr.engine.decide import decide_item
-from openimr.errors import StateError
+from openimr.engine.summary import documents_reviewed, summarize_case
+from openimr.errors import InputError, StateError
+from openimr.evidence import extract
+from openimr.guidelines import KnowledgeBase, load_knowledge_base
+from openimr.requests import parse_request
+from openimr.reviewers import assign, credentials, load_panel
 
 ATTESTATION = (
     "I have reviewed the complete case file and the determination above, have no affiliation with "
@@ -26,8 +30,6 @@ ATTESTATION = (
 
 
 def parse_items(case: Case) -> list[TreatmentRequest]:
-    from openimr.requests import parse_request
-
     return [parse_request(item.text) for item in case.disputed_items]
 
 
@@ -37,8 +39,6 @@ def extract_facts(case: Case) -> ClinicalFacts:
     The evidence stage reads `case.summary` itself, so a record that only repeats the summary is
     left out rather than read twice.
     """
-    from openimr.evidence import extract
-
     records = [r for r in case.records if not (case.summary and r.text == case.summary)]
     return extract(records, case)
 
@@ -137,15 +137,13 @@ def _recent_surgery(
 
 
 def decide_items(
-    case: Case, kb: Any = None, review_date: dt.date | None = None
+    case: Case, kb: KnowledgeBase | None = None, review_date: dt.date | None = None
 ) -> list[ItemDetermination]:
     """Every disputed item of the case, decided from its text, the facts and the knowledge base.
 
     Surgical items are decided first: services that only make sense with the operation (pre-op
     tests, post-op therapy, DME) are judged knowing whether this review found the surgery necessary.
     """
-    from openimr.guidelines import load_knowledge_base
-
     kb = kb or load_knowledge_base()
     review_date = review_date or case.review_date
     requests = parse_items(case)
@@ -201,8 +199,6 @@ def _co_requested_drugs(requests: list[TreatmentRequest], index: int) -> list[Cl
 def assign_reviewer(
     case: Case, panel: list[Reviewer] | None, today: dt.date
 ) -> ReviewerCredentials | None:
-    from openimr.reviewers import assign, credentials, load_panel
-
     panel = panel if panel is not None else load_panel()
     assignment = assign(case, panel, parse_items(case), today=today)
     if assignment.chosen is None:
@@ -216,7 +212,7 @@ def assign_reviewer(
 def decide_case(
     case: Case,
     panel: list[Reviewer] | None = None,
-    kb: Any = None,
+    kb: KnowledgeBase | None = None,
     today: dt.date | None = None,
     decision_date: dt.date | None = None,
 ) -> Determination:
@@ -226,9 +222,6 @@ def decide_case(
     date, else `today`, else the calendar date. The guideline edition is the one in force on the
     review date: the overriding date when given, else the case's review date (9792.21.1).
     """
-    from openimr.errors import InputError
-    from openimr.letters.summary import documents_reviewed, summarize_case
-
     if decision_date is not None and decision_date < case.application_received:
         raise InputError(
             f"--date {decision_date.isoformat()} is before the application was received "

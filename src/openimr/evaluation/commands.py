@@ -6,10 +6,11 @@ import argparse
 import json
 import sys
 
+from openimr.evaluation.evaluate import evaluate_paths
+from openimr.evaluation.redecide import redecide_paths
+
 
 def _redecide(args: argparse.Namespace) -> int:
-    from openimr.evaluation.redecide import redecide_paths
-
     failures = 0
     collected = []
     for record in redecide_paths(args.letters):
@@ -37,8 +38,6 @@ def _redecide(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from openimr.evaluation.evaluate import evaluate_paths
-
     report = evaluate_paths([args.directory], progress=not args.json and sys.stderr.isatty())
     if args.json:
         payload = {

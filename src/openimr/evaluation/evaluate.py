@@ -10,15 +10,20 @@ subsections; a citation naming no section matches the whole document).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
+from tqdm import tqdm
 
 from openimr.domain.determination import ItemDetermination
+from openimr.errors import OpenIMRError
 from openimr.evaluation.metrics import Confusion, agreement_metrics, confusion
 from openimr.evaluation.redecide import decide_blinded_text, letter_files, letter_text
+from openimr.guidelines import load_knowledge_base, parse_citations
+from openimr.letters.parse import parse_text
 
 
 class ItemComparison(BaseModel):
@@ -83,9 +88,6 @@ def citation_agrees(
 ) -> bool | None:
     """True when one (document, section) pair the reviewer cited names the row we applied
     (`whole_document`: when one document the reviewer cited is the row's, whatever the section)."""
-    import dataclasses
-
-    from openimr.guidelines import parse_citations
 
     refs = parse_citations(reviewer_text, kb) if reviewer_text else []
     if not refs:
@@ -101,16 +103,10 @@ def citation_agrees(
 def evaluate_paths(
     paths: Iterable[str | Path], kb: Any = None, progress: bool = False
 ) -> EvaluationReport:
-    from openimr.errors import OpenIMRError
-    from openimr.guidelines import load_knowledge_base
-    from openimr.letters.parse import parse_text
-
     kb = kb or load_knowledge_base()
     files = letter_files(paths)
     iterator: Iterable[Path] = files
     if progress:
-        from tqdm import tqdm
-
         iterator = tqdm(files, desc="evaluate", unit="letter")
     comparisons: list[ItemComparison] = []
     skipped: list[str] = []

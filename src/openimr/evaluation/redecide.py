@@ -11,21 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from openimr.domain.determination import ItemDetermination
-from openimr.letters.files import letter_files
+from openimr.engine.pipeline import decide_items
+from openimr.errors import OpenIMRError
+from openimr.guidelines import load_knowledge_base
+from openimr.letters.blind import blind_text
+from openimr.letters.files import letter_files, read_letter_text
+from openimr.letters.parse import parse_text
+from openimr.letters.to_case import to_case
 
 
 def letter_text(path: Path) -> str:
-    from openimr.letters.files import read_letter_text
-
     return read_letter_text(path)
 
 
 def decide_blinded_text(text: str, source_name: str, kb: Any = None) -> list[ItemDetermination]:
-    from openimr.engine.pipeline import decide_items
-    from openimr.letters.blind import blind_text
-    from openimr.letters.parse import parse_text
-    from openimr.letters.to_case import to_case
-
     letter = parse_text(blind_text(text, source_name=source_name), source_name=source_name)
     case = to_case(letter)
     return decide_items(case, kb=kb)
@@ -55,9 +54,6 @@ def redecide_record(path: Path, items: list[ItemDetermination]) -> dict[str, Any
 
 def redecide_paths(paths: Iterable[str | Path], kb: Any = None) -> Iterator[dict[str, Any]]:
     """One record per letter; a letter that cannot be read gives {"file", "error"} and the rest go on."""
-    from openimr.errors import OpenIMRError
-    from openimr.guidelines import load_knowledge_base
-
     kb = kb or load_knowledge_base()
     for path in letter_files(paths):
         try:

@@ -12,8 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from openimr.domain.facts import FACT_KINDS, ClinicalFacts
 from openimr.errors import InputError, NotFoundError
-from openimr.io_util import iso_date
+from openimr.evidence import extract, extract_text
+from openimr.intake import load_case
+from openimr.io_util import iso_date, to_json
 
 SHOWN_ATTRIBUTES = (
     "modality",
@@ -43,11 +46,7 @@ def _status(fact: Any) -> str:
 
 
 def _read_facts(args: argparse.Namespace) -> Any:
-    from openimr.evidence import extract, extract_text
-
     if args.case:
-        from openimr.intake import load_case
-
         case = load_case(args.case)
         return extract(case.records, case)
     if args.file:
@@ -70,9 +69,6 @@ def _read_facts(args: argparse.Namespace) -> Any:
 
 
 def _facts(args: argparse.Namespace) -> int:
-    from openimr.domain.facts import FACT_KINDS, ClinicalFacts
-    from openimr.io_util import to_json
-
     unknown = [k for k in args.kind or [] if k not in FACT_KINDS]
     if unknown:
         raise InputError(

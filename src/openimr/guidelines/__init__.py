@@ -2,8 +2,8 @@
 
 Public API:
     load_knowledge_base(data_dir=None) -> KnowledgeBase     (cached; KnowledgeBaseError on bad rows)
-    KnowledgeBase.search(request, review_date=None, facts=None, limit=5) -> SearchResult
-    KnowledgeBase.search_text(text, review_date=None, facts=None, limit=5) -> SearchResult
+    search.search(kb, request, review_date=None, facts=None, limit=5) -> SearchResult
+    search.search_text(kb, text, review_date=None, facts=None, limit=5) -> SearchResult
     KnowledgeBase.get(row_id) -> Recommendation
     parse_citations(text) -> list[CitationRef]
     normalize_citation(text) -> (guideline_key, section_key)
@@ -12,13 +12,13 @@ Public API:
 """
 
 from openimr.guidelines.citations import (
-    CitationRef,
     citation_agrees,
     match_citation,
     normalize_citation,
     parse_citations,
 )
 from openimr.guidelines.kb import KnowledgeBase, in_force, load_knowledge_base
+from openimr.guidelines.normalize import CitationRef
 
 __all__ = [
     "CitationRef",

@@ -25,18 +25,12 @@ splitting section lists by the document's known section names (section names con
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from openimr.domain.guideline import SearchLevel
+from openimr.domain.guideline import Recommendation, SearchLevel
+from openimr.guidelines.kb import KnowledgeBase, load_knowledge_base
+from openimr.guidelines.normalize import CitationRef, tokens
 
-if TYPE_CHECKING:
-    from openimr.domain.guideline import Recommendation
-    from openimr.guidelines.kb import KnowledgeBase
-
-_DROP_TOKENS = {"guideline", "mtu", "mtus", "chapter", "section", "topic", "ca", "california"}
 _YEAR = re.compile(r"^(19[89]\d|20[0-4]\d)$")
-_PARENS = re.compile(r"\([^()]*\)")
 _NON_MTUS = re.compile(r"Decision based on Non-\s*MTUS Citation", re.IGNORECASE)
 _OTHER = re.compile(r"\band Other Medical Treatment Guidelines\b.*$", re.IGNORECASE | re.DOTALL)
 _PREAMBLE = re.compile(
@@ -44,48 +38,6 @@ _PREAMBLE = re.compile(
     r"Guidelines|did not cite any medical evidence for its decision)\.?",
     re.IGNORECASE,
 )
-
-
-def _singular(token: str) -> str:
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
-
-
-def tokens(text: str, drop: bool = True) -> list[str]:
-    """Normalized word tokens of a citation fragment (see the module docstring)."""
-    text = text.replace("®", " ").replace("™", " ").replace("&", " and ").replace("'s", "s")
-    text = text.replace("’s", "s")
-    text = re.sub(r"(\w)-\s+(\w)", r"\1\2", text)  # "Electro- diagnostic" broken across lines
-    words = [_singular(w) for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
-    if drop:
-        words = [w for w in words if w not in _DROP_TOKENS]
-    return words
-
-
-def section_key(text: str) -> str:
-    """The normalized section name used for matching ("" when the text names no section)."""
-    return " ".join(tokens(text))
-
-
-def section_keys(text: str) -> set[str]:
-    """Keys a section name matches under: with and without its parenthesised part."""
-    keys = {section_key(text)}
-    bare = section_key(_PARENS.sub(" ", text))
-    if bare:
-        keys.add(bare)
-    return {k for k in keys if k}
-
-
-@dataclass(frozen=True)
-class CitationRef:
-    """One cited (document, section) pair."""
-
-    guideline_key: str  # document identity, e.g. "mtus_cpmtg", "odg_low_back", "odg"
-    section_key: str | None  # normalized section, None for a whole-document citation
-    section_text: str | None = None
-    edition: str | None = None
-    level: SearchLevel = "mtus"
 
 
 def _compile_names(names: dict[tuple[str, ...], str]) -> list[tuple[tuple[str, ...], str]]:
@@ -223,8 +175,6 @@ def _non_mtus_refs(kb: KnowledgeBase, text: str) -> list[CitationRef]:
 def parse_citations(text: str, kb: KnowledgeBase | None = None) -> list[CitationRef]:
     """Every (document, section) pair a letter's guideline line cites, MTUS first."""
     if kb is None:
-        from openimr.guidelines.kb import load_knowledge_base
-
         kb = load_knowledge_base()
     text = " ".join(text.split())
     text = _PREAMBLE.sub(" ", text)
@@ -246,8 +196,6 @@ def normalize_citation(text: str, kb: KnowledgeBase | None = None) -> tuple[str 
 def match_citation(citation_text: str, kb: KnowledgeBase | None = None) -> Recommendation | None:
     """The row a citation names (its first cited pair that resolves), or None."""
     if kb is None:
-        from openimr.guidelines.kb import load_knowledge_base
-
         kb = load_knowledge_base()
     for ref in parse_citations(citation_text, kb):
         rows = kb.resolve(ref)
@@ -265,7 +213,5 @@ def citation_agrees(
     cited" (module docstring: document identity + normalized section, edition ignored).
     """
     if kb is None:
-        from openimr.guidelines.kb import load_knowledge_base
-
         kb = load_knowledge_base()
     return any(kb.ref_matches(ref, rec) for ref in parse_citations(citation_text, kb))

@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 
 from openimr.errors import InputError
+from openimr.guidelines import in_force, load_knowledge_base, parse_citations
+from openimr.guidelines.search import search_text
 from openimr.io_util import to_json
 
 
@@ -19,8 +21,6 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from openimr.guidelines import in_force, load_knowledge_base
-
     kb = load_knowledge_base()
     on = _date(args.date)
     rows = [
@@ -40,8 +40,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from openimr.guidelines import load_knowledge_base
-
     kb = load_knowledge_base()
     rec = kb.get(args.id)
     if args.json:
@@ -74,14 +72,14 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from openimr.guidelines import load_knowledge_base
-
     text = " ".join(args.text).strip()
     if not text:
         raise InputError("search: give the treatment text to search for")
     if args.limit < 1:
         raise InputError("--limit: must be at least 1")
-    result = load_knowledge_base().search_text(text, review_date=_date(args.date), limit=args.limit)
+    result = search_text(
+        load_knowledge_base(), text, review_date=_date(args.date), limit=args.limit
+    )
     if args.json:
         print(to_json(result))
         return 0
@@ -99,8 +97,6 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _cite(args: argparse.Namespace) -> int:
-    from openimr.guidelines import load_knowledge_base, parse_citations
-
     kb = load_knowledge_base()
     text = " ".join(args.text).strip()
     refs = parse_citations(text, kb)

@@ -1,21 +1,18 @@
-"""The knowledge base: every validated row, indexed for lookup, citation matching and search."""
+"""The knowledge base: every validated row, indexed for lookup and citation matching.
+
+The search over it is `openimr.guidelines.search.search(kb, request)`, which builds on this module.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from openimr.domain.facts import ClinicalFacts
 from openimr.domain.guideline import Recommendation, SearchLevel
-from openimr.domain.request import TreatmentRequest
 from openimr.errors import NotFoundError
-from openimr.guidelines.citations import CitationRef, section_keys, tokens
 from openimr.guidelines.loader import DATA_DIR, GuidelineDocument, LoadedFile, load_files
-
-if TYPE_CHECKING:
-    from openimr.guidelines.search import SearchResult
+from openimr.guidelines.normalize import CitationRef, section_keys, tokens
 
 LEVEL_ORDER: tuple[SearchLevel, ...] = ("mtus", "acoem_odg", "other_guideline", "peer_reviewed")
 
@@ -134,33 +131,6 @@ class KnowledgeBase:
             )
         )
         return rows
-
-    # search -----------------------------------------------------------------------------------
-    def search(
-        self,
-        request: TreatmentRequest,
-        review_date: dt.date | None = None,
-        facts: ClinicalFacts | None = None,
-        limit: int = 5,
-    ) -> SearchResult:
-        """Ranked rows for a parsed request, MTUS first (see `openimr.guidelines.search`)."""
-        from openimr.guidelines.search import search
-
-        return search(self, request, review_date=review_date, facts=facts, limit=limit)
-
-    def search_text(
-        self,
-        text: str,
-        review_date: dt.date | None = None,
-        facts: ClinicalFacts | None = None,
-        limit: int = 5,
-    ) -> SearchResult:
-        """Parse `text` with `openimr.requests.parse_request`, then `search`."""
-        from openimr.guidelines.search import request_from_text
-
-        return self.search(
-            request_from_text(text), review_date=review_date, facts=facts, limit=limit
-        )
 
 
 @functools.lru_cache(maxsize=4)

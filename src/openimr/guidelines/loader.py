@@ -38,6 +38,7 @@ from openimr.domain.common import Model
 from openimr.domain.facts import FACT_KINDS
 from openimr.domain.guideline import Recommendation, SearchLevel
 from openimr.errors import KnowledgeBaseError
+from openimr.requests.lexicon import drug_class_names
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -148,8 +149,6 @@ def _check_criteria(path: Path, rec: Recommendation) -> None:
                 rec.id,
                 f"criterion {crit.id}: open_ended must be not_applicable or not_documented",
             )
-    from openimr.requests.lexicon import drug_class_names
-
     unknown_classes = [c for c in rec.treatments.while_taking if c not in drug_class_names()]
     if unknown_classes:
         raise _fail(

@@ -30,7 +30,6 @@ import datetime as dt
 import functools
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import Field
@@ -39,10 +38,10 @@ from openimr.domain.common import Model
 from openimr.domain.facts import ClinicalFacts
 from openimr.domain.guideline import Recommendation, SearchLevel
 from openimr.domain.request import BODY_PARTS, TreatmentRequest
-from openimr.guidelines.citations import tokens
-
-if TYPE_CHECKING:
-    from openimr.guidelines.kb import KnowledgeBase
+from openimr.errors import KnowledgeBaseError
+from openimr.guidelines.kb import LEVEL_ORDER, KnowledgeBase, in_force
+from openimr.guidelines.normalize import tokens
+from openimr.requests import parse_request
 
 _TOPICAL = re.compile(
     r"\b(?:cream|gel|ointment|lotion|patch|patches|topical|transdermal)\b|\d\s*%", re.IGNORECASE
@@ -306,8 +305,6 @@ def search(
 
     `review_date` None considers every edition (the newest wins ties).
     """
-    from openimr.guidelines.kb import LEVEL_ORDER, in_force
-
     idx = _index(kb)
     order = idx.order
     words = tokens(request.text, drop=False)
@@ -356,15 +353,13 @@ def _body_part_terms() -> tuple[tuple[tuple[str, ...], str], ...]:
     pairs = []
     for part, words in raw["body_parts"].items():
         if part not in BODY_PARTS:
-            from openimr.errors import KnowledgeBaseError
-
             raise KnowledgeBaseError(f"{TERMS_FILE.name}: unknown body part {part!r}")
         pairs.extend((tuple(tokens(w, drop=False)), part) for w in words)
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
 def fallback_request(text: str) -> TreatmentRequest:
-    """A minimal TreatmentRequest (text and body parts) for when the request parser is absent."""
+    """A minimal TreatmentRequest (text and body parts only), read without the request parser."""
     words = tokens(text, drop=False)
     parts: list[str] = []
     for phrase, part in _body_part_terms():
@@ -373,10 +368,12 @@ def fallback_request(text: str) -> TreatmentRequest:
     return TreatmentRequest(text=text, body_parts=parts)
 
 
-def request_from_text(text: str) -> TreatmentRequest:
-    """Parse item text with `openimr.requests.parse_request` when it exists, else the fallback."""
-    try:
-        from openimr.requests import parse_request  # type: ignore[attr-defined]
-    except ImportError:
-        return fallback_request(text)
-    return parse_request(text)
+def search_text(
+    kb: KnowledgeBase,
+    text: str,
+    review_date: dt.date | None = None,
+    facts: ClinicalFacts | None = None,
+    limit: int = 5,
+) -> SearchResult:
+    """Parse `text` with `openimr.requests.parse_request`, then `search`."""
+    return search(kb, parse_request(text), review_date=review_date, facts=facts, limit=limit)

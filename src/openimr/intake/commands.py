@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import argparse
 
+from openimr.intake import case_json_schema, load_case
+from openimr.intake.screen import screen_batch
 from openimr.io_util import iso_date, to_json
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from openimr.intake import case_json_schema
-
     print(to_json(case_json_schema()))
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from openimr.intake import load_case
-
     case = load_case(args.case)
     print(
         f"{args.case}: valid case {case.case_number} with {len(case.disputed_items)} disputed item(s)"
@@ -25,9 +23,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _screen(args: argparse.Namespace) -> int:
-    from openimr.intake import load_case
-    from openimr.intake.screen import screen_batch
-
     cases = [load_case(path) for path in args.cases]
     results = screen_batch(cases, today=args.date, mail_days=args.mail_days)
     if args.json:

@@ -175,7 +175,7 @@ def _matching_ur_item(text: str, ur_items: Sequence[URItemDecision]) -> URItemDe
     for item in ur_items:
         if _normalize(item.treatment) == wanted:
             return item
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz, process  # only when no UR item matches exactly
 
     choices = {i: _normalize(item.treatment) for i, item in enumerate(ur_items)}
     best = process.extractOne(wanted, choices, scorer=fuzz.token_sort_ratio, score_cutoff=90)
@@ -188,7 +188,7 @@ def _normalize(text: str) -> str:
 
 @cache
 def _california_holidays(year: int):  # type: ignore[no-untyped-def]
-    import holidays
+    import holidays  # ~0.4 s to import; intake/__init__ loads this module for every case file
 
     return holidays.country_holidays("US", subdiv="CA", years=year)
 

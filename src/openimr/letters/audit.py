@@ -35,6 +35,7 @@ from openimr.letters.vocab import (
     topic_families,
     treatment_topics,
 )
+from openimr.requests import parse_request
 
 Severity = Literal["error", "warning", "info"]
 CODES: tuple[str, ...] = (
@@ -142,13 +143,11 @@ def _disputed_text(item: ParsedItem) -> str:
 
 
 def _category(text: str) -> str | None:
-    try:  # the request parser, when its package is present, knows categories best
-        from openimr.requests import parse_request  # type: ignore[attr-defined]
-
+    try:  # the request parser knows categories best; a text it refuses falls to the topic rules
         category = getattr(parse_request(text), "category", None)
         if category and category != "other":
             return str(category)
-    except Exception:  # noqa: BLE001 - the audit must degrade gracefully without it
+    except Exception:  # noqa: BLE001 - the audit reports on any letter, whatever its items say
         pass
     for _topic, rx, _, categories in _topic_matchers():
         if rx and rx.search(text) and categories:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from openimr.errors import InputError, NotFoundError
+from openimr.letters.pdftext import is_pdf, pdf_text
 
 LETTER_SUFFIXES = (".pdf", ".txt")
 
@@ -34,8 +35,6 @@ def letter_files(paths: Iterable[str | Path]) -> list[Path]:
 def read_letter_text(path: str | Path) -> str:
     """A letter's text: PDFs (encrypted ones too) through the PDF extractor, else UTF-8 text
     (Latin-1 as a last resort, as old exports use it)."""
-    from openimr.letters.pdftext import is_pdf, pdf_text
-
     path = Path(path)
     if path.is_dir():
         raise InputError(f"{path}: is a directory, expected one letter (PDF or text)")

@@ -23,7 +23,7 @@ def is_pdf(data: bytes) -> bool:
 def pdf_text(data: bytes, name: str = "PDF") -> str:
     """All page texts joined by "\\f". Raises InputError for an unreadable or locked PDF."""
     try:
-        import pypdfium2  # noqa: F401
+        import pypdfium2  # noqa: F401 - optional third-party engine: pypdf stands in without it
     except ImportError:
         return pypdf_text(data, name)
     try:
@@ -51,7 +51,7 @@ def _page_lines(textpage) -> list[tuple[float, str]]:  # noqa: ANN001
 
 
 def pdfium_text(data: bytes) -> str:
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # PDF libraries load only when a PDF is read: text stays light
 
     document = pdfium.PdfDocument(data, password="")  # PdfiumError: pypdf will say why
     pages = []
@@ -81,7 +81,7 @@ def pdfium_text(data: bytes) -> str:
 
 
 def pypdf_text(data: bytes, name: str = "PDF") -> str:
-    import pypdf
+    import pypdf  # ~0.5 s to import, and only a file PDFium refuses needs it
     from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-but-readable PDFs are common

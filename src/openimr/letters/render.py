@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from openimr.domain.determination import Determination, ItemDetermination
 from openimr.errors import InputError
 
@@ -393,8 +395,6 @@ def _page_chunks(lines: list[str], size: int) -> list[list[str]]:
 
 @cache
 def _environment():  # type: ignore[no-untyped-def]
-    import jinja2
-
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
         # escape HTML only; the text template must print "&" and "<" as they are

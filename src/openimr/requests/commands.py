@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from openimr.errors import InputError, NotFoundError
+from openimr.requests import parse_request
 
 _HUMAN_FIELDS = (
     "category",
@@ -82,14 +84,10 @@ _LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029"
 
 def _one_line_json(data: dict) -> str:
     """JSON that stays on one line for any line-splitting reader."""
-    import json
-
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_LINE_BREAKS)
 
 
 def _request(args: argparse.Namespace) -> int:
-    from openimr.requests import parse_request
-
     if args.batch is not None:
         if args.text is not None:
             raise InputError("give either TEXT or --batch FILE, not both")

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from openimr.domain.request import BODY_PARTS, CATEGORIES
@@ -200,6 +201,7 @@ class Lexicon(BaseModel):
 
 def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
     """Characters a parsed regex can start with (None = any) and whether it can match empty."""
+    # re's private parser: local, so another Python without it falls back (see load_lexicon)
     from re import _constants as c  # type: ignore[attr-defined]
 
     result: set[str] = set()
@@ -246,7 +248,7 @@ def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
 
 def _index_by_first_char(patterns: list[str]) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
     """Which service patterns can start with each character, so a hit tries only those."""
-    from re import _parser  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]  # private: load_lexicon falls back
 
     anywhere: list[int] = []
     by_char: dict[str, list[int]] = {}
@@ -264,8 +266,6 @@ def _index_by_first_char(patterns: list[str]) -> tuple[dict[str, tuple[int, ...]
 
 
 def _read_yaml(data_dir: Path, name: str) -> Any:
-    import yaml
-
     path = data_dir / name
     try:
         with path.open(encoding="utf-8") as handle:

@@ -385,7 +385,7 @@ FUZZY_CUTOFF = 85  # rapidfuzz ratio; "tramdol" -> tramadol scores 93
 
 def _fuzzy_drugs(s: str, lex: Lexicon) -> list[tuple[int, int, DrugEntry]]:
     """Misspelled drug names ("Tramdol"), tried only when nothing else was recognised."""
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz, process  # only for a misspelling: `openimr request` stays light
 
     found = []
     for m in _WORD.finditer(s[:500]):

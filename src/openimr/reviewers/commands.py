@@ -5,24 +5,19 @@ from __future__ import annotations
 import argparse
 
 from openimr.errors import InputError
+from openimr.intake import load_case
 from openimr.io_util import iso_date, to_json
+from openimr.requests import parse_request
+from openimr.reviewers import assign, load_panel, qualification_problems
+from openimr.reviewers.assign import printed_specialty
 
 
 def parse_items(texts: list[str]) -> list:
-    """Each disputed item through the request parser; a bare request if the parser is missing."""
-    from openimr.domain.request import TreatmentRequest
-
-    try:
-        from openimr.requests import parse_request
-    except ImportError:
-        return [TreatmentRequest(text=text) for text in texts]
+    """Each disputed item through the request parser."""
     return [parse_request(text) for text in texts]
 
 
 def _assign(args: argparse.Namespace) -> int:
-    from openimr.intake import load_case
-    from openimr.reviewers import assign, load_panel
-
     case = load_case(args.case)
     panel = load_panel(args.panel)
     requests = parse_items([item.text for item in case.disputed_items])
@@ -52,9 +47,6 @@ def _assign(args: argparse.Namespace) -> int:
 
 
 def _panel(args: argparse.Namespace) -> int:
-    from openimr.reviewers import load_panel, qualification_problems
-    from openimr.reviewers.assign import printed_specialty
-
     panel = load_panel(args.panel)
     if args.json:
         print(to_json([r.model_dump(mode="json", exclude={"name"}) for r in panel]))

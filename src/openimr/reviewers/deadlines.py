@@ -23,7 +23,7 @@ class Deadline(Model):
 
 @lru_cache(maxsize=256)
 def _closed_days(year: int, ignored: tuple[str, ...]) -> frozenset[dt.date]:
-    import holidays
+    import holidays  # ~0.4 s to import; only deadline arithmetic needs it, not every assignment
 
     calendar = holidays.country_holidays("US", subdiv="CA", years=year)
     return frozenset(

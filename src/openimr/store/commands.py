@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import sys
 
+from openimr.intake import load_case
 from openimr.io_util import iso_date, to_json
+from openimr.store import open_store
+from openimr.store.lifecycle import STATES
 
 
 def _actor(args: argparse.Namespace) -> str:
     if getattr(args, "actor", None):
         return args.actor
-    import getpass
-
     try:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
@@ -21,8 +23,6 @@ def _actor(args: argparse.Namespace) -> str:
 
 
 def _store(args: argparse.Namespace, must_exist: bool = False):  # type: ignore[no-untyped-def]
-    from openimr.store import open_store
-
     return open_store(args.db, must_exist=must_exist)
 
 
@@ -91,8 +91,6 @@ def _cases_show(args: argparse.Namespace) -> int:
 
 
 def _cases_add(args: argparse.Namespace) -> int:
-    from openimr.intake import load_case
-
     case = load_case(args.casefile)
     store = _store(args)
     try:
@@ -172,8 +170,6 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from openimr.store.lifecycle import STATES
-
     cases = subparsers.add_parser("cases", help="the case store: list, show, add, move, assign")
     sub = cases.add_subparsers(dest="cases_command", metavar="ACTION", required=True)
     p = sub.add_parser("list", help="cases with their state and deadlines, soonest due first")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.pool import StaticPool
 
@@ -20,8 +23,6 @@ def default_url() -> str:
     env = os.environ.get("OPENIMR_DB")
     if env:
         return env
-    from platformdirs import user_data_dir
-
     return f"sqlite:///{Path(user_data_dir('openimr')) / 'openimr.db'}"
 
 
@@ -78,9 +79,6 @@ def _sqlite_engine(url: str) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (idempotent; safe with concurrent openers)."""
-    from alembic import command
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as conn:

@@ -7,6 +7,7 @@ or not at all. Reads that show case content are audited too ("who viewed a case"
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,12 +15,15 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from openimr.domain import Case, Determination, Reviewer
 from openimr.errors import InputError, NotFoundError, StateError
 from openimr.store import lifecycle
 from openimr.store.audit import AuditVerification, canonical_detail, entry_hash, verify_chain
+from openimr.store.db import make_engine, migrate, normalize_url
 from openimr.store.models import (
     AssignmentRow,
     AuditHeadRow,
@@ -85,34 +89,14 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _default_signer(
-    det: Determination, reviewer_code: str, assigned_code: str | None, when: dt.datetime | None
-) -> Determination:
-    """The engine's signer when it is installed; otherwise the minimal attestation below."""
-    try:
-        from openimr.engine.pipeline import sign_determination
-    except ImportError:
-        from openimr.domain import Signature
-
-        if assigned_code is not None and reviewer_code != assigned_code:
-            raise StateError(
-                f"case {det.case_number}: reviewer {reviewer_code} is not the assigned reviewer"
-            ) from None
-        signature = Signature(
-            reviewer_code=reviewer_code,
-            signed_at=when or _now(),
-            attestation="I have reviewed the records and this determination is my own.",
-        )
-        return det.model_copy(update={"status": "signed", "signature": signature})
-    return sign_determination(det, reviewer_code, assigned_code, when)
-
-
 class Store:
     """Open with `open_store(url)`. Methods take the acting user (`actor`) for the audit log."""
 
     def __init__(self, engine: Engine, signer: Signer | None = None) -> None:
         self.engine = engine
-        self.signer: Signer = signer or _default_signer
+        # Signing is the engine's rule; whoever opens the store for signing hands it in (the API
+        # passes `openimr.engine.pipeline.sign_determination`), so the store never imports it.
+        self.signer = signer
         # Test seam: called at named points inside a transaction (the crash test kills the
         # process there to prove nothing half-written survives).
         self.fault_hook: Callable[[str], None] | None = None
@@ -128,9 +112,6 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
-        from sqlalchemy.exc import DataError, IntegrityError
-        from sqlalchemy.orm.exc import StaleDataError
-
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
@@ -698,6 +679,8 @@ class Store:
         self, number: str, reviewer_code: str, actor: str, when: dt.datetime | None = None
     ) -> Determination:
         """The assigned reviewer attests the latest draft: drafted -> signed."""
+        if self.signer is None:
+            raise StateError(f"case {number}: this store was opened without a signer; not signed")
         with self._tx() as session:
             row = self._case_row(session, number, lock=True)
             if row.state != "drafted":
@@ -731,8 +714,6 @@ class Store:
     # ----------------------------------------------------------------- audit
 
     def audit_entries(self, case_number: str | None = None) -> list[AuditEntry]:
-        import json
-
         with Session(self.engine) as session:
             query = select(AuditRow).order_by(AuditRow.seq)
             if case_number is not None:
@@ -793,8 +774,6 @@ def open_store(
     `must_exist` (read-only commands): a SQLite file that is missing or empty is an error rather
     than a new database, so looking at a mistyped path creates nothing.
     """
-    from openimr.store.db import make_engine, migrate, normalize_url
-
     if must_exist:
         target = normalize_url(url)
         if target.startswith("sqlite:///") and target != "sqlite:///:memory:":
@@ -808,8 +787,6 @@ def open_store(
         migrate(engine)
     except Exception as exc:
         engine.dispose()
-        from sqlalchemy.exc import SQLAlchemyError
-
         if isinstance(exc, SQLAlchemyError):
             msg = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
             raise InputError(

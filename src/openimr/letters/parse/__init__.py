@@ -11,9 +11,11 @@ import re
 from pathlib import Path
 
 from openimr.errors import InputError
+from openimr.letters.files import read_letter_text
 from openimr.letters.model import LetterFormat, ParsedLetter
 from openimr.letters.parse import format_2014, format_2016, format_2018, notice_2013
 from openimr.letters.parse.common import to_lines
+from openimr.letters.pdftext import is_pdf, pdf_text
 
 _PARSERS = {
     "notice_2013": notice_2013.parse,
@@ -66,16 +68,12 @@ def parse_text(text: str, source_name: str | None = None) -> ParsedLetter:
 
 def parse_letter(source: str | Path | bytes) -> ParsedLetter:
     """Parse a letter from a PDF or text file path, from PDF/text bytes, or from its text."""
-    from openimr.letters.pdftext import is_pdf, pdf_text
-
     if isinstance(source, bytes):
         if is_pdf(source):
             return parse_text(pdf_text(source), None)
         return parse_text(source.decode("utf-8", errors="replace"), None)
     if isinstance(source, str) and ("\n" in source or len(source) > 1024):
         return parse_text(source)  # the letter's text itself, not a file name
-    from openimr.letters.files import read_letter_text
-
     path = Path(source)
     return parse_text(read_letter_text(path), path.name)
 
