@@ -260,3 +260,36 @@ def test_hostile_values_are_stored_or_refused_cleanly(store) -> None:  # type: i
         store.transition(long_ids.case_number, "eligible", "x" * 10_000)
     assert store.list_cases("check")[0].state == "application_received"
     assert store.verify_audit_log().ok
+
+
+def test_event_dates_are_checked_against_the_case(store) -> None:  # type: ignore[no-untyped-def]
+    case = make_case()  # application received 2015-01-10
+    number = case.case_number
+    store.add_case(case, "intake")
+    store.transition(number, "eligible", "intake")
+    entries = store.verify_audit_log().entries
+    far = dt.date(2999, 1, 1)  # over a year after any today this code will see; no clock read
+    with pytest.raises(InputError, match=r"on: 1999-01-01 is before the case's application_rec"):
+        store.assign(number, "R-1", "admin", on=dt.date(1999, 1, 1))
+    with pytest.raises(InputError, match="more than 365 days after today"):
+        store.assign(number, "R-1", "admin", on=far)
+    assert store.list_cases("check")[0].state == "eligible"  # refused: nothing moved
+    store.assign(number, "R-1", "admin", on=dt.date(2015, 1, 12))
+    with pytest.raises(InputError, match=r"2015-01-11 is before the case's assigned_on \(2015-01"):
+        store.transition(number, "records_complete", "intake", on=dt.date(2015, 1, 11))
+    with pytest.raises(InputError, match="more than 365 days after today"):
+        store.transition(number, "records_complete", "intake", on=far)
+    summary = store.list_cases("check")[0]
+    assert (summary.state, summary.records_complete_on) == ("assigned", None)
+    done = store.transition(number, "records_complete", "intake", on=dt.date(2015, 1, 12))
+    assert done.decision_due == dt.date(2015, 2, 11)
+    store.save_determination(make_determination(case), "R-1")
+    with pytest.raises(
+        InputError, match=r"when: 2015-01-11 is before the case's records_complete_on"
+    ):
+        store.sign(number, "R-1", "reviewer:R-1", when=dt.datetime(2015, 1, 11, tzinfo=dt.UTC))
+    assert store.determination(number, "check").status == "draft"
+    store.sign(number, "R-1", "reviewer:R-1", when=dt.datetime(2015, 1, 13, tzinfo=dt.UTC))
+    # refusals wrote no audit entry: 2 list views + assign + records + draft + determination view
+    # + sign, after the entries before the refusals
+    assert store.verify_audit_log().entries == entries + 7
