@@ -271,7 +271,13 @@ class Store:
     # ----------------------------------------------------------------- cases
 
     def add_case(self, case: Case, actor: str) -> CaseSummary:
-        """Store a new application (state application_received), its records and disputed items."""
+        """Store a new application (state application_received), its records and disputed items.
+
+        A case date over a year ahead is an InputError: deadlines counted from it would overflow
+        the calendar (9999-12-31) or fall due in a century nobody meant."""
+        today = _now().date()
+        for field, date in _case_dates(case):
+            lifecycle.check_event_date(case.case_number, field, date, {}, today)
         with self._tx() as session:
             exists = session.execute(
                 select(CaseRow.id).where(CaseRow.case_number == case.case_number)
@@ -814,6 +820,23 @@ class Store:
 
 class _Denied(Exception):
     """Internal: raised inside a transaction to refuse after logging; re-raised as NotFoundError."""
+
+
+def _case_dates(case: Case) -> Iterator[tuple[str, dt.date]]:
+    """Every date a case file gives, named as the file names it."""
+    named = {
+        "injury.date": case.injury.date,
+        "ur_decision.date": case.ur_decision.date,
+        "application_received": case.application_received,
+        "date_assigned": case.date_assigned,
+        "records_received": case.records_received,
+        "decision_date": case.decision_date,
+    }
+    for field, date in named.items():
+        if date is not None:
+            yield field, date
+    for record in case.records:
+        yield f"records[{record.id}].date", record.date
 
 
 def open_store(
