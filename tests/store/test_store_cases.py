@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from store_testkit import advance_to_records_complete, make_case, make_determination
 
+from openimr.domain import Case
 from openimr.errors import InputError, NotFoundError, StateError
 from openimr.store import open_store
 
@@ -293,3 +294,15 @@ def test_event_dates_are_checked_against_the_case(store) -> None:  # type: ignor
     # refusals wrote no audit entry: 2 list views + assign + records + draft + determination view
     # + sign, after the entries before the refusals
     assert store.verify_audit_log().entries == entries + 7
+
+
+def test_a_case_dated_over_a_year_ahead_is_refused(store) -> None:  # type: ignore[no-untyped-def]
+    data = make_case().model_dump(mode="json")
+    data["application_received"] = "9999-12-31"  # deadlines from it would overflow the calendar
+    with pytest.raises(InputError, match=r"application_received: 9999-12-31 is more than 365 days"):
+        store.add_case(Case.model_validate(data), "intake")
+    data = make_case().model_dump(mode="json")
+    data["records"][0]["date"] = "2999-01-01"
+    with pytest.raises(InputError, match=r"records\[r1\]\.date: 2999-01-01 is more than 365 days"):
+        store.add_case(Case.model_validate(data), "intake")
+    assert store.list_cases("check") == []
