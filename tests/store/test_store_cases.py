@@ -10,6 +10,7 @@ from store_testkit import advance_to_records_complete, make_case, make_determina
 from openimr.domain import Case
 from openimr.errors import InputError, NotFoundError, StateError
 from openimr.store import open_store
+from openimr.store import store as store_module
 
 
 def test_a_case_round_trips_whole(store) -> None:  # type: ignore[no-untyped-def]
@@ -306,3 +307,25 @@ def test_a_case_dated_over_a_year_ahead_is_refused(store) -> None:  # type: igno
     with pytest.raises(InputError, match=r"records\[r1\]\.date: 2999-01-01 is more than 365 days"):
         store.add_case(Case.model_validate(data), "intake")
     assert store.list_cases("check") == []
+
+
+def test_a_default_date_is_checked_too(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # "today" is the store's clock, fixed here: five days before the application was received
+    monkeypatch.setattr(store_module, "_now", lambda: dt.datetime(2015, 1, 5, 9, tzinfo=dt.UTC))
+    case = make_case()  # application received 2015-01-10
+    store.add_case(case, "intake")
+    store.transition(case.case_number, "eligible", "intake")
+    with pytest.raises(InputError) as err:
+        store.assign(case.case_number, "R-1", "admin")
+    assert str(err.value) == (
+        "case CM15-0012345: on (default today): 2015-01-05 is before the case's"
+        " application_received (2015-01-10)"
+    )
+    with pytest.raises(InputError, match=r"2016-01-06 is more than 365 days after today \(2015"):
+        store.assign(case.case_number, "R-1", "admin", on=dt.date(2016, 1, 6))
+    assigned = store.assign(case.case_number, "R-1", "admin", on=dt.date(2016, 1, 5))
+    assert assigned.assigned_on == dt.date(2016, 1, 5)  # a year ahead is the limit
+    with pytest.raises(
+        InputError, match=r"on \(default today\): 2015-01-05 is before the case's as"
+    ):
+        store.transition(case.case_number, "records_complete", "intake")

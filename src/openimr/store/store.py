@@ -455,8 +455,8 @@ class Store:
     ) -> CaseSummary:
         """Move a case along its lifecycle; StateError names the illegal move and what is allowed.
 
-        `on` dates the event that starts a deadline (records complete); default today. A given
-        date before the case's own earlier dates, or over a year ahead, is an InputError.
+        `on` dates the event that starts a deadline (records complete); default today. A date
+        before the case's own earlier dates, or over a year ahead, is an InputError.
         """
         if to_state in ("assigned", "signed", "drafted"):
             raise StateError(
@@ -468,18 +468,18 @@ class Store:
             if to_state == "ineligible":
                 row.ineligible_reason = reason
             if to_state == "records_complete":
-                if on is not None:
-                    lifecycle.check_event_date(
-                        number,
-                        "on",
-                        on,
-                        {
-                            "application_received": row.application_received,
-                            "assigned_on": row.assigned_on,
-                        },
-                        _now().date(),
-                    )
-                row.records_complete_on = on or _now().date()
+                today = _now().date()
+                lifecycle.check_event_date(
+                    number,
+                    "on" if on else "on (default today)",
+                    on or today,
+                    {
+                        "application_received": row.application_received,
+                        "assigned_on": row.assigned_on,
+                    },
+                    today,
+                )
+                row.records_complete_on = on or today
             self._append_audit(
                 session,
                 actor,
@@ -507,14 +507,14 @@ class Store:
         with self._tx() as session:
             row = self._case_row(session, number, lock=True)
             self._move(session, row, "assigned", actor, f"assigned to reviewer {code}")
-            if on is not None:
-                lifecycle.check_event_date(
-                    number,
-                    "on",
-                    on,
-                    {"application_received": row.application_received},
-                    _now().date(),
-                )
+            today = _now().date()
+            lifecycle.check_event_date(
+                number,
+                "on" if on else "on (default today)",
+                on or today,
+                {"application_received": row.application_received},
+                today,
+            )
             if isinstance(reviewer, Reviewer):
                 stored = session.get(ReviewerRow, code)
                 if stored is None:
@@ -524,7 +524,7 @@ class Store:
                 else:
                     stored.reviewer_json = reviewer.model_dump(mode="json")
             row.assigned_reviewer = code
-            row.assigned_on = on or _now().date()
+            row.assigned_on = on or today
             session.add(
                 AssignmentRow(
                     case_id=row.id,
@@ -737,18 +737,18 @@ class Store:
                 )
             else:
                 denied = None
-                if when is not None:
-                    lifecycle.check_event_date(
-                        number,
-                        "when",
-                        when.date(),
-                        {
-                            "application_received": row.application_received,
-                            "assigned_on": row.assigned_on,
-                            "records_complete_on": row.records_complete_on,
-                        },
-                        _now().date(),
-                    )
+                today = _now().date()
+                lifecycle.check_event_date(
+                    number,
+                    "when" if when else "when (default now)",
+                    when.date() if when else today,
+                    {
+                        "application_received": row.application_received,
+                        "assigned_on": row.assigned_on,
+                        "records_complete_on": row.records_complete_on,
+                    },
+                    today,
+                )
                 latest = self._latest_determination(session, row.id)
                 assert latest is not None  # drafted implies a stored draft
                 draft = Determination.model_validate(latest.determination_json)
