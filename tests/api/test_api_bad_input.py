@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
-from api_testkit import ADMIN, INTAKE, REV1, case_body
+from api_testkit import ADMIN, INTAKE, KEYS, REV1, case_body, stand_in_services
+from fastapi.testclient import TestClient
+
+from openimr.api.app import create_app
 
 
 def _nothing_stored(client) -> None:  # type: ignore[no-untyped-def]
@@ -288,3 +292,23 @@ def test_key_configuration_from_file_and_env(tmp_path, monkeypatch) -> None:  # 
         from openimr.api.auth import load_key_file
 
         load_key_file(keyfile)
+
+
+def test_a_bug_answers_one_line_and_goes_to_the_log(tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    def broken_screen(case, earlier):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError("a bug in a stage")
+
+    services = replace(stand_in_services(), screen=broken_screen)
+    app = create_app(f"sqlite:///{tmp_path / 'bug.db'}", api_keys=KEYS, services=services)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        client.post("/cases", json=case_body(), headers=INTAKE)
+        with caplog.at_level("ERROR", logger="openimr.api"):
+            out = client.post("/cases/CM15-0012345/screen", headers=INTAKE)
+        assert out.status_code == 500 and out.json() == {"error": "internal error"}
+        assert "a bug in a stage" not in out.text  # the client learns nothing of the internals
+        logged = [r for r in caplog.records if r.name == "openimr.api"]
+        assert "POST /cases/CM15-0012345/screen" in logged[0].getMessage()
+        assert logged[0].exc_info[0] is ZeroDivisionError
+        shown = client.get("/cases/CM15-0012345", headers=ADMIN).json()
+        assert shown["summary"]["state"] == "application_received"  # nothing half-done
+    app.state.store.close()
