@@ -260,3 +260,42 @@ def test_case_upload_takes_any_file(client, content: bytes, name: str) -> None: 
     response = client.post("/cases/upload", files={"file": (name, content, "x")}, headers=INTAKE)
     assert response.status_code in INTAKE_STATUSES, (response.status_code, response.text[:300])
     assert_error_body(response)
+
+
+# around the test case's own dates (received 2015-01-10), and anywhere in the calendar
+EVENT_DATES = (
+    st.sampled_from([dt.date(2015, 1, 9), dt.date(2015, 1, 10)])
+    | st.dates(dt.date(2014, 1, 1), dt.date(2028, 12, 31))
+    | st.dates()
+)
+
+
+@FUZZ
+@given(assigned=EVENT_DATES, complete=EVENT_DATES)
+def test_body_dates_never_precede_the_cases_own(client, assigned, complete) -> None:  # type: ignore[no-untyped-def]
+    number = f"CM16-{assigned.toordinal() % 10_000_000:07d}"
+    if client.post("/cases", json=case_body(number), headers=INTAKE).status_code == 409:
+        return  # this number was drawn before; its case has moved on
+    # eligible straight in the store: screening would find the many test cases duplicates
+    client.app.state.store.transition(number, "eligible", "intake:test")
+    out = client.post(
+        f"/cases/{number}/assign", json={"reviewer": "R-1", "on": str(assigned)}, headers=INTAKE
+    )
+    assert out.status_code in (200, 422), out.text
+    if out.status_code == 422:
+        assert "application_received" in out.json()["error"] or "after today" in out.json()["error"]
+        return
+    summary = out.json()
+    assert dt.date.fromisoformat(summary["assigned_on"]) >= dt.date.fromisoformat(
+        summary["application_received"]
+    )
+    out = client.post(
+        f"/cases/{number}/records-complete", json={"on": str(complete)}, headers=INTAKE
+    )
+    assert out.status_code in (200, 422), out.text
+    if out.status_code == 200:
+        summary = out.json()
+        assert summary["records_complete_on"] >= summary["assigned_on"]
+        assert summary["decision_due"] > summary["records_complete_on"]
+    else:
+        assert "assigned_on" in out.json()["error"] or "after today" in out.json()["error"]
