@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
-from api_testkit import ADMIN, INTAKE, REV1, case_body
+from api_testkit import ADMIN, INTAKE, KEYS, REV1, case_body, stand_in_services
+from fastapi.testclient import TestClient
+
+from openimr.api.app import create_app
 
 
 def _nothing_stored(client) -> None:  # type: ignore[no-untyped-def]
@@ -86,7 +90,7 @@ def test_bad_uploads(client) -> None:  # type: ignore[no-untyped-def]
     cases = [
         (("c.yaml", b"a: [unclosed", "application/yaml"), 400, "malformed YAML"),
         (("c.json", b"{nope", "application/json"), 400, "malformed JSON"),
-        (("c.yaml", b"\xff\xfe\x00binary", "application/octet-stream"), 400, "not a text file"),
+        (("c.yaml", b"\xff\xfe\x00binary", "application/octet-stream"), 400, "not UTF-8 (byte 0)"),
         (
             ("c.json", json.dumps(case_body(extra=1)).encode(), "application/json"),
             422,
@@ -100,6 +104,116 @@ def test_bad_uploads(client) -> None:  # type: ignore[no-untyped-def]
         assert message in out.json()["error"]
     assert client.post("/cases/upload", headers=INTAKE).status_code == 422  # no file part
     _nothing_stored(client)
+
+
+def _one_line_error(response) -> str:  # type: ignore[no-untyped-def]
+    """The body is exactly {"error": "<one line>"}; returns the line."""
+    body = response.json()
+    assert set(body) == {"error"} and isinstance(body["error"], str), body
+    assert body["error"] and "\n" not in body["error"], body
+    return body["error"]
+
+
+def test_framework_refusals_are_error_bodies_too(client) -> None:  # type: ignore[no-untyped-def]
+    unknown = client.get("/no/such/route", headers=ADMIN)
+    assert unknown.status_code == 404
+    assert _one_line_error(unknown) == "no such route: GET /no/such/route"
+    assert _one_line_error(client.get("/no/such/route")).startswith("no such route")  # no key
+    wrong_method = client.delete("/cases", headers=ADMIN)
+    assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "GET, POST"
+    assert _one_line_error(wrong_method) == "method not allowed: DELETE /cases (allowed: GET, POST)"
+    assert client.put("/cases/CM15-0012345/sign", headers=REV1).status_code == 405
+    not_utf8 = client.post(
+        "/cases",
+        content=b'{"case_number": "CM15-\xff"}',
+        headers={**INTAKE, "Content-Type": "application/json"},
+    )
+    assert not_utf8.status_code == 400
+    assert _one_line_error(not_utf8) == "request body is not UTF-8 (byte 22)"
+    not_json = client.post(
+        "/cases", content=b"{}", headers={**INTAKE, "Content-Type": "text/plain"}
+    )
+    assert not_json.status_code == 400 and "not JSON" in _one_line_error(not_json)
+    deep = client.post(
+        "/cases",
+        content=b"[" * 100_000 + b"]" * 100_000,
+        headers={**ADMIN, "Content-Type": "application/json"},
+    )
+    assert deep.status_code == 413  # the body limit comes first
+    deep = client.post(
+        "/cases",
+        content=b"[" * 30_000 + b"]" * 30_000,
+        headers={**ADMIN, "Content-Type": "application/json"},
+    )
+    assert deep.status_code == 400 and _one_line_error(deep) == "request body is nested too deeply"
+    bad_query = client.get("/cases", params={"limit": "many"}, headers=ADMIN)
+    assert bad_query.status_code == 422
+    assert _one_line_error(bad_query).startswith("query.limit: Input should be a valid integer")
+    bad_state = client.get("/cases", params={"state": "lost"}, headers=ADMIN)
+    assert bad_state.status_code == 422 and _one_line_error(bad_state).startswith("query.state:")
+    no_boundary = client.post(
+        "/cases/upload", content=b"x", headers={**INTAKE, "Content-Type": "multipart/form-data"}
+    )
+    assert no_boundary.status_code == 400 and "boundary" in _one_line_error(no_boundary)
+    _nothing_stored(client)
+
+
+def test_uploads_that_break_the_parser_are_400(client) -> None:  # type: ignore[no-untyped-def]
+    impossible = case_body()
+    text = json.dumps(impossible).replace('"2015-01-10"', "2015-02-30")  # YAML reads it as a date
+    out = client.post(
+        "/cases/upload", files={"file": ("c.yaml", text.encode(), "x")}, headers=INTAKE
+    )
+    assert out.status_code == 400 and "day is out of range" in _one_line_error(out)
+    deep = b"a: " + b"[" * 5000 + b"]" * 5000
+    out = client.post("/cases/upload", files={"file": ("c.yaml", deep, "x")}, headers=INTAKE)
+    assert out.status_code == 400 and "RecursionError" in _one_line_error(out)
+    out = client.post(
+        "/cases/upload", files={"file": ("c.JSON", b"[" * 30_000, "x")}, headers=INTAKE
+    )
+    assert out.status_code == 400 and "c.JSON: malformed JSON" in _one_line_error(out)
+    _nothing_stored(client)
+
+
+def test_body_dates_are_checked_against_the_case(client) -> None:  # type: ignore[no-untyped-def]
+    number = "CM15-0012345"  # application received 2015-01-10
+    client.post("/cases", json=case_body(), headers=INTAKE)
+    client.post(f"/cases/{number}/screen", headers=INTAKE)
+    far = "2999-01-01"  # over a year after any today this code will see; no clock read
+    refusals = [
+        (
+            "assign",
+            {"reviewer": "R-1", "on": "1999-01-01"},
+            "before the case's application_received",
+        ),
+        ("assign", {"reviewer": "R-1", "on": "2015-01-09"}, "(2015-01-10)"),
+        ("assign", {"on": "2015-01-09"}, "application_received"),  # the panel's pick, same check
+        ("assign", {"reviewer": "R-1", "on": far}, "more than 365 days after today"),
+    ]
+    for route, body, message in refusals:
+        out = client.post(f"/cases/{number}/{route}", json=body, headers=INTAKE)
+        assert out.status_code == 422, (body, out.text)
+        error = _one_line_error(out)
+        assert error.startswith(f"case {number}: on: {body['on']} is ") and message in error
+    assert client.get(f"/cases/{number}", headers=ADMIN).json()["summary"]["state"] == "eligible"
+    assigned = client.post(
+        f"/cases/{number}/assign", json={"reviewer": "R-1", "on": "2015-01-10"}, headers=INTAKE
+    )
+    assert assigned.status_code == 200 and assigned.json()["assigned_on"] == "2015-01-10"
+    for on, message in [
+        ("1999-01-01", "before the case's assigned_on (2015-01-10)"),
+        ("2015-01-09", "before the case's assigned_on (2015-01-10)"),
+        (far, "more than 365 days after today"),
+    ]:
+        out = client.post(f"/cases/{number}/records-complete", json={"on": on}, headers=INTAKE)
+        assert out.status_code == 422 and message in _one_line_error(out), out.text
+    summary = client.get(f"/cases/{number}", headers=ADMIN).json()["summary"]
+    assert summary["state"] == "assigned" and summary["records_complete_on"] is None
+    done = client.post(
+        f"/cases/{number}/records-complete", json={"on": "2015-01-10"}, headers=INTAKE
+    )
+    assert done.status_code == 200 and done.json()["decision_due"] == "2015-02-09"
+    assert client.get("/audit/verify", headers=ADMIN).json()["ok"] is True
 
 
 def test_conflicts_and_unknown_cases(client) -> None:  # type: ignore[no-untyped-def]
@@ -178,3 +292,23 @@ def test_key_configuration_from_file_and_env(tmp_path, monkeypatch) -> None:  # 
         from openimr.api.auth import load_key_file
 
         load_key_file(keyfile)
+
+
+def test_a_bug_answers_one_line_and_goes_to_the_log(tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    def broken_screen(case, earlier):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError("a bug in a stage")
+
+    services = replace(stand_in_services(), screen=broken_screen)
+    app = create_app(f"sqlite:///{tmp_path / 'bug.db'}", api_keys=KEYS, services=services)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        client.post("/cases", json=case_body(), headers=INTAKE)
+        with caplog.at_level("ERROR", logger="openimr.api"):
+            out = client.post("/cases/CM15-0012345/screen", headers=INTAKE)
+        assert out.status_code == 500 and out.json() == {"error": "internal error"}
+        assert "a bug in a stage" not in out.text  # the client learns nothing of the internals
+        logged = [r for r in caplog.records if r.name == "openimr.api"]
+        assert "POST /cases/CM15-0012345/screen" in logged[0].getMessage()
+        assert logged[0].exc_info[0] is ZeroDivisionError
+        shown = client.get("/cases/CM15-0012345", headers=ADMIN).json()
+        assert shown["summary"]["state"] == "application_received"  # nothing half-done
+    app.state.store.close()

@@ -20,11 +20,25 @@ def _to_records_complete(client, number: str = "CM15-0012345") -> None:  # type:
     assert done.status_code == 200 and done.json()["decision_due"] == "2015-02-19"
 
 
-def test_health_and_openapi_are_published(client) -> None:  # type: ignore[no-untyped-def]
+def test_health_is_open_and_the_schema_needs_a_key(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/health").json()["status"] == "ok"
-    schema = client.get("/openapi.json").json()
-    assert {"/cases", "/cases/{number}/sign", "/cases/{number}/letter"} <= set(schema["paths"])
-    assert "APIKeyHeader" in schema["components"]["securitySchemes"]
+    for headers in ({}, {"X-API-Key": "not-a-key"}):
+        refused = client.get("/openapi.json", headers=headers)
+        assert refused.status_code == 401 and "API key" in refused.json()["error"]
+    for headers in (INTAKE, REV1, ADMIN):  # any role may read it
+        schema = client.get("/openapi.json", headers=headers).json()
+        assert {"/cases", "/cases/{number}/sign", "/cases/{number}/letter"} <= set(schema["paths"])
+        assert "APIKeyHeader" in schema["components"]["securitySchemes"]
+        assert "/openapi.json" not in schema["paths"]
+
+
+def test_interactive_docs_are_off(client) -> None:  # type: ignore[no-untyped-def]
+    # their assets come from a CDN; the README says they are off
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        for headers in ({}, ADMIN):
+            out = client.get(path, headers=headers)
+            assert out.status_code == 404
+            assert out.json() == {"error": f"no such route: GET {path}"}
 
 
 def test_the_whole_case_over_http(client) -> None:  # type: ignore[no-untyped-def]

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from store_testkit import advance_to_records_complete, make_case, make_determination
 
+from openimr.domain import Case
 from openimr.errors import InputError, NotFoundError, StateError
 from openimr.store import open_store
+from openimr.store import store as store_module
 
 
 def test_a_case_round_trips_whole(store) -> None:  # type: ignore[no-untyped-def]
@@ -276,3 +278,70 @@ def test_a_store_opened_without_a_signer_signs_nothing(store_url: str) -> None:
         assert stored.summary.state == "drafted" and stored.determination.status == "draft"
     finally:
         plain.close()
+
+
+def test_event_dates_are_checked_against_the_case(store) -> None:  # type: ignore[no-untyped-def]
+    case = make_case()  # application received 2015-01-10
+    number = case.case_number
+    store.add_case(case, "intake")
+    store.transition(number, "eligible", "intake")
+    entries = store.verify_audit_log().entries
+    far = dt.date(2999, 1, 1)  # over a year after any today this code will see; no clock read
+    with pytest.raises(InputError, match=r"on: 1999-01-01 is before the case's application_rec"):
+        store.assign(number, "R-1", "admin", on=dt.date(1999, 1, 1))
+    with pytest.raises(InputError, match="more than 365 days after today"):
+        store.assign(number, "R-1", "admin", on=far)
+    assert store.list_cases("check")[0].state == "eligible"  # refused: nothing moved
+    store.assign(number, "R-1", "admin", on=dt.date(2015, 1, 12))
+    with pytest.raises(InputError, match=r"2015-01-11 is before the case's assigned_on \(2015-01"):
+        store.transition(number, "records_complete", "intake", on=dt.date(2015, 1, 11))
+    with pytest.raises(InputError, match="more than 365 days after today"):
+        store.transition(number, "records_complete", "intake", on=far)
+    summary = store.list_cases("check")[0]
+    assert (summary.state, summary.records_complete_on) == ("assigned", None)
+    done = store.transition(number, "records_complete", "intake", on=dt.date(2015, 1, 12))
+    assert done.decision_due == dt.date(2015, 2, 11)
+    store.save_determination(make_determination(case), "R-1")
+    with pytest.raises(
+        InputError, match=r"when: 2015-01-11 is before the case's records_complete_on"
+    ):
+        store.sign(number, "R-1", "reviewer:R-1", when=dt.datetime(2015, 1, 11, tzinfo=dt.UTC))
+    assert store.determination(number, "check").status == "draft"
+    store.sign(number, "R-1", "reviewer:R-1", when=dt.datetime(2015, 1, 13, tzinfo=dt.UTC))
+    # refusals wrote no audit entry: 2 list views + assign + records + draft + determination view
+    # + sign, after the entries before the refusals
+    assert store.verify_audit_log().entries == entries + 7
+
+
+def test_a_case_dated_over_a_year_ahead_is_refused(store) -> None:  # type: ignore[no-untyped-def]
+    data = make_case().model_dump(mode="json")
+    data["application_received"] = "9999-12-31"  # deadlines from it would overflow the calendar
+    with pytest.raises(InputError, match=r"application_received: 9999-12-31 is more than 365 days"):
+        store.add_case(Case.model_validate(data), "intake")
+    data = make_case().model_dump(mode="json")
+    data["records"][0]["date"] = "2999-01-01"
+    with pytest.raises(InputError, match=r"records\[r1\]\.date: 2999-01-01 is more than 365 days"):
+        store.add_case(Case.model_validate(data), "intake")
+    assert store.list_cases("check") == []
+
+
+def test_a_default_date_is_checked_too(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # "today" is the store's clock, fixed here: five days before the application was received
+    monkeypatch.setattr(store_module, "_now", lambda: dt.datetime(2015, 1, 5, 9, tzinfo=dt.UTC))
+    case = make_case()  # application received 2015-01-10
+    store.add_case(case, "intake")
+    store.transition(case.case_number, "eligible", "intake")
+    with pytest.raises(InputError) as err:
+        store.assign(case.case_number, "R-1", "admin")
+    assert str(err.value) == (
+        "case CM15-0012345: on (default today): 2015-01-05 is before the case's"
+        " application_received (2015-01-10)"
+    )
+    with pytest.raises(InputError, match=r"2016-01-06 is more than 365 days after today \(2015"):
+        store.assign(case.case_number, "R-1", "admin", on=dt.date(2016, 1, 6))
+    assigned = store.assign(case.case_number, "R-1", "admin", on=dt.date(2016, 1, 5))
+    assert assigned.assigned_on == dt.date(2016, 1, 5)  # a year ahead is the limit
+    with pytest.raises(
+        InputError, match=r"on \(default today\): 2015-01-05 is before the case's as"
+    ):
+        store.transition(case.case_number, "records_complete", "intake")

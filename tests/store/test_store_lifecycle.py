@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from openimr.errors import StateError
+from openimr.errors import InputError, StateError
 from openimr.store import lifecycle
 
 
@@ -72,3 +72,25 @@ def test_deadlines_count_from_the_right_event() -> None:
     assert lifecycle.decision_due("expedited", day) == dt.date(2015, 3, 4)
     assert lifecycle.decision_due("regular", None) is None
     assert lifecycle.records_due("regular", None) is None
+
+
+def test_event_dates_follow_the_cases_own_dates() -> None:
+    today = dt.date(2026, 1, 1)
+    earlier = {"application_received": dt.date(2015, 1, 10), "assigned_on": dt.date(2015, 1, 12)}
+    lifecycle.check_event_date("CM15-1", "on", dt.date(2015, 1, 12), earlier, today)
+    lifecycle.check_event_date("CM15-1", "on", dt.date(2027, 1, 1), earlier, today)  # 365 days
+    with pytest.raises(InputError) as err:
+        lifecycle.check_event_date("CM15-1", "on", dt.date(2015, 1, 11), earlier, today)
+    assert (
+        str(err.value)
+        == "case CM15-1: on: 2015-01-11 is before the case's assigned_on (2015-01-12)"
+    )
+    with pytest.raises(InputError, match="application_received"):  # an unknown date is skipped
+        lifecycle.check_event_date(
+            "CM15-1", "on", dt.date(2015, 1, 9), {**earlier, "assigned_on": None}, today
+        )
+    with pytest.raises(InputError) as err:
+        lifecycle.check_event_date("CM15-1", "on", dt.date(2027, 1, 2), earlier, today)
+    assert str(err.value) == (
+        "case CM15-1: on: 2027-01-02 is more than 365 days after today (2026-01-01)"
+    )

@@ -45,7 +45,7 @@ def test_store_follows_the_state_machine(tmp_path_factory, moves: list[str]) -> 
             target = "drafted" if state in ("records_complete", "drafted") else state
         try:
             if move == "assign":
-                store.assign(case.case_number, "R-1", "admin")
+                store.assign(case.case_number, "R-1", "admin", on=dt.date(2015, 1, 12))
             elif move == "draft":
                 store.save_determination(make_determination(case), "R-1")
             elif move == "sign":

@@ -1,15 +1,18 @@
 """The HTTP API (thin): case intake, screening, assignment, decision, signing, letters, deadlines.
 
 Every route is one store action (one transaction). Errors are JSON `{"error": "<one line>"}` with
-the status that says what went wrong: 400 malformed, 401 no/wrong key, 403 role not allowed,
-404 unknown case (also a reviewer asking for another reviewer's case), 409 illegal lifecycle step,
-413 body too large, 422 invalid case or field, 503 a pipeline stage missing.
+the status that says what went wrong: 400 malformed or not UTF-8, 401 no/wrong key, 403 role not
+allowed, 404 unknown case or route (also a reviewer asking for another reviewer's case), 405 wrong
+method, 409 illegal lifecycle step, 413 body too large, 422 invalid case or field, 503 a pipeline
+stage missing; 500 `internal error` (logged) only for a bug. The framework's own answers are
+rewritten into the same shape, so no client ever sees `{"detail": ...}` or a traceback.
 """
 
 # no `from __future__ import annotations`: FastAPI reads the route annotations at runtime
 
 import datetime as dt
 import json
+import logging
 import os
 from typing import Annotated, Any, Literal
 
@@ -20,6 +23,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from openimr import __version__
 from openimr.api.auth import ApiKey, KeyRing, resolve_keys
@@ -39,6 +44,8 @@ from openimr.store import (
 from openimr.store.lifecycle import CaseState
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
+MAX_ERROR_CHARS = 500  # an error echoes user input (a path, a field); keep it a readable line
+log = logging.getLogger("openimr.api")
 LETTER_TYPES = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -101,8 +108,48 @@ class ErrorBody(Strict):
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 422, 503)
 }
+
+
+def _one_line(message: object) -> str:
+    """Collapse whitespace (newlines included) so every error is one line, and cap its length."""
+    line = " ".join(str(message).split()) or "error"
+    return line if len(line) <= MAX_ERROR_CHARS else line[: MAX_ERROR_CHARS - 3] + "..."
+
+
+def error_response(
+    status: int, message: object, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse({"error": _one_line(message)}, status_code=status, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves on this path (Starlette's own Allow names only the first
+    route that matched the path, e.g. POST /cases but not GET /cases)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] is Match.PARTIAL:
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
+
+
+def _http_error_message(request: Request, exc: StarletteHTTPException) -> str:
+    """The framework's own refusals (routing, body parsing), said the way ours are."""
+    where = f"{request.method} {request.url.path}"
+    if exc.status_code == 404:
+        return f"no such route: {where}"
+    if exc.status_code == 405:
+        allowed = _allowed_methods(request)
+        return f"method not allowed: {where}" + (f" (allowed: {allowed})" if allowed else "")
+    cause = exc.__cause__
+    if isinstance(cause, UnicodeDecodeError):
+        return f"request body is not UTF-8 (byte {cause.start})"
+    if isinstance(cause, RecursionError):
+        return "request body is nested too deeply"
+    if exc.status_code == 400 and cause is not None:
+        return f"request body cannot be parsed ({cause.__class__.__name__}: {cause})"
+    return str(exc.detail)
 
 
 class BodyLimit:
@@ -148,18 +195,21 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: dict, receive: Any, send: Any) -> None:
-        response = JSONResponse(
-            {"error": f"request body larger than the limit of {self.limit} bytes"}, status_code=413
-        )
+        response = error_response(413, f"request body larger than the limit of {self.limit} bytes")
         await response(scope, receive, send)
 
 
 def _one_line_validation(errors: list[dict]) -> tuple[int, str]:
+    if not errors:
+        return 422, "invalid request"
     first = errors[0]
     if first.get("type") == "json_invalid":
         return 400, f"malformed JSON: {first.get('ctx', {}).get('error', 'cannot be parsed')}"
     loc = [str(p) for p in first.get("loc", ()) if p not in ("body",)]
     where = ".".join(loc) or "body"
+    if where == "body" and isinstance(first.get("input"), bytes | bytearray):
+        # FastAPI hands over raw bytes when the Content-Type is not JSON
+        return 400, "request body is not JSON (send it with Content-Type: application/json)"
     kind = first.get("type", "")
     problem = {"missing": "required field is missing", "extra_forbidden": "unknown field"}.get(
         kind, str(first.get("msg", "invalid")).removeprefix("Value error, ")
@@ -192,6 +242,11 @@ def create_app(
             " 8 CCR 9792.10 lifecycle, drafted by the engine and signed by the assigned reviewer."
             " Authenticate with the `X-API-Key` header; roles: intake, reviewer, admin."
         ),
+        # The schema is served below behind a key, like every route but /health. The interactive
+        # docs are off: their assets come from a CDN, which a closed network cannot reach.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.store = the_store
     app.add_middleware(BodyLimit, limit=max_body_bytes)
@@ -199,25 +254,39 @@ def create_app(
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=exc.status)
+        return error_response(exc.status, exc)
 
     @app.exception_handler(OpenIMRError)
     async def _domain_error(_: Request, exc: OpenIMRError) -> JSONResponse:
         if isinstance(exc, KnowledgeBaseError):  # our own data files are broken, not the request
-            return JSONResponse({"error": str(exc)}, status_code=503)
+            return error_response(503, exc)
         status = (
             404 if isinstance(exc, NotFoundError) else 409 if isinstance(exc, StateError) else 422
         )
-        return JSONResponse({"error": str(exc)}, status_code=status)
+        return error_response(status, exc)
 
     @app.exception_handler(StageUnavailable)
     async def _unavailable(_: Request, exc: StageUnavailable) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=503)
+        return error_response(503, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         status, message = _one_line_validation(list(exc.errors()))
-        return JSONResponse({"error": message}, status_code=status)
+        return error_response(status, message)
+
+    @app.exception_handler(StarletteHTTPException)  # FastAPI's HTTPException is a subclass
+    async def _framework_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        return error_response(exc.status_code, _http_error_message(request, exc), headers)
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        # A bug, never the client's fault: the client gets one line, the log gets the traceback
+        # (Starlette re-raises after this answer, so the server logs it too).
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(500, "internal error")
 
     def caller(key: Annotated[str | None, Depends(header)]) -> ApiKey:
         found = keyring.lookup(key)
@@ -238,6 +307,10 @@ def create_app(
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_schema(who: Caller) -> JSONResponse:
+        return JSONResponse(app.openapi())
 
     @app.post(
         "/cases",
@@ -265,15 +338,16 @@ def create_app(
         name = file.filename or "upload"
         try:
             text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ApiError(400, f"{name}: not a text file (expected YAML or JSON)") from None
+        except UnicodeDecodeError as exc:
+            raise ApiError(400, f"{name}: not UTF-8 (byte {exc.start})") from None
         try:
             data = json.loads(text) if name.lower().endswith(".json") else yaml.safe_load(text)
-        except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        except (ValueError, yaml.YAMLError, RecursionError) as exc:
+            # ValueError: also YAML's own date constructor (2018-02-30); RecursionError: deep nesting
             raise ApiError(
                 400,
-                f"{name}: malformed {'JSON' if name.endswith('.json') else 'YAML'}"
-                f" ({exc.__class__.__name__})",
+                f"{name}: malformed {'JSON' if name.lower().endswith('.json') else 'YAML'}"
+                f" ({exc.__class__.__name__}: {exc})",
             ) from None
         case = parse_case_data(data, name)  # InputError -> 422 naming the field
         return await run_in_threadpool(the_store.add_case, case, who.actor)
@@ -346,15 +420,14 @@ def create_app(
     def assign(number: str, who: Caller, body: AssignBody | None = None) -> CaseSummary:
         allow(who, "intake", "admin")
         body = body or AssignBody()
-        today = body.on or dt.date.today()
         if body.reviewer:
             known = stages.panel_reviewer(body.reviewer)
-            return the_store.assign(number, known or body.reviewer, who.actor, on=today)
+            return the_store.assign(number, known or body.reviewer, who.actor, on=body.on)
         case = the_store.get_case(number, who.actor).case
-        code, reviewer, detail = stages.pick_reviewer(case, today)
+        code, reviewer, detail = stages.pick_reviewer(case, body.on or dt.date.today())
         if not code:
             raise ApiError(409, f"case {number}: no qualified, conflict-free reviewer on the panel")
-        return the_store.assign(number, reviewer or code, who.actor, detail=detail, on=today)
+        return the_store.assign(number, reviewer or code, who.actor, detail=detail, on=body.on)
 
     @app.post(
         "/cases/{number}/records-complete",

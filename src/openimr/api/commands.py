@@ -17,7 +17,7 @@ API keys (required), first found wins:
         - {name: Dr. A, role: reviewer, reviewer: R-0001, key_sha256: <...>}
         - {name: ops, role: admin, key: <clear text, development only>}
   OPENIMR_API_KEYS="admin=KEY1,intake=KEY2,reviewer:R-0001=KEY3"
-Clients send the key in the X-API-Key header. OpenAPI: /openapi.json, docs: /docs.
+Clients send the key in the X-API-Key header. OpenAPI: /openapi.json (needs a key too).
 """
 
 

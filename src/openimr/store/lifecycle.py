@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from openimr.errors import StateError
+from openimr.errors import InputError, StateError
 
 CaseState = Literal[
     "application_received",
@@ -53,6 +53,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 # Deadlines in calendar days (see reference/guidelines-facts.md A.5).
 RECORDS_DUE_DAYS = {"regular": 15, "expedited": 1}  # claims administrator sends records
 DECISION_DUE_DAYS = {"regular": 30, "expedited": 3}  # LC 4610.6(d): from records complete
+# A date given for an event may be back-dated to the case's own earlier events, never later than
+# this many days after today: further out is a typing slip (2051 for 2015), not a plan.
+MAX_DAYS_AHEAD = 365
 
 
 def is_open(state: str) -> bool:
@@ -80,6 +83,33 @@ def check_transition(case_number: str, from_state: str, to_state: str, reason: s
         raise StateError(
             f"case {case_number}: withdrawn needs a reason (e.g. the claims administrator authorized"
             " the treatment)"
+        )
+
+
+def check_event_date(
+    case_number: str,
+    field: str,
+    on: dt.date,
+    earlier: dict[str, dt.date | None],
+    today: dt.date,
+) -> None:
+    """Raise InputError unless `on` (the date given as `field`) is on or after every known date in
+    `earlier` (the case's own events by name, in the order they happen) and at most
+    MAX_DAYS_AHEAD days after `today`."""
+    latest: tuple[str, dt.date] | None = None
+    for name, date in earlier.items():  # in event order: on a tie, name the later event
+        if date is not None and (latest is None or date >= latest[1]):
+            latest = (name, date)
+    if latest is not None and on < latest[1]:
+        raise InputError(
+            f"case {case_number}: {field}: {on.isoformat()} is before the case's {latest[0]}"
+            f" ({latest[1].isoformat()})"
+        )
+    horizon = today + dt.timedelta(days=MAX_DAYS_AHEAD)
+    if on > horizon:
+        raise InputError(
+            f"case {case_number}: {field}: {on.isoformat()} is more than {MAX_DAYS_AHEAD} days"
+            f" after today ({today.isoformat()})"
         )
 
 

@@ -252,7 +252,13 @@ class Store:
     # ----------------------------------------------------------------- cases
 
     def add_case(self, case: Case, actor: str) -> CaseSummary:
-        """Store a new application (state application_received), its records and disputed items."""
+        """Store a new application (state application_received), its records and disputed items.
+
+        A case date over a year ahead is an InputError: deadlines counted from it would overflow
+        the calendar (9999-12-31) or fall due in a century nobody meant."""
+        today = _now().date()
+        for field, date in _case_dates(case):
+            lifecycle.check_event_date(case.case_number, field, date, {}, today)
         with self._tx() as session:
             exists = session.execute(
                 select(CaseRow.id).where(CaseRow.case_number == case.case_number)
@@ -430,7 +436,8 @@ class Store:
     ) -> CaseSummary:
         """Move a case along its lifecycle; StateError names the illegal move and what is allowed.
 
-        `on` dates the event that starts a deadline (records complete); default today.
+        `on` dates the event that starts a deadline (records complete); default today. A date
+        before the case's own earlier dates, or over a year ahead, is an InputError.
         """
         if to_state in ("assigned", "signed", "drafted"):
             raise StateError(
@@ -442,7 +449,18 @@ class Store:
             if to_state == "ineligible":
                 row.ineligible_reason = reason
             if to_state == "records_complete":
-                row.records_complete_on = on or _now().date()
+                today = _now().date()
+                lifecycle.check_event_date(
+                    number,
+                    "on" if on else "on (default today)",
+                    on or today,
+                    {
+                        "application_received": row.application_received,
+                        "assigned_on": row.assigned_on,
+                    },
+                    today,
+                )
+                row.records_complete_on = on or today
             self._append_audit(
                 session,
                 actor,
@@ -470,6 +488,14 @@ class Store:
         with self._tx() as session:
             row = self._case_row(session, number, lock=True)
             self._move(session, row, "assigned", actor, f"assigned to reviewer {code}")
+            today = _now().date()
+            lifecycle.check_event_date(
+                number,
+                "on" if on else "on (default today)",
+                on or today,
+                {"application_received": row.application_received},
+                today,
+            )
             if isinstance(reviewer, Reviewer):
                 stored = session.get(ReviewerRow, code)
                 if stored is None:
@@ -479,7 +505,7 @@ class Store:
                 else:
                     stored.reviewer_json = reviewer.model_dump(mode="json")
             row.assigned_reviewer = code
-            row.assigned_on = on or _now().date()
+            row.assigned_on = on or today
             session.add(
                 AssignmentRow(
                     case_id=row.id,
@@ -694,6 +720,18 @@ class Store:
                 )
             else:
                 denied = None
+                today = _now().date()
+                lifecycle.check_event_date(
+                    number,
+                    "when" if when else "when (default now)",
+                    when.date() if when else today,
+                    {
+                        "application_received": row.application_received,
+                        "assigned_on": row.assigned_on,
+                        "records_complete_on": row.records_complete_on,
+                    },
+                    today,
+                )
                 latest = self._latest_determination(session, row.id)
                 assert latest is not None  # drafted implies a stored draft
                 draft = Determination.model_validate(latest.determination_json)
@@ -763,6 +801,23 @@ class Store:
 
 class _Denied(Exception):
     """Internal: raised inside a transaction to refuse after logging; re-raised as NotFoundError."""
+
+
+def _case_dates(case: Case) -> Iterator[tuple[str, dt.date]]:
+    """Every date a case file gives, named as the file names it."""
+    named = {
+        "injury.date": case.injury.date,
+        "ur_decision.date": case.ur_decision.date,
+        "application_received": case.application_received,
+        "date_assigned": case.date_assigned,
+        "records_received": case.records_received,
+        "decision_date": case.decision_date,
+    }
+    for field, date in named.items():
+        if date is not None:
+            yield field, date
+    for record in case.records:
+        yield f"records[{record.id}].date", record.date
 
 
 def open_store(
