@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from api_testkit import ADMIN, INTAKE, REV1, case_body
+
+
+def _yaml_with(**raw_fields: str) -> bytes:
+    """A YAML case file with some fields written unquoted, as a person would type them."""
+    body = {k: v for k, v in case_body().items() if k not in raw_fields}
+    lines = [f"{key}: {value}" for key, value in raw_fields.items()]
+    return (yaml.safe_dump(body) + "\n".join(lines) + "\n").encode()
 
 
 def _nothing_stored(client) -> None:  # type: ignore[no-untyped-def]
@@ -86,13 +94,15 @@ def test_bad_uploads(client) -> None:  # type: ignore[no-untyped-def]
     cases = [
         (("c.yaml", b"a: [unclosed", "application/yaml"), 400, "malformed YAML"),
         (("c.json", b"{nope", "application/json"), 400, "malformed JSON"),
-        (("c.yaml", b"\xff\xfe\x00binary", "application/octet-stream"), 400, "not a text file"),
+        (("c.yaml", b"\xff\xfe\x00binary", "application/octet-stream"), 400, "not UTF-8"),
         (
             ("c.json", json.dumps(case_body(extra=1)).encode(), "application/json"),
             422,
             "c.json: extra: unknown key",
         ),
         (("c.yaml", b"", "application/yaml"), 422, "empty"),
+        # the CLI's reader: an impossible YAML date is the field's 422, not a 500
+        (("c.yaml", _yaml_with(decision_date="2018-02-30"), "application/yaml"), 422, "not a real"),
     ]
     for file, status, message in cases:
         out = client.post("/cases/upload", files={"file": file}, headers=INTAKE)

@@ -9,7 +9,6 @@ the status that says what went wrong: 400 malformed, 401 no/wrong key, 403 role 
 # no `from __future__ import annotations`: FastAPI reads the route annotations at runtime
 
 import datetime as dt
-import json
 from typing import Annotated, Any, Literal
 
 from fastapi import Body, Depends, FastAPI, File, Query, Request, UploadFile
@@ -250,26 +249,16 @@ def create_app(
         summary="Create a case from an uploaded case file (YAML or JSON)",
     )
     async def upload_case(file: Annotated[UploadFile, File()], who: Caller) -> CaseSummary:
-        import yaml
-
-        from openimr.intake import parse_case_data
+        from openimr.intake import UnreadableCaseFileError, parse_case_bytes
 
         allow(who, "intake", "admin")
         raw = await file.read()
         name = file.filename or "upload"
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ApiError(400, f"{name}: not a text file (expected YAML or JSON)") from None
-        try:
-            data = json.loads(text) if name.lower().endswith(".json") else yaml.safe_load(text)
-        except (json.JSONDecodeError, yaml.YAMLError) as exc:
-            raise ApiError(
-                400,
-                f"{name}: malformed {'JSON' if name.endswith('.json') else 'YAML'}"
-                f" ({exc.__class__.__name__})",
-            ) from None
-        case = parse_case_data(data, name)  # InputError -> 422 naming the field
+            # the CLI's path: size, UTF-8, YAML/JSON, nesting, then the fields (InputError -> 422)
+            case = parse_case_bytes(raw, name)
+        except UnreadableCaseFileError as exc:
+            raise ApiError(400, str(exc)) from None
         from starlette.concurrency import run_in_threadpool
 
         return await run_in_threadpool(the_store.add_case, case, who.actor)
