@@ -6,10 +6,9 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
 from openimr.errors import InputError
-from openimr.io_util import iso_date
+from openimr.io_util import iso_date, read_input_text
 
 FORMATS = ("text", "html", "pdf", "json")
 
@@ -79,12 +78,11 @@ def load_determination(path: str) -> object:
     from openimr.domain.determination import Determination
     from openimr.intake.load import describe_validation_error
 
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"{path}: no such file")
+    # missing, a directory, not UTF-8 and empty are each named as such
+    text = read_input_text(path, "determination file", "JSON from `openimr decide --json`")
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise InputError(
             f"{path}: not a determination JSON file ({exc.__class__.__name__})"
         ) from None
