@@ -266,7 +266,26 @@ def _refuse_trailing_comment(node: yaml.ScalarNode, path: str, source: str) -> N
 
 
 def _load_yaml(text: str, source: str) -> Any:
-    loader = _CaseYamlLoader(text)
+    try:
+        return _compose_and_construct(text, source)
+    except _TooDeepError as exc:
+        where = f" at line {exc.mark.line + 1}" if exc.mark else ""
+        raise _too_deep(source, where) from None
+    except yaml.reader.ReaderError as exc:
+        # a control character YAML does not allow (NUL, say); the offset is in characters
+        raise UnreadableCaseFileError(
+            f"{source}: malformed YAML: character #x{exc.character:04x} at offset {exc.position} "
+            f"is not allowed in YAML"
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = " ".join(str(getattr(exc, "problem", None) or "cannot be parsed").split())
+        raise UnreadableCaseFileError(f"{source}: malformed YAML{where}: {problem}") from None
+
+
+def _compose_and_construct(text: str, source: str) -> Any:
+    loader = _CaseYamlLoader(text)  # checks every character first (ReaderError)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -279,15 +298,6 @@ def _load_yaml(text: str, source: str) -> Any:
             # digits than Python converts
             problem = " ".join(str(exc).split())[:120]
             raise UnreadableCaseFileError(f"{source}: malformed YAML: {problem}") from None
-    except _TooDeepError as exc:
-        where = f" at line {exc.mark.line + 1}" if exc.mark else ""
-        raise _too_deep(source, where) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None)
-        problem = " ".join(str(problem or "cannot be parsed").split())
-        raise UnreadableCaseFileError(f"{source}: malformed YAML{where}: {problem}") from None
     finally:
         loader.dispose()
 
