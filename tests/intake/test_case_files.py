@@ -215,9 +215,18 @@ def test_a_hash_that_yaml_keeps_is_not_an_error(tmp_path: Path, value: str) -> N
     assert "#120" in case.disputed_items[0].text
 
 
-def test_a_trailing_comment_after_a_non_text_value_is_fine(tmp_path: Path) -> None:
+def test_a_trailing_comment_after_a_non_text_or_empty_value_is_fine(tmp_path: Path) -> None:
     text = MINIMAL.replace("date: 2016-09-14", "date: 2016-09-14  # per the DWC-1")
-    assert load_case(_write(tmp_path, text)).injury.date.isoformat() == "2016-09-14"
+    text += "worker:\n  age: 40 # years\n  occupation: # not stated\n"
+    case = load_case(_write(tmp_path, text))
+    assert case.injury.date.isoformat() == "2016-09-14"
+    assert case.worker.age == 40 and case.worker.occupation is None
+
+
+def test_a_comment_after_an_optional_text_is_caught(tmp_path: Path) -> None:
+    text = MINIMAL.replace("    text: MRI", "    ur_guideline: ODG #3\n    text: MRI")
+    with pytest.raises(InputError, match=r"disputed_items\[0\]\.ur_guideline: line 9:"):
+        load_case(_write(tmp_path, text))
 
 
 def test_a_comment_after_a_list_of_texts_is_caught(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ class _TooDeepError(yaml.YAMLError):
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_NULL = "tag:yaml.org,2002:null"
 
 
 class _CaseYamlLoader(yaml.SafeLoader):
@@ -175,12 +176,16 @@ def _load_json(text: str, source: str) -> Any:
 
 def _unwrap(annotation: Any) -> Any:
     """`X | None` and `Annotated[X, ...]` -> X, to match a field's type with the node under it."""
-    if typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return options[0] if len(options) == 1 else annotation
-    return annotation
+    while True:
+        if typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(options) != 1:
+                return annotation
+            annotation = options[0]
+        else:
+            return annotation
 
 
 def _check_yaml_nodes(root: yaml.Node, source: str) -> None:
@@ -220,7 +225,9 @@ def _check_yaml_nodes(root: yaml.Node, source: str) -> None:
             item = typing.get_args(annotation)[0] if typing.get_origin(annotation) is list else None
             for i, value in reversed(list(enumerate(node.value))):
                 stack.append((value, item, f"{path}[{i}]", depth + 1))
-        elif annotation is str and node.style is None:
+        elif annotation is str and node.style is None and node.tag != _NULL:
+            # only plain scalars: quoted and block scalars keep their '#'; an empty value loses
+            # nothing to a comment
             _refuse_trailing_comment(node, path, source)
 
 
