@@ -34,10 +34,12 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
         raise
 
 
-def read_input_text(path: str | Path, what: str, expected: str) -> str:
+def read_input_text(
+    path: str | Path, what: str, expected: str, *, max_bytes: int | None = None
+) -> str:
     """Read a user-supplied text file (`what`, e.g. "case file"), or raise a one-line InputError.
 
-    Missing, a directory, not UTF-8, unreadable and empty are each named as such.
+    Missing, a directory, over `max_bytes`, not UTF-8, unreadable and empty are each named as such.
     """
     path = Path(path)
     if not path.exists():
@@ -45,14 +47,31 @@ def read_input_text(path: str | Path, what: str, expected: str) -> str:
     if path.is_dir():
         raise InputError(f"{path}: is a directory, expected a {what} ({expected})")
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a text file (expected {expected})") from None
+        # the size is checked before reading, so a huge file is refused without loading it
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            raise InputError(too_large_message(path, what, path.stat().st_size, max_bytes))
+        raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    text = decode_utf8(raw, str(path), expected)
     if not text.strip():
         raise InputError(f"{path}: the {what} is empty")
     return text
+
+
+def too_large_message(source: str | Path, what: str, size: int, max_bytes: int) -> str:
+    return f"{source}: the {what} is {size:,} bytes, over the limit of {max_bytes:,} bytes"
+
+
+def decode_utf8(raw: bytes, source: str, expected: str) -> str:
+    """UTF-8 bytes -> text; anything else is a one-line InputError giving the first bad byte."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{source}: not UTF-8 (byte 0x{raw[exc.start]:02x} at byte offset {exc.start}); "
+            f"save it as UTF-8 {expected}"
+        ) from None
 
 
 def to_json(obj: Any, indent: int | None = 2) -> str:

@@ -3,13 +3,23 @@ naming the file and the problem, and `openimr validate` exits 2 without a traceb
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from openimr.cli import main
+from openimr.domain.case import LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS
 from openimr.errors import InputError
-from openimr.intake import load_case, screen
+from openimr.intake import (
+    MAX_CASE_FILE_BYTES,
+    UnreadableCaseFileError,
+    case_json_schema,
+    load_case,
+    parse_case_bytes,
+    screen,
+)
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
@@ -27,6 +37,12 @@ BAD_FILES = {
     "not-a-mapping.yaml": ["mapping"],
     "truncated.json": ["malformed JSON", "line 3"],
     "does-not-exist.yaml": ["no such file"],
+    "impossible-date.yaml": ["decision_date: not a real date (got '2018-02-30')"],
+    "impossible-date.json": ["decision_date: not a real date (got '2018-02-30')"],
+    "hash-comment.yaml": ["disputed_items[0].text", "line 11", "'#120'", "comment", "quotes"],
+    "latin-1.yaml": ["not UTF-8", "0xe9", "byte offset 40"],
+    "deep.yaml": ["nested more than 32 levels deep", "line 2"],
+    "duplicate-key.yaml": ["decision_date", "line 12", "duplicate key"],
 }
 
 
@@ -106,3 +122,133 @@ def test_examples_cover_the_required_situations() -> None:
         seed.disputed_items[0].text
         == "Massage Therapy 2 Times A Week for 6 Weeks to The Right Wrist"
     )
+
+
+MINIMAL = """\
+case_number: CM17-0499020
+application_received: 2017-03-02
+injury:
+  date: 2016-09-14
+ur_decision:
+  date: 2017-02-01
+disputed_items:
+  - id: item-1
+    text: MRI of the lumbar spine
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "case.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_record_over_the_text_limit_is_refused_naming_the_field_and_limit(
+    tmp_path: Path,
+) -> None:
+    at_limit = "x" * LONG_TEXT_MAX_CHARS
+    record = "records:\n  - id: r1\n    type: pr2\n    date: 2017-01-05\n    text: {}\n"
+    assert (
+        load_case(_write(tmp_path, MINIMAL + record.format(at_limit))).records[0].text == at_limit
+    )
+    with pytest.raises(InputError) as caught:
+        load_case(_write(tmp_path, MINIMAL + record.format(at_limit + "x")))
+    assert str(caught.value).endswith(
+        f"records[0].text: too long: {LONG_TEXT_MAX_CHARS + 1:,} characters, "
+        f"over the limit of {LONG_TEXT_MAX_CHARS:,}"
+    )
+    with pytest.raises(InputError, match=r"disputed_items\[0\]\.text: too long"):
+        load_case(_write(tmp_path, MINIMAL.replace("MRI", "M" * SHORT_TEXT_MAX_CHARS)))
+
+
+def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path: Path) -> None:
+    big = MINIMAL + "# " + "x" * MAX_CASE_FILE_BYTES + "\n"
+    with pytest.raises(InputError) as caught:
+        load_case(_write(tmp_path, big))
+    assert f"over the limit of {MAX_CASE_FILE_BYTES:,} bytes" in str(caught.value)
+    with pytest.raises(UnreadableCaseFileError, match="over the limit"):
+        parse_case_bytes(big.encode(), "upload.yaml")
+
+
+def test_the_schema_states_the_limits() -> None:
+    schema = case_json_schema()
+    record = schema["$defs"]["MedicalRecord"]["properties"]
+    assert record["text"]["maxLength"] == LONG_TEXT_MAX_CHARS
+    assert record["id"]["maxLength"] == SHORT_TEXT_MAX_CHARS
+    assert f"{MAX_CASE_FILE_BYTES:,} bytes" in schema["description"]
+    assert "levels deep" in schema["description"]
+
+
+def test_json_nested_too_deep_is_one_line(tmp_path: Path) -> None:
+    deep = '{"case_number": ' + "[" * 5000 + "]" * 5000 + "}"
+    with pytest.raises(InputError, match="nested more than 32 levels deep"):
+        load_case(_write(tmp_path, deep, "case.json"))
+    # brackets inside a string are text, not nesting
+    data = yaml.safe_load(MINIMAL.replace("2016-09-14", "'2016-09-14'"))
+    data["application_received"] = "2017-03-02"
+    data["ur_decision"]["date"] = "2017-02-01"
+    data["disputed_items"][0]["text"] = "[" * 100 + '{"MRI"'
+    case = load_case(_write(tmp_path, json.dumps(data), "case.json"))
+    assert case.disputed_items[0].text.startswith("[[[")
+
+
+def test_aliases_cannot_expand_a_small_file_into_a_huge_one(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["' + "x" * 1000 + '"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 12)]
+    with pytest.raises(UnreadableCaseFileError, match="aliases expand it beyond the limit"):
+        load_case(_write(tmp_path, "\n".join(lines) + "\n"))
+    with pytest.raises(InputError, match="levels deep"):
+        load_case(_write(tmp_path, "a: &a [*a]\n"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"Norco 10/325mg #120"',
+        "'Norco 10/325mg #120'",
+        "|\n      Norco 10/325mg #120",
+        "Norco 10/325mg#120",  # no space before '#': YAML keeps it
+    ],
+)
+def test_a_hash_that_yaml_keeps_is_not_an_error(tmp_path: Path, value: str) -> None:
+    case = load_case(_write(tmp_path, MINIMAL.replace("MRI of the lumbar spine", value)))
+    assert "#120" in case.disputed_items[0].text
+
+
+def test_a_trailing_comment_after_a_non_text_or_empty_value_is_fine(tmp_path: Path) -> None:
+    text = MINIMAL.replace("date: 2016-09-14", "date: 2016-09-14  # per the DWC-1")
+    text += "worker:\n  age: 40 # years\n  occupation: # not stated\n"
+    case = load_case(_write(tmp_path, text))
+    assert case.injury.date.isoformat() == "2016-09-14"
+    assert case.worker.age == 40 and case.worker.occupation is None
+
+
+def test_a_comment_after_an_optional_text_is_caught(tmp_path: Path) -> None:
+    text = MINIMAL.replace("    text: MRI", "    ur_guideline: ODG #3\n    text: MRI")
+    with pytest.raises(InputError, match=r"disputed_items\[0\]\.ur_guideline: line 9:"):
+        load_case(_write(tmp_path, text))
+
+
+def test_a_comment_after_a_list_of_texts_is_caught(tmp_path: Path) -> None:
+    text = MINIMAL + "prior_treatments:\n  - physical therapy\n  - Norco #60 for a year\n"
+    with pytest.raises(InputError, match=r"prior_treatments\[1\]: line 12:"):
+        load_case(_write(tmp_path, text))
+
+
+def test_yaml_and_json_give_the_same_field_message() -> None:
+    messages = []
+    for name in ("impossible-date.yaml", "impossible-date.json"):
+        with pytest.raises(InputError) as caught:
+            load_case(BAD / name)
+        messages.append(str(caught.value).removeprefix(str(BAD / name)))
+    assert messages[0] == messages[1]
+
+
+def test_an_upload_reads_like_a_file() -> None:
+    raw = (BAD / "impossible-date.yaml").read_bytes()
+    with pytest.raises(InputError) as caught:
+        parse_case_bytes(raw, "c.yaml")
+    assert not isinstance(caught.value, UnreadableCaseFileError)  # a field problem: the API's 422
+    assert str(caught.value) == "c.yaml: decision_date: not a real date (got '2018-02-30')"
+    with pytest.raises(UnreadableCaseFileError, match="not UTF-8"):
+        parse_case_bytes((BAD / "latin-1.yaml").read_bytes(), "c.yaml")

@@ -11,12 +11,10 @@ rewritten into the same shape, so no client ever sees `{"detail": ...}` or a tra
 # no `from __future__ import annotations`: FastAPI reads the route annotations at runtime
 
 import datetime as dt
-import json
 import logging
 import os
 from typing import Annotated, Any, Literal
 
-import yaml
 from fastapi import Body, Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -32,7 +30,7 @@ from openimr.api.services import Services, StageUnavailable
 from openimr.domain import Case, Determination
 from openimr.engine.pipeline import sign_determination
 from openimr.errors import KnowledgeBaseError, NotFoundError, OpenIMRError, StateError
-from openimr.intake import parse_case_data
+from openimr.intake import UnreadableCaseFileError, parse_case_bytes
 from openimr.store import (
     AuditEntry,
     AuditVerification,
@@ -337,19 +335,10 @@ def create_app(
         raw = await file.read()
         name = file.filename or "upload"
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ApiError(400, f"{name}: not UTF-8 (byte {exc.start})") from None
-        try:
-            data = json.loads(text) if name.lower().endswith(".json") else yaml.safe_load(text)
-        except (ValueError, yaml.YAMLError, RecursionError) as exc:
-            # ValueError: also YAML's own date constructor (2018-02-30); RecursionError: deep nesting
-            raise ApiError(
-                400,
-                f"{name}: malformed {'JSON' if name.lower().endswith('.json') else 'YAML'}"
-                f" ({exc.__class__.__name__}: {exc})",
-            ) from None
-        case = parse_case_data(data, name)  # InputError -> 422 naming the field
+            # the CLI's path: size, UTF-8, YAML/JSON, nesting, then the fields (InputError -> 422)
+            case = parse_case_bytes(raw, name)
+        except UnreadableCaseFileError as exc:
+            raise ApiError(400, str(exc)) from None
         return await run_in_threadpool(the_store.add_case, case, who.actor)
 
     @app.get(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from openimr.domain.common import Model
 from openimr.domain.request import BodyPart
@@ -30,72 +30,81 @@ RecordType = Literal[
 ]
 UROutcome = Literal["denied", "modified", "certified"]
 
+# A record's text (and a letter's summary) goes through spaCy one text at a time; half of spaCy's
+# default nlp.max_length (1,000,000) leaves room, and is about 250 pages of notes.
+LONG_TEXT_MAX_CHARS = 500_000
+# Every other text (a name, a code, a treatment, a diagnosis) is a line or a paragraph.
+SHORT_TEXT_MAX_CHARS = 10_000
+
+LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX_CHARS)]
+ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT_MAX_CHARS)]
+
 
 class InjuredWorker(Model):
     age: int | None = Field(default=None, ge=14, le=110)
     sex: Sex | None = None
-    occupation: str | None = None
+    occupation: ShortText | None = None
 
 
 class Injury(Model):
     date: dt.date
     body_parts: list[BodyPart] = Field(default_factory=list)
-    mechanism: str | None = None
+    mechanism: ShortText | None = None
 
 
 class Diagnosis(Model):
-    description: str
-    icd10: str | None = None
+    description: ShortText
+    icd10: ShortText | None = None
 
 
 class Provider(Model):
-    name: str
-    specialty: str | None = None
-    group: str | None = None
+    name: ShortText
+    specialty: ShortText | None = None
+    group: ShortText | None = None
     requesting: bool = False
 
 
 class Parties(Model):
-    employee: str | None = None  # for conflict screening (family ties, prior treatment)
-    employer: str | None = None
-    insurer: str | None = None
-    claims_administrator: str | None = None
-    ur_organization: str | None = None
-    ur_physician: str | None = None
+    employee: ShortText | None = None  # for conflict screening (family ties, prior treatment)
+    employer: ShortText | None = None
+    insurer: ShortText | None = None
+    claims_administrator: ShortText | None = None
+    ur_organization: ShortText | None = None
+    ur_physician: ShortText | None = None
     treating_providers: list[Provider] = Field(default_factory=list)
-    attorney: str | None = None
-    facility: str | None = None
-    manufacturers: list[str] = Field(default_factory=list)
+    attorney: ShortText | None = None
+    facility: ShortText | None = None
+    manufacturers: list[ShortText] = Field(default_factory=list)
 
 
 class MedicalRecord(Model):
-    id: str
+    id: ShortText
     type: RecordType
     date: dt.date
-    author: str | None = None
-    author_specialty: str | None = None
-    text: str
+    author: ShortText | None = None
+    author_specialty: ShortText | None = None
+    text: LongText
 
 
 class URItemDecision(Model):
-    treatment: str
+    treatment: ShortText
     outcome: UROutcome = "denied"
-    guideline: str | None = None
-    authorized: str | None = None  # what UR certified when it modified the request
+    guideline: ShortText | None = None
+    authorized: ShortText | None = None  # what UR certified when it modified the request
 
 
 class URDecision(Model):
     date: dt.date
-    organization: str | None = None
-    physician: str | None = None
+    organization: ShortText | None = None
+    physician: ShortText | None = None
     conditional_non_certification: bool = False
     items: list[URItemDecision] = Field(default_factory=list)
 
 
 class DisputedItem(Model):
-    id: str
-    text: str
-    ur_guideline: str | None = None  # the guideline the claims administrator cited
+    id: ShortText
+    text: ShortText
+    ur_guideline: ShortText | None = None  # the guideline the claims administrator cited
 
     @field_validator("text")
     @classmethod
@@ -117,12 +126,14 @@ class Case(Model):
     worker: InjuredWorker = Field(default_factory=InjuredWorker)
     injury: Injury
     diagnoses: list[Diagnosis] = Field(default_factory=list)
-    prior_treatments: list[str] = Field(default_factory=list)
+    prior_treatments: list[ShortText] = Field(default_factory=list)
     parties: Parties = Field(default_factory=Parties)
     ur_decision: URDecision
     disputed_items: list[DisputedItem] = Field(min_length=1)
     records: list[MedicalRecord] = Field(default_factory=list)
-    summary: str | None = None  # a narrative summary, when the case comes from a published letter
+    summary: LongText | None = (
+        None  # a narrative summary, when the case comes from a published letter
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Case:

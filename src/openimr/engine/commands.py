@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -15,7 +14,7 @@ from openimr.engine.pipeline import decide_case, sign_determination
 from openimr.errors import InputError, NotFoundError, StateError
 from openimr.intake import load_case
 from openimr.intake.load import describe_validation_error
-from openimr.io_util import iso_date, write_atomic
+from openimr.io_util import iso_date, read_input_text, write_atomic
 from openimr.letters.render import render_letter
 from openimr.reviewers import load_panel
 from openimr.store import open_store
@@ -73,12 +72,11 @@ def _decide(args: argparse.Namespace) -> int:
 
 
 def load_determination(path: str) -> object:
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"{path}: no such file")
+    # missing, a directory, not UTF-8 and empty are each named as such
+    text = read_input_text(path, "determination file", "JSON from `openimr decide --json`")
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise InputError(
             f"{path}: not a determination JSON file ({exc.__class__.__name__})"
         ) from None

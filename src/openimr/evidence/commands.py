@@ -53,6 +53,8 @@ def _read_facts(args: argparse.Namespace) -> Any:
         path = Path(args.file)
         if str(path) == "-":
             text = sys.stdin.read()
+        elif path.is_dir():
+            raise InputError(f"{path}: is a directory, expected a text file")
         elif not path.is_file():
             raise NotFoundError(f"{path}: no such file")
         else:

@@ -97,6 +97,8 @@ def _request(args: argparse.Namespace) -> int:
         return 0
     if args.text is None:
         raise InputError("request: give the disputed-item TEXT, or --batch FILE")
+    if not args.text.strip():
+        raise InputError("request: the disputed-item TEXT is empty (e.g. 'Norco 10/325mg #60')")
     request = parse_request(args.text)
     if args.json:
         print(request.model_dump_json(indent=2))

@@ -7,8 +7,12 @@ import datetime as dt
 import getpass
 import sys
 
+from openimr.domain.case import Case
+from openimr.errors import InputError, NotFoundError
 from openimr.intake import load_case
 from openimr.io_util import iso_date, to_json
+from openimr.requests import parse_request
+from openimr.reviewers import assign, load_panel
 from openimr.store import open_store
 from openimr.store.lifecycle import STATES
 
@@ -116,9 +120,27 @@ def _cases_move(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_unscreened(case: Case, code: str, panel_path: str | None, on: dt.date | None) -> None:
+    """A reviewer must be on the panel, and not excluded by the panel's screening for this case."""
+    panel = load_panel(panel_path)
+    source = panel_path or "the sample panel"
+    if code not in {reviewer.code for reviewer in panel}:
+        raise NotFoundError(f"reviewer {code}: not on the panel ({source})")
+    requests = [parse_request(item.text) for item in case.disputed_items]
+    screened = assign(case, panel, requests, today=on)
+    for exclusion in screened.excluded:
+        if exclusion.reviewer == code:
+            raise InputError(
+                f"reviewer {code} cannot review case {case.case_number}: "
+                + "; ".join(exclusion.reasons)
+            )
+
+
 def _cases_assign(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
+        case = store.get_case(args.number, _actor(args)).case
+        _refuse_unscreened(case, args.reviewer, args.panel, args.on)
         summary = store.assign(args.number, args.reviewer, _actor(args), on=args.on)
     finally:
         store.close()
@@ -204,7 +226,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("assign", help="record the notice of assignment to a reviewer")
     _common(p)
     p.add_argument("number")
-    p.add_argument("reviewer", help="reviewer code")
+    p.add_argument("reviewer", help="reviewer code (on the panel, and not excluded for the case)")
+    p.add_argument("--panel", help="panel file (YAML or CSV), default the sample panel")
     p.add_argument("--on", type=iso_date, help="assignment date, default today")
     p.set_defaults(handler=_cases_assign)
 
