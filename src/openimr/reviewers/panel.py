@@ -52,6 +52,18 @@ _AFFILIATION = re.compile(r"^\s*([a-z_]+)\s*:\s*(.+?)\s*(?:\(([^()]*)\))?\s*$")
 _STATUSES = ("active", "inactive", "expired", "revoked", "suspended")
 
 
+class _PanelLoader(yaml.SafeLoader):
+    """Safe YAML without timestamps: no panel field is a date, and an unquoted impossible date
+    (2018-02-30) would otherwise raise ValueError inside the YAML library instead of reaching
+    validation, which names the field."""
+
+
+_PanelLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @lru_cache(maxsize=1)
 def state_names() -> dict[str, str]:
     return {str(k): str(v) for k, v in yaml.safe_load(STATES_FILE.read_text("utf-8")).items()}
@@ -82,8 +94,9 @@ def parse_panel_rows(rows: list[Any], source: str) -> list[Reviewer]:
             raise InputError(
                 f"{where}: expected a mapping of reviewer fields, got {type(row).__name__}"
             )
-        if row.get("code"):
-            where += f" ({row['code']})"
+        code = row.get("code")
+        if isinstance(code, str) and code.isprintable():  # a code with a line break stays out
+            where += f" ({code})"
         try:
             reviewer = Reviewer.model_validate(row)
         except ValidationError as exc:
@@ -104,7 +117,9 @@ def parse_panel_rows(rows: list[Any], source: str) -> list[Reviewer]:
 
 def _yaml_rows(text: str, path: Path) -> list[Any]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_PanelLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise InputError(f"{path}: malformed YAML: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
@@ -134,7 +149,7 @@ def _csv_rows(text: str, path: Path) -> list[dict[str, Any]]:
     for line_no, raw in enumerate(reader, start=1):
         where = f"{path}: row {line_no}"
         raw = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
-        if raw.get("code"):
+        if raw.get("code") and raw["code"].isprintable():
             where += f" ({raw['code']})"
         row: dict[str, Any] = {}
         for key, value in raw.items():
