@@ -16,6 +16,7 @@ import argparse
 import logging
 import sys
 import tempfile
+import time
 import traceback
 import warnings
 from collections.abc import Callable
@@ -44,13 +45,17 @@ class Tally:
     reader: str
     tried: int = 0
     crashes: int = 0
-    examples: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    slowest: float = 0.0
+    kinds: dict[str, int] = field(default_factory=dict)  # traceback's last line -> count
+    first_input: dict[str, str] = field(default_factory=dict)
 
     def crash(self, value: Any, why: str) -> None:
         self.crashes += 1
-        if len(self.examples) < 3:
+        self.kinds[why] = self.kinds.get(why, 0) + 1
+        if why not in self.first_input:
             shown = repr(value)
-            self.examples.append(f"{why} <- {shown[:160]}{'...' if len(shown) > 160 else ''}")
+            self.first_input[why] = shown[:200] + ("..." if len(shown) > 200 else "")
 
 
 def last_line(exc: BaseException) -> str:
@@ -73,10 +78,14 @@ def campaign(
     @given(strategy)
     def run(value: Any) -> None:
         tally.tried += 1
+        start = time.perf_counter()
         try:
             reader(value)
         except Exception as exc:  # noqa: BLE001 - a crash is what we count
             tally.crash(value, last_line(exc))
+        took = time.perf_counter() - start
+        tally.seconds += took
+        tally.slowest = max(tally.slowest, took)
 
     run()
 
@@ -134,12 +143,13 @@ def main() -> int:
             print(f"{name}: {tally.tried} tried, {tally.crashes} crashes", file=sys.stderr)
         app.state.store.close()
 
-    print("| reader | inputs tried | crashes |\n|---|---:|---:|")
-    for tally in tallies:
-        print(f"| {tally.reader} | {tally.tried} | {tally.crashes} |")
-    for tally in tallies:
-        for example in tally.examples:
-            print(f"\n- {tally.reader}: `{example}`")
+    print("| reader | inputs tried | crashes | mean ms | slowest ms |\n|---|---:|---:|---:|---:|")
+    for t in tallies:
+        mean = 1000 * t.seconds / t.tried if t.tried else 0.0
+        print(f"| {t.reader} | {t.tried} | {t.crashes} | {mean:.1f} | {1000 * t.slowest:.0f} |")
+    for t in tallies:
+        for why, count in sorted(t.kinds.items(), key=lambda kv: -kv[1])[:5]:
+            print(f"\n- {t.reader}, {count} x `{why}`\n  first input: `{t.first_input[why]}`")
     return 1 if any(t.crashes for t in tallies) else 0
 
 

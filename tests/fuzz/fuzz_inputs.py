@@ -304,7 +304,12 @@ def letter_inputs(draw: st.DrawFn) -> str:
     if draw(st.integers(0, 4)) == 0:
         return draw(nasty_text)
     rnd = draw(st.randoms(use_true_random=False))
-    return mutate_lines(draw(st.sampled_from(letter_texts())), rnd)
+    text = mutate_lines(draw(st.sampled_from(letter_texts())), rnd)
+    if rnd.random() < 0.2:  # two letters spliced: one's header and items, another's tail
+        other = draw(st.sampled_from(letter_texts())).split("\n")
+        lines = text.split("\n")
+        text = "\n".join(lines[: rnd.randint(0, len(lines))] + other[rnd.randint(0, len(other)) :])
+    return text
 
 
 @st.composite
