@@ -47,10 +47,16 @@ def test_date_like_code_is_kept_as_text(work_dir: Path) -> None:
     assert panel[0].code == "2018-02-30"
 
 
-def test_deep_nesting_is_refused_in_one_line(work_dir: Path) -> None:
-    # used to raise RecursionError
-    with pytest.raises(InputError, match="nested too deeply") as caught:
-        load_panel(_panel(work_dir, "[" * 5000 + "]" * 5000))
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 5000 + "]" * 5000,  # flow: used to raise RecursionError after seconds
+        "reviewers:\n" + "".join(" " * i + "- \n" for i in range(1, 2000)),  # block
+    ],
+)
+def test_deep_nesting_is_refused_in_one_line(work_dir: Path, text: str) -> None:
+    with pytest.raises(InputError, match=r"malformed YAML at line \d+.*nest(ed|ing)") as caught:
+        load_panel(_panel(work_dir, text))
     assert "\n" not in str(caught.value)
 
 
