@@ -101,7 +101,8 @@ def main() -> int:
         app = create_app(
             f"sqlite:///{work / 'fuzz.db'}", api_keys=KEYS, services=stand_in_services()
         )
-        client = TestClient(app, raise_server_exceptions=False)
+        # An unhandled exception reaches us with its traceback; a 5xx answer counts too.
+        client = TestClient(app, raise_server_exceptions=True)
 
         def post_case(body: bytes) -> None:
             answer = client.post(
