@@ -8,6 +8,7 @@ import pytest
 from fuzz_inputs import (
     EXAMPLE_CASES,
     blank_pdf,
+    letter_inputs,
     letter_pdfs,
     panel_files,
     password_pdf,
@@ -84,6 +85,16 @@ def test_letter_commands_with_a_bad_pdf(
 def test_letter_commands_with_any_pdf(work_dir: Path, data: bytes, command: str, capsys) -> None:  # type: ignore[no-untyped-def]
     path = work_dir / "fuzz-letter.pdf"
     path.write_bytes(data)
+    status, err = run([command, str(path)], capsys)
+    if status != 0:
+        assert_refused_in_one_line(status, err)
+
+
+@FUZZ
+@given(text=letter_inputs(), command=st.sampled_from(["parse", "audit", "blind"]))
+def test_letter_commands_with_any_text(work_dir: Path, text: str, command: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = work_dir / "fuzz-letter.txt"
+    path.write_text(text, "utf-8")
     status, err = run([command, str(path)], capsys)
     if status != 0:
         assert_refused_in_one_line(status, err)

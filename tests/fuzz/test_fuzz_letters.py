@@ -3,12 +3,15 @@ line naming what is wrong, whatever the input."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from fuzz_inputs import (
     blank_pdf,
     letter_inputs,
     letter_pdfs,
     letter_texts,
+    mutate_bytes,
     mutate_lines,
     password_pdf,
     pdf_inputs,
@@ -73,3 +76,21 @@ def test_truncated_pdf_is_one_line() -> None:
         with pytest.raises(InputError) as caught:
             parse_letter(data[:cut])
         assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("seed", "letter"),
+    [
+        (5, 1),  # pypdf raised NotImplementedError ("StmF Method /AESV\" NOT supported!")
+        (1426, 2),  # pypdf raised AttributeError ('DictionaryObject' ... 'get_data')
+    ],
+)
+def test_damage_pypdf_used_to_crash_on_is_one_line(seed: int, letter: int) -> None:
+    """Damaged dev PDFs, rebuilt from a seed, that crashed pypdf_text before it refused any
+    pypdf failure as an unreadable PDF."""
+    data = mutate_bytes(letter_pdfs()[letter], random.Random(seed))
+    with pytest.raises(
+        InputError, match=r"^PDF: unreadable PDF \((NotImplemented|Attribute)Error"
+    ) as caught:
+        parse_letter(data)
+    assert "\n" not in str(caught.value)
