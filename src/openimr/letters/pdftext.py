@@ -93,7 +93,7 @@ def pypdf_text(data: bytes, name: str = "PDF") -> str:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf on damaged bytes raises whatever it meets
         # (PdfReadError, but also NotImplementedError for a garbled filter name, IndexError,
-        # AssertionError, ...): PDFium already refused the file, so each means "damaged PDF".
+        # AssertionError, ...); PDFium refused the file or is absent: each means "damaged PDF".
         raise InputError(
             f"{name}: unreadable PDF ({type(exc).__name__}: {_one_line(exc)})"
         ) from None

@@ -54,7 +54,7 @@ MAX_DEPTH = 32  # a panel nests four levels (reviewers, a reviewer, licenses, a 
 
 
 # libyaml's scanner when present: PyYAML's own is quadratic in the nesting depth of flow
-# collections (2,000 brackets take seconds just to scan).
+# collections (2,000 brackets take about 2 s just to scan).
 _SafeLoader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
 
