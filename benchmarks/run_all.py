@@ -18,6 +18,7 @@ SCRIPTS = [
     ["reviewers_bench.py"],
     ["render_bench.py"],
     ["engine_evaluate_bench.py"],
+    ["fuzz_bench.py"],
 ]
 
 if __name__ == "__main__":

@@ -82,7 +82,6 @@ def pdfium_text(data: bytes) -> str:
 
 def pypdf_text(data: bytes, name: str = "PDF") -> str:
     import pypdf  # ~0.5 s to import, and only a file PDFium refuses needs it
-    from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-but-readable PDFs are common
     try:
@@ -92,5 +91,13 @@ def pypdf_text(data: bytes, name: str = "PDF") -> str:
         return "\f".join(page.extract_text() or "" for page in reader.pages)
     except InputError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise InputError(f"{name}: unreadable PDF ({type(exc).__name__}: {exc})") from exc
+    except Exception as exc:  # noqa: BLE001 - pypdf on damaged bytes raises whatever it meets
+        # (PdfReadError, but also NotImplementedError for a garbled filter name, IndexError,
+        # AssertionError, ...); PDFium refused the file or is absent: each means "damaged PDF".
+        raise InputError(
+            f"{name}: unreadable PDF ({type(exc).__name__}: {_one_line(exc)})"
+        ) from None
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or "no detail"

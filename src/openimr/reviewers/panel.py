@@ -50,6 +50,24 @@ _LIST_COLUMNS = ("board_certifications", "specialties", "sanctions")
 _LICENSE = re.compile(r"^\s*([A-Za-z]{2})\s*(?:\((.*)\))?\s*$")
 _AFFILIATION = re.compile(r"^\s*([a-z_]+)\s*:\s*(.+?)\s*(?:\(([^()]*)\))?\s*$")
 _STATUSES = ("active", "inactive", "expired", "revoked", "suspended")
+MAX_DEPTH = 32  # a panel nests four levels (reviewers, a reviewer, licenses, a license)
+
+
+# libyaml's scanner when present: PyYAML's own is quadratic in the nesting depth of flow
+# collections (2,000 brackets take about 2 s just to scan).
+_SafeLoader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
+
+class _PanelLoader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML without timestamps: no panel field is a date, and an unquoted impossible date
+    (2018-02-30) would otherwise raise ValueError inside the YAML library instead of reaching
+    validation, which names the field."""
+
+
+_PanelLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 @lru_cache(maxsize=1)
@@ -82,8 +100,9 @@ def parse_panel_rows(rows: list[Any], source: str) -> list[Reviewer]:
             raise InputError(
                 f"{where}: expected a mapping of reviewer fields, got {type(row).__name__}"
             )
-        if row.get("code"):
-            where += f" ({row['code']})"
+        code = row.get("code")
+        if isinstance(code, str) and code.isprintable():  # a code with a line break stays out
+            where += f" ({code})"
         try:
             reviewer = Reviewer.model_validate(row)
         except ValidationError as exc:
@@ -104,7 +123,8 @@ def parse_panel_rows(rows: list[Any], source: str) -> list[Reviewer]:
 
 def _yaml_rows(text: str, path: Path) -> list[Any]:
     try:
-        data = yaml.safe_load(text)
+        _check_depth(text, path)
+        data = yaml.load(text, Loader=_PanelLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
@@ -116,6 +136,23 @@ def _yaml_rows(text: str, path: Path) -> list[Any]:
     if not isinstance(data, list):
         raise InputError(f"{path}: expected a list of reviewers (or a 'reviewers:' list)")
     return data
+
+
+def _check_depth(text: str, path: Path) -> None:
+    """Refuse nesting deeper than any panel needs before building it: PyYAML builds nested
+    collections recursively, so deep nesting ends in a RecursionError. The event stream is
+    flat, so counting depth on it costs nothing at any depth."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_PanelLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                raise InputError(
+                    f"{path}: malformed YAML at line {line}: nested more than {MAX_DEPTH} levels deep"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _split(cell: str) -> list[str]:
@@ -134,7 +171,7 @@ def _csv_rows(text: str, path: Path) -> list[dict[str, Any]]:
     for line_no, raw in enumerate(reader, start=1):
         where = f"{path}: row {line_no}"
         raw = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
-        if raw.get("code"):
+        if raw.get("code") and raw["code"].isprintable():
             where += f" ({raw['code']})"
         row: dict[str, Any] = {}
         for key, value in raw.items():
