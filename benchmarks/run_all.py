@@ -18,6 +18,8 @@ SCRIPTS = [
     ["reviewers_bench.py"],
     ["render_bench.py"],
     ["engine_evaluate_bench.py"],
+    ["timing_limits_bench.py"],
+    ["startup_bench.py"],
 ]
 
 if __name__ == "__main__":
