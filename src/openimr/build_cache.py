@@ -42,12 +42,13 @@ def _library_version(name: str) -> str:
 
 
 def cache_key(files: Iterable[Path], libraries: Iterable[str] = ()) -> str:
-    """A hash of the files' names and bytes, Python's version and the libraries' versions."""
+    """A hash of the files' names (with their folder's) and bytes, Python's version and the
+    libraries' versions. Not the full path, so that checkouts with the same files share a key."""
     digest = hashlib.sha256(f"format {FORMAT}; python {sys.version}".encode())
     for name in sorted(libraries):
         digest.update(f"; {name} {_library_version(name)}".encode())
     for path in sorted(Path(p) for p in files):
-        digest.update(f"; {path.name} ".encode())
+        digest.update(f"; {path.parent.name}/{path.name} ".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:32]
 

@@ -7,12 +7,14 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from openimr import build_cache, domain
 from openimr.domain.facts import ClinicalFacts
 from openimr.domain.guideline import Recommendation, SearchLevel
 from openimr.domain.request import TreatmentRequest
 from openimr.errors import NotFoundError
 from openimr.guidelines.citations import CitationRef, section_keys, tokens
 from openimr.guidelines.loader import DATA_DIR, GuidelineDocument, LoadedFile, load_files
+from openimr.requests import lexicon
 
 if TYPE_CHECKING:
     from openimr.guidelines.search import SearchResult
@@ -163,9 +165,26 @@ class KnowledgeBase:
         )
 
 
+def _cache_key(data_dir: Path) -> str:
+    """Everything the validated knowledge base is built from: the guideline and lexicon files,
+    the drug classes they are checked against, and the code of this package and of the domain."""
+    sources = [
+        *data_dir.rglob("*.yaml"),
+        *Path(__file__).parent.glob("*.py"),
+        *Path(domain.__file__).parent.glob("*.py"),
+        *lexicon.DATA_DIR.glob("*.yaml"),
+        Path(lexicon.__file__),
+    ]
+    return build_cache.cache_key(sources, ["pyyaml", "pydantic"])
+
+
 @functools.lru_cache(maxsize=4)
 def _load(data_dir: str) -> KnowledgeBase:
-    return KnowledgeBase(load_files(Path(data_dir)))
+    # parsed once per change of a file it depends on (openimr.build_cache), else unpickled
+    path = Path(data_dir)
+    return build_cache.cached_build(
+        "guidelines-kb", _cache_key(path), lambda: KnowledgeBase(load_files(path))
+    )
 
 
 def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:
