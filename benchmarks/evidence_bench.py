@@ -1,8 +1,10 @@
 """Benchmark openimr.evidence: start-up, extraction time on the 120 dev summaries, gold P/R.
 
-    .venv/bin/python benchmarks/evidence_bench.py [--letters PATH]
+    .venv/bin/python benchmarks/evidence_bench.py [--letters PATH] [--sentences pyrush]
 
 Prints a Markdown report (the figures in docs/benchmarks/evidence.md come from it).
+`--sentences pyrush` swaps spaCy's rule sentencizer for medspaCy's PyRuSH sentence splitter (with
+medspaCy's English rules, as `medspacy.load` configures it), to compare the two on the same sets.
 Reads only each letter's clinical_case_summary, never an item's decision/guideline/rationale.
 """
 
@@ -26,14 +28,27 @@ DEFAULT_LETTERS = (
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--letters", type=Path, default=DEFAULT_LETTERS)
+    parser.add_argument("--sentences", choices=["sentencizer", "pyrush"], default="sentencizer")
     args = parser.parse_args()
+
+    import medspacy
 
     from openimr.evidence import build_nlp, extract_text
     from openimr.evidence.scoring import load_gold, score
 
     imported = time.perf_counter()
-    build_nlp()
+    nlp = build_nlp()
+    if args.sentences == "pyrush":
+        # build_nlp() is cached per process, so extract_text sees the swapped pipeline
+        rush_rules = Path(medspacy.__file__).resolve().parents[1] / "resources" / "en"
+        nlp.replace_pipe(
+            "sentencizer",
+            "medspacy_pyrush",
+            config={"rules_path": str(rush_rules / "rush_rules.tsv")},
+        )
     built = time.perf_counter()
+    factories = [nlp.get_pipe_meta(name).factory for name in nlp.pipe_names]
+    print(f"sentence splitter: {args.sentences} ({' > '.join(factories)})\n")
 
     with args.letters.open(encoding="utf-8") as handle:
         summaries = [json.loads(line).get("clinical_case_summary") or "" for line in handle]

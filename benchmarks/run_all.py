@@ -19,6 +19,8 @@ SCRIPTS = [
     ["render_bench.py"],
     ["engine_evaluate_bench.py"],
     ["fuzz_bench.py"],
+    ["timing_limits_bench.py"],
+    ["startup_bench.py"],
 ]
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ def _isolated_store(tmp_path_factory: pytest.TempPathFactory) -> None:
     if "OPENIMR_DB" not in os.environ:
         db = tmp_path_factory.mktemp("store") / "openimr-test.sqlite"
         os.environ["OPENIMR_DB"] = f"sqlite:///{db}"
+    if "OPENIMR_CACHE_DIR" not in os.environ:  # nor into the user's build cache
+        os.environ["OPENIMR_CACHE_DIR"] = str(tmp_path_factory.mktemp("build-cache"))
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from openimr.domain.facts import FACT_KINDS
 from openimr.errors import KnowledgeBaseError, NotFoundError
 from openimr.guidelines import load_knowledge_base
-from openimr.guidelines.loader import DATA_DIR, load_files
+from openimr.guidelines.loader import DATA_DIR, data_files, load_files
 
 GOOD_ROW = """
 document:
@@ -177,7 +176,8 @@ def test_real_data_file_with_a_bad_row_is_reported(tmp_path: Path) -> None:
         load_files(tmp_path / "data")
 
 
-def test_loading_is_fast() -> None:
-    start = time.perf_counter()
-    load_files(DATA_DIR)  # uncached parse and validation of every file
-    assert time.perf_counter() - start < 0.5
+def test_uncached_loading_reads_every_data_file() -> None:
+    # the time this takes is measured in benchmarks/timing_limits_bench.py, not here
+    loaded = load_files(DATA_DIR)  # uncached parse and validation of every file
+    assert len(loaded) == len(data_files(DATA_DIR)) > 0
+    assert all(lf.rows for lf in loaded)

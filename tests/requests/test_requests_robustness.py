@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,11 +104,13 @@ def test_garbage_has_low_confidence_and_reports_what_it_did_not_read() -> None:
     assert result.unparsed_spans
 
 
-def test_ten_thousand_characters_are_fast_and_safe() -> None:
-    text = ("Physical therapy 2 times a week for 6 weeks L4-5 left knee #3 " * 200)[:10_000]
-    start = time.perf_counter()
+LONG_REQUEST = ("Physical therapy 2 times a week for 6 weeks L4-5 left knee #3 " * 200)[:10_000]
+
+
+def test_ten_thousand_characters_are_safe() -> None:
+    # its speed is measured in benchmarks/timing_limits_bench.py
+    text = LONG_REQUEST
     result = parse_request(text)
-    assert time.perf_counter() - start < 2.0
     _valid(result, text)
     assert result.category == "physical_medicine"
     assert any("not read" in span for span in result.unparsed_spans)
@@ -134,10 +135,8 @@ PATHOLOGICAL = [
 ]
 
 
-def test_pathological_inputs_stay_fast() -> None:
-    parse_request("warm up")  # the first call loads the lexicons
-    for text in PATHOLOGICAL:
-        start = time.perf_counter()
-        result = parse_request(text)
-        assert time.perf_counter() - start < 0.5, text[:30]
-        _valid(result, text)
+@pytest.mark.parametrize("text", PATHOLOGICAL, ids=lambda text: text[:12])
+def test_pathological_inputs_are_read_safely(text: str) -> None:
+    # their speed (no quadratic backtracking) is measured in benchmarks/timing_limits_bench.py
+    result = parse_request(text)
+    _valid(result, text)

@@ -3,12 +3,25 @@
 Rule-based only (a blank English pipeline, no downloaded model). Targets go to a span group, not
 `doc.ents`, so that overlapping findings of different kinds ("lumbar radiculopathy": a
 radiculopathy and a body part) are all kept.
+
+Start-up (issue 13; figures in BENCHMARKS.md): spaCy and medspaCy are imported only when the
+pipeline is first built, so that importing openimr.evidence stays cheap; sentences are split by
+spaCy's rule `sentencizer`, not PyRuSH (as good or better on every held-out set, and faster);
+and the medspaCy tokenizer is the pipeline's only tokenizer (spaCy's default one, which
+`medspacy.load` builds and then replaces, is never built). The parsed rules come from the
+on-disk cache (`load_rules`). The built pipeline itself is not cached on disk: unpickling it
+costs as much as building it (the tokenizer's special cases are re-added either way), and
+medspaCy registers its span extensions only when a component is constructed. Importing any
+medspaCy submodule runs `medspacy/__init__`, which imports all its components (PyRuSH, QuickUMLS
+and nltk among them, ~0.4 s); there is no supported way to import only the three used here.
 """
 
 from __future__ import annotations
 
 import logging
+import types
 import warnings
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +29,24 @@ from typing import Any
 from openimr.evidence.rules import EvidenceRules, load_rules
 
 SPAN_GROUP = "openimr_findings"
+MEDSPACY_TOKENIZER = "openimr.medspacy_tokenizer.v1"
+
+
+def _medspacy_tokenizer_factory() -> Callable[[Any], Any]:
+    """spaCy's `[nlp.tokenizer]` factory for medspaCy's clinical tokenizer.
+
+    `create_medspacy_tokenizer(nlp)` reads only the vocab, the language defaults and the
+    default tokenizer's `token_match` (which is the defaults' `token_match`), so it is given
+    those, and spaCy's own tokenizer is never built just to be thrown away.
+    """
+    from medspacy.custom_tokenizer import create_medspacy_tokenizer
+
+    def create(nlp: Any) -> Any:
+        defaults = types.SimpleNamespace(token_match=nlp.Defaults.token_match)
+        view = types.SimpleNamespace(vocab=nlp.vocab, Defaults=nlp.Defaults, tokenizer=defaults)
+        return create_medspacy_tokenizer(view)
+
+    return create
 
 
 def _quiet_third_party_logs() -> None:
@@ -131,12 +162,15 @@ def export_medspacy_json(directory: Path) -> tuple[Path, Path]:
 def build_nlp() -> Any:
     """The evidence pipeline (cached: build once per process)."""
     _quiet_third_party_logs()
-    import medspacy
+    import medspacy  # noqa: F401 - registers medspaCy's components as spaCy factories
+    import spacy
     from medspacy.section_detection import SectionRule
 
     rules = load_rules()
-    # only the medspaCy tokenizer from medspacy.load; components are added with our configuration
-    nlp = medspacy.load(medspacy_enable=["medspacy_tokenizer"])
+    spacy.registry.tokenizers.register(MEDSPACY_TOKENIZER, func=_medspacy_tokenizer_factory)
+    # a blank English pipeline whose tokenizer is medspaCy's (what medspacy.load would give with
+    # only "medspacy_tokenizer" enabled); components are added with our configuration
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": MEDSPACY_TOKENIZER}}})
     nlp.add_pipe("sentencizer")
     matcher = nlp.add_pipe(
         "medspacy_target_matcher",

@@ -15,6 +15,9 @@ from typing import Any
 
 import yaml
 
+from openimr import build_cache
+from openimr.domain import facts as facts_module
+from openimr.domain import request as request_module
 from openimr.domain.facts import FACT_KINDS
 from openimr.domain.request import BODY_PARTS
 from openimr.errors import KnowledgeBaseError
@@ -338,9 +341,22 @@ REQUIRED_PATTERNS = (
 )
 
 
+def rules_cache_key() -> str:
+    """What the parsed rules depend on: the data files, the code that reads and checks them (this
+    module, the fact kinds and body parts), and PyYAML's version."""
+    sources = [Path(__file__), Path(facts_module.__file__), Path(request_module.__file__)]
+    return build_cache.cache_key([*DATA_DIR.glob("*.yaml"), *sources], ["pyyaml"])
+
+
 @lru_cache(maxsize=1)
 def load_rules() -> EvidenceRules:
-    """All evidence rules, loaded once and validated."""
+    """All evidence rules, loaded once per process and validated (parsed once per change of the
+    rule files: the result is kept in the on-disk build cache, see openimr.build_cache)."""
+    return build_cache.cached_build("evidence-rules", rules_cache_key(), parse_rules)
+
+
+def parse_rules() -> EvidenceRules:
+    """Read and validate every rule file (uncached)."""
     med_specs, lexicon = _load_medications()
     targets = _load_targets() + _load_conditions() + _load_body_parts() + med_specs
     context_rules, overrides = _load_context()

@@ -9,10 +9,12 @@ import datetime as dt
 import functools
 from pathlib import Path
 
+from openimr import build_cache, domain
 from openimr.domain.guideline import Recommendation, SearchLevel
 from openimr.errors import NotFoundError
 from openimr.guidelines.loader import DATA_DIR, GuidelineDocument, LoadedFile, load_files
 from openimr.guidelines.normalize import CitationRef, section_keys, tokens
+from openimr.requests import lexicon
 
 LEVEL_ORDER: tuple[SearchLevel, ...] = ("mtus", "acoem_odg", "other_guideline", "peer_reviewed")
 
@@ -133,9 +135,26 @@ class KnowledgeBase:
         return rows
 
 
+def _cache_key(data_dir: Path) -> str:
+    """Everything the validated knowledge base is built from: the guideline and lexicon files,
+    the drug classes they are checked against, and the code of this package and of the domain."""
+    sources = [
+        *data_dir.rglob("*.yaml"),
+        *Path(__file__).parent.glob("*.py"),
+        *Path(domain.__file__).parent.glob("*.py"),
+        *lexicon.DATA_DIR.glob("*.yaml"),
+        Path(lexicon.__file__),
+    ]
+    return build_cache.cache_key(sources, ["pyyaml", "pydantic"])
+
+
 @functools.lru_cache(maxsize=4)
 def _load(data_dir: str) -> KnowledgeBase:
-    return KnowledgeBase(load_files(Path(data_dir)))
+    # parsed once per change of a file it depends on (openimr.build_cache), else unpickled
+    path = Path(data_dir)
+    return build_cache.cached_build(
+        "guidelines-kb", _cache_key(path), lambda: KnowledgeBase(load_files(path))
+    )
 
 
 def load_knowledge_base(data_dir: str | Path | None = None) -> KnowledgeBase:

@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from openimr import build_cache
+from openimr.domain import request as request_module
 from openimr.domain.request import BODY_PARTS, CATEGORIES
 from openimr.errors import KnowledgeBaseError
 
@@ -300,7 +302,15 @@ def drug_class_names(data_dir: Path = DATA_DIR) -> tuple[str, ...]:
 
 @cache
 def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
-    """Load, validate and compile every data file (once per process and directory)."""
+    """Every data file loaded, validated and compiled: once per process and directory, and
+    parsed only when a data file (or this module) changed; see openimr.build_cache."""
+    sources = [*data_dir.glob("*.yaml"), Path(__file__), Path(request_module.__file__)]
+    key = build_cache.cache_key(sources, ["pyyaml", "pydantic"])
+    return build_cache.cached_build("requests-lexicon", key, lambda: parse_lexicon(data_dir))
+
+
+def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
+    """Load, validate and compile every data file (uncached)."""
 
     def _fail(name: str, message: str) -> KnowledgeBaseError:
         return KnowledgeBaseError(f"{data_dir / name}: {message}")
