@@ -80,9 +80,28 @@ def to_json(obj: Any, indent: int | None = 2) -> str:
     return json.dumps(obj, indent=indent, default=str, ensure_ascii=False)
 
 
+# Every date openimr takes in (a case's dates, a command's --date) lies within these years.
+# Deadlines are computed by adding days to them, so a date near the calendar's end (9999-12-31)
+# would overflow; no workers' comp case is that old or that far ahead. The bound reads no clock,
+# so `validate` and every later stage agree on it.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2199
+
+
+def plausible_date(value: dt.date) -> dt.date:
+    """`value`, or ValueError when its year is outside EARLIEST_YEAR..LATEST_YEAR."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(
+            f"not a plausible case date (got {value.isoformat()}; "
+            f"years {EARLIEST_YEAR}-{LATEST_YEAR})"
+        )
+    return value
+
+
 def iso_date(value: str) -> dt.date:
     """argparse type for YYYY-MM-DD options (a bad value is a one-line usage error)."""
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+        return plausible_date(dt.date.fromisoformat(value))
+    except ValueError as exc:
+        detail = str(exc) if str(exc).startswith("not a plausible") else "not a date (YYYY-MM-DD)"
+        raise argparse.ArgumentTypeError(f"{detail}: {value!r}") from None

@@ -72,11 +72,11 @@ def test_malformed_json_is_400(client) -> None:  # type: ignore[no-untyped-def]
 def test_unknown_field_is_422_naming_it(client) -> None:  # type: ignore[no-untyped-def]
     response = client.post("/cases", json=case_body(favourite_colour="red"), headers=INTAKE)
     assert response.status_code == 422
-    assert response.json()["error"] == "favourite_colour: unknown field"
+    assert response.json()["error"] == "request body: favourite_colour: unknown key"
     nested = case_body()
     nested["injury"]["severity"] = "bad"
     assert (
-        "injury.severity: unknown field"
+        "injury.severity: unknown key"
         in client.post("/cases", json=nested, headers=INTAKE).json()["error"]
     )
     _nothing_stored(client)
@@ -86,7 +86,10 @@ def test_invalid_case_is_422_with_the_field(client) -> None:  # type: ignore[no-
     missing = case_body()
     del missing["injury"]
     out = client.post("/cases", json=missing, headers=INTAKE)
-    assert out.status_code == 422 and out.json()["error"] == "injury: required field is missing"
+    assert (
+        out.status_code == 422
+        and out.json()["error"] == "request body: injury: required field is missing"
+    )
     backwards = case_body(application_received="2014-01-01")
     out = client.post("/cases", json=backwards, headers=INTAKE)
     assert out.status_code == 422 and "before ur_decision.date" in out.json()["error"]
@@ -139,7 +142,9 @@ def test_framework_refusals_are_error_bodies_too(client) -> None:  # type: ignor
         headers={**INTAKE, "Content-Type": "application/json"},
     )
     assert not_utf8.status_code == 400
-    assert _one_line_error(not_utf8) == "request body is not UTF-8 (byte 22)"
+    assert _one_line_error(not_utf8).startswith(
+        "request body: not UTF-8 (byte 0xff at byte offset 22)"
+    )
     not_json = client.post(
         "/cases", content=b"{}", headers={**INTAKE, "Content-Type": "text/plain"}
     )
@@ -155,7 +160,9 @@ def test_framework_refusals_are_error_bodies_too(client) -> None:  # type: ignor
         content=b"[" * 30_000 + b"]" * 30_000,
         headers={**ADMIN, "Content-Type": "application/json"},
     )
-    assert deep.status_code == 400 and _one_line_error(deep) == "request body is nested too deeply"
+    assert deep.status_code == 400 and _one_line_error(deep).startswith(
+        "request body: nested more than 32 levels deep"
+    )
     bad_query = client.get("/cases", params={"limit": "many"}, headers=ADMIN)
     assert bad_query.status_code == 422
     assert _one_line_error(bad_query).startswith("query.limit: Input should be a valid integer")
@@ -323,3 +330,20 @@ def test_a_bug_answers_one_line_and_goes_to_the_log(tmp_path, caplog) -> None:  
         shown = client.get("/cases/CM15-0012345", headers=ADMIN).json()
         assert shown["summary"]["state"] == "application_received"  # nothing half-done
     app.state.store.close()
+
+
+def test_a_json_body_goes_through_the_case_file_reader(client) -> None:  # type: ignore[no-untyped-def]
+    """The same reader as `openimr validate`: a repeated key and an implausible date are refused."""
+    body = json.dumps(case_body())
+    repeated = body[:-1] + ', "case_number": "CM15-0099999"}'
+    out = client.post(
+        "/cases", content=repeated, headers={**INTAKE, "Content-Type": "application/json"}
+    )
+    assert out.status_code == 422 and "case_number" in _one_line_error(out)
+    late = json.dumps({**case_body(), "decision_date": "9999-12-31"})
+    out = client.post(
+        "/cases", content=late, headers={**INTAKE, "Content-Type": "application/json"}
+    )
+    assert out.status_code == 422
+    assert "decision_date: not a plausible case date" in _one_line_error(out)
+    _nothing_stored(client)

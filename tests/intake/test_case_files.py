@@ -43,6 +43,8 @@ BAD_FILES = {
     "latin-1.yaml": ["not UTF-8", "0xe9", "byte offset 40"],
     "deep.yaml": ["nested more than 32 levels deep", "line 2"],
     "duplicate-key.yaml": ["decision_date", "line 12", "duplicate key"],
+    # deadlines are days added to the case's dates: 9999-12-31 would overflow the calendar
+    "far-future-date.yaml": ["decision_date: not a plausible case date (got 9999-12-31"],
 }
 
 
@@ -252,3 +254,14 @@ def test_an_upload_reads_like_a_file() -> None:
     assert str(caught.value) == "c.yaml: decision_date: not a real date (got '2018-02-30')"
     with pytest.raises(UnreadableCaseFileError, match="not UTF-8"):
         parse_case_bytes((BAD / "latin-1.yaml").read_bytes(), "c.yaml")
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
+def test_a_command_date_outside_the_plausible_years_is_a_usage_error(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as usage:  # argparse's usage error
+        main(["decide", str(EXAMPLES[0]), "--no-store", "--date", value])
+    assert usage.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not a plausible case date" in err[0]

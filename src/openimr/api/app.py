@@ -15,7 +15,7 @@ import logging
 import os
 from typing import Annotated, Any, Literal
 
-from fastapi import Body, Depends, FastAPI, File, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader
@@ -27,7 +27,7 @@ from starlette.routing import Match, Route
 from openimr import __version__
 from openimr.api.auth import ApiKey, KeyRing, resolve_keys
 from openimr.api.services import Services, StageUnavailable
-from openimr.domain import Case, Determination
+from openimr.domain import Determination
 from openimr.engine.pipeline import sign_determination
 from openimr.errors import KnowledgeBaseError, NotFoundError, OpenIMRError, StateError
 from openimr.intake import UnreadableCaseFileError, parse_case_bytes
@@ -197,6 +197,9 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+NOT_JSON_BODY = "request body is not JSON (send it with Content-Type: application/json)"
+
+
 def _one_line_validation(errors: list[dict]) -> tuple[int, str]:
     if not errors:
         return 422, "invalid request"
@@ -207,7 +210,7 @@ def _one_line_validation(errors: list[dict]) -> tuple[int, str]:
     where = ".".join(loc) or "body"
     if where == "body" and isinstance(first.get("input"), bytes | bytearray):
         # FastAPI hands over raw bytes when the Content-Type is not JSON
-        return 400, "request body is not JSON (send it with Content-Type: application/json)"
+        return 400, NOT_JSON_BODY
     kind = first.get("type", "")
     problem = {"missing": "required field is missing", "extra_forbidden": "unknown field"}.get(
         kind, str(first.get("msg", "invalid")).removeprefix("Value error, ")
@@ -317,10 +320,26 @@ def create_app(
         responses=_ERRORS,
         tags=["cases"],
         summary="Create a case from a case file (JSON body)",
+        # read by the case-file reader itself (below), so the schema is declared here
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}},
+            }
+        },
     )
-    def create_case(case: Annotated[Case, Body()], who: Caller) -> CaseSummary:
+    async def create_case(request: Request, who: Caller) -> CaseSummary:
         allow(who, "intake", "admin")
-        return the_store.add_case(case, who.actor)
+        content_type = request.headers.get("content-type", "application/json")
+        if "json" not in content_type.lower():
+            raise ApiError(400, NOT_JSON_BODY)
+        try:
+            # the one reader of case files, as for `openimr validate` and uploads: duplicate
+            # keys, dates, sizes and nesting are refused alike (InputError -> 422 naming the field)
+            case = parse_case_bytes(await request.body(), "request body", json_format=True)
+        except UnreadableCaseFileError as exc:
+            raise ApiError(400, str(exc)) from None
+        return await run_in_threadpool(the_store.add_case, case, who.actor)
 
     @app.post(
         "/cases/upload",

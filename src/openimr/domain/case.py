@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from openimr.domain.common import Model
 from openimr.domain.request import BodyPart
+from openimr.io_util import plausible_date
 
 Priority = Literal["regular", "expedited"]
 Sex = Literal["female", "male"]
@@ -39,6 +40,8 @@ SHORT_TEXT_MAX_CHARS = 10_000
 LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX_CHARS)]
 ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT_MAX_CHARS)]
 
+CaseDate = Annotated[dt.date, AfterValidator(plausible_date)]
+
 
 class InjuredWorker(Model):
     age: int | None = Field(default=None, ge=14, le=110)
@@ -47,7 +50,7 @@ class InjuredWorker(Model):
 
 
 class Injury(Model):
-    date: dt.date
+    date: CaseDate
     body_parts: list[BodyPart] = Field(default_factory=list)
     mechanism: ShortText | None = None
 
@@ -80,7 +83,7 @@ class Parties(Model):
 class MedicalRecord(Model):
     id: ShortText
     type: RecordType
-    date: dt.date
+    date: CaseDate
     author: ShortText | None = None
     author_specialty: ShortText | None = None
     text: LongText
@@ -94,7 +97,7 @@ class URItemDecision(Model):
 
 
 class URDecision(Model):
-    date: dt.date
+    date: CaseDate
     organization: ShortText | None = None
     physician: ShortText | None = None
     conditional_non_certification: bool = False
@@ -117,12 +120,12 @@ class DisputedItem(Model):
 class Case(Model):
     case_number: str = Field(pattern=r"^[A-Z]{2}\d{2}-\d{4,8}$")
     priority: Priority = "regular"
-    application_received: dt.date
+    application_received: CaseDate
     application_signed: bool = True
     ur_decision_attached: bool = True
-    date_assigned: dt.date | None = None
-    records_received: dt.date | None = None
-    decision_date: dt.date | None = None
+    date_assigned: CaseDate | None = None
+    records_received: CaseDate | None = None
+    decision_date: CaseDate | None = None
     worker: InjuredWorker = Field(default_factory=InjuredWorker)
     injury: Injury
     diagnoses: list[Diagnosis] = Field(default_factory=list)

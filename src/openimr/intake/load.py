@@ -317,8 +317,9 @@ def parse_case_text(text: str, source: str, *, json_format: bool = False) -> Cas
     return parse_case_data(data, source)
 
 
-def parse_case_bytes(raw: bytes, source: str) -> Case:
-    """A case from an uploaded file's bytes; `source` (the file name) says JSON by its suffix."""
+def parse_case_bytes(raw: bytes, source: str, *, json_format: bool | None = None) -> Case:
+    """A case from an uploaded file's bytes; `source` (the file name) says JSON by its suffix
+    unless `json_format` says (an HTTP request body is JSON whatever it is called)."""
     if len(raw) > MAX_CASE_FILE_BYTES:
         raise UnreadableCaseFileError(
             too_large_message(source, _WHAT, len(raw), MAX_CASE_FILE_BYTES)
@@ -327,7 +328,9 @@ def parse_case_bytes(raw: bytes, source: str) -> Case:
         text = decode_utf8(raw, source, _EXPECTED)
     except InputError as exc:
         raise UnreadableCaseFileError(str(exc)) from None
-    return parse_case_text(text, source, json_format=source.lower().endswith(".json"))
+    if json_format is None:
+        json_format = source.lower().endswith(".json")
+    return parse_case_text(text, source, json_format=json_format)
 
 
 def load_case(path: str | Path) -> Case:
