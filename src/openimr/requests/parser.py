@@ -239,7 +239,8 @@ def _patterns() -> _Patterns:
             rf"{left}(?P<n>{num})\s+(?:containers?|tubes?|bottles?|box(?:es)?|jars?|packs?|"
             rf"packages?|kits?){right}"
         ),
-        leading_count=re.compile(rf"^\s*(?P<n>{num})\s+(?=[a-z])"),
+        # "1 knee scooter": the device name itself is blanked by then, so the count may end the text
+        leading_count=re.compile(rf"^\s*(?P<n>{num})(?=\s+(?:[a-z]|$))"),
         refills=re.compile(rf"{left}(?:(?P<n>{num})\s+refills?|refills?\s*:?\s*(?P<m>\d+)){right}"),
         strength=re.compile(
             # numbers written unambiguously ("12.5", ".5"), so a long digit run cannot backtrack
@@ -256,7 +257,9 @@ def _patterns() -> _Patterns:
             rf"at\s+bedtime|as\s+needed|prn|a\s+day|per\s+day)\b)"
         ),
         dosing=re.compile(
-            rf"{left}(?:every\s+{rng}\s*(?:hours?|hrs?|h)|{rng}\s*(?:times?\s*)?(?:a|per)\s+day|"
+            # "every 3 days", "every other day": a dosing interval, not how long the supply lasts
+            rf"{left}(?:every\s+{rng}\s*(?:hours?|hrs?|h)|every\s+(?:other\s+)?(?:{rng}\s*)?"
+            rf"(?:days?|weeks?|wks?)|{rng}\s*(?:times?\s*)?(?:a|per)\s+day|"
             rf"{rng}\s*(?:tablets?|tabs?|capsules?|caps?)|{rng}\s+hours?|bid|tid|qid|qhs|prn|"
             rf"q\s*\d+\s*h|(?:twice|once|three\s+times)\s+(?:daily|a\s+day)|"
             rf"{rng}\s+by\s+mouth){right}"
@@ -269,6 +272,10 @@ def _patterns() -> _Patterns:
             r"(?<![a-z0-9])(?:associated\s+surgical\s+services?\s*:?|retrospective(?:\s+request)?"
             r"\s*:?|(?:pre|post)[- ]?op(?:erative(?:ly)?)?|\(?\s*dos\s*:?\s*[\d/]+\s*\)?|"
             r"per\s+\d{1,2}/\d{1,2}/\d{2,4}\s+order|\d{1,2}/\d{1,2}/\d{2,4})(?![a-z0-9])"
+            # a CPT code (five digits) or HCPCS code ("G0283", "J3301") names a service; it is
+            # never a count or a level
+            r"|(?<![a-z0-9.#/$,])(?:(?:cpt|hcpcs)(?:\s+codes?)?\s*[:#]?\s*)?\(?\s*(?:\d{5}|[a-v]\d{4})"
+            r"(?:\s*[-x]\s*\d{2})?\s*\)?(?![a-z0-9.,])(?!\s*(?:mg|mcg|iu|units?|%|ml))"
         ),
         level_range=re.compile(
             r"(?<![a-z0-9])(?P<a>[ctls])\s?-?(?P<i>\d{1,2})\s*(?:-|/|to)\s*(?P<b>[ctls])?\s?-?"
@@ -394,10 +401,12 @@ def _read_services_and_drugs(s: str, marks: _Marks, lex: Lexicon, result: _Read)
     drugs: list[tuple[int, int, DrugEntry]] = []
     for m in lex.drug_re.finditer(s):
         drugs.append((m.start(), m.end(), lex.drug_words[re.sub(r"\s+", " ", m.group(0))]))
+    # A number inside a service, device or drug name ("single point cane", "Tylenol #3") is part
+    # of the name, never an amount: the amount passes do not see these spans.
     for start, end, *_ in accepted:
-        marks.cover(start, end)
+        marks.blank(start, end)
     for start, end, _ in drugs:
-        marks.cover(start, end)
+        marks.blank(start, end)
 
     class_hits = list(lex.class_word_re.finditer(s))
     if not accepted and not drugs and not class_hits:
@@ -563,6 +572,9 @@ def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _
         marks.cover(m.start(), m.end())
     for m in lex.side_re.finditer(masked):
         sides.add(lex.side_words[m.group(0)])
+        marks.cover(m.start(), m.end())
+    for m in lex.side_letter_re.finditer(masked):
+        sides.add(lex.side_letters[m.group("side")])
         marks.cover(m.start(), m.end())
     result.body_parts = parts
     if "bilateral" in sides or {"left", "right"} <= sides:
