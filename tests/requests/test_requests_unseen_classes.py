@@ -173,3 +173,43 @@ def test_number_in_a_device_name_is_not_a_quantity(text: str) -> None:
 
 def test_a_device_count_is_still_read() -> None:
     assert parse_request("2 crutches").quantity == 2
+
+
+# ---------------------------------------------------------------- anatomy phrases
+
+
+@pytest.mark.parametrize(
+    "text", ["NCV of the upper and lower extremities", "EMG all four extremities"]
+)
+def test_a_phrase_naming_two_parts_gives_both(text: str) -> None:
+    assert sorted(parse_request(text).body_parts) == ["lower extremity", "upper extremity"]
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Hand therapy 2x4 for the right elbow", ["elbow"]),
+        ("Consultation with a hand surgeon for the left thumb", ["finger"]),
+        ("Hand therapy 6 sessions", ["hand"]),
+        ("Foot and ankle specialist referral", ["foot", "ankle"]),
+    ],
+)
+def test_a_specialty_name_gives_its_part_only_as_a_fallback(text: str, parts: list[str]) -> None:
+    assert parse_request(text).body_parts == parts
+
+
+# ---------------------------------------------------------------- surgical procedures
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MUA of the right knee",
+        "Manipulation under anesthesia of the lumbar spine",
+        "Removal of retained hardware left wrist",
+        "TLIF L4-L5",
+        "ACDF at C4-C5",
+    ],
+)
+def test_surgical_procedures_written_short(text: str) -> None:
+    assert parse_request(text).category == "surgery"

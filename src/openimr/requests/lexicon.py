@@ -120,11 +120,21 @@ class BodyPartFile(_Row):
     not_body_parts: list[str]
     laterality: dict[str, list[str]]
     side_letters: dict[str, str]
+    combined_parts: dict[str, list[str]]
+    specialty_parts: dict[str, list[str]]
 
     @field_validator("parts")
     @classmethod
     def _known_parts(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         unknown = sorted(set(value) - set(BODY_PARTS))
+        if unknown:
+            raise ValueError(f"unknown body parts {unknown}")
+        return value
+
+    @field_validator("combined_parts", "specialty_parts")
+    @classmethod
+    def _known_phrase_parts(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted({part for parts in value.values() for part in parts} - set(BODY_PARTS))
         if unknown:
             raise ValueError(f"unknown body parts {unknown}")
         return value
@@ -197,6 +207,10 @@ class Lexicon(BaseModel):
     side_re: Any
     side_letters: dict[str, str]
     side_letter_re: Any
+    combined_parts: dict[str, list[str]]
+    combined_parts_re: Any
+    specialty_parts: dict[str, list[str]]
+    specialty_parts_re: Any
     numbers: dict[str, int]
     number_pattern: str
     filler_words: frozenset[str]
@@ -431,6 +445,10 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         side_re=words_regex(list(side_words)),
         side_letters={letter.lower(): side for letter, side in body.side_letters.items()},
         side_letter_re=side_letter_re,
+        combined_parts={phrase.lower(): parts for phrase, parts in body.combined_parts.items()},
+        combined_parts_re=words_regex(list(body.combined_parts)),
+        specialty_parts={phrase.lower(): parts for phrase, parts in body.specialty_parts.items()},
+        specialty_parts_re=words_regex(list(body.specialty_parts)),
         numbers={word.lower(): value for word, value in numbers.numbers.items()},
         number_pattern=number_pattern,
         filler_words=frozenset(word.lower() for word in filler.words),

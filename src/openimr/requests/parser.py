@@ -562,6 +562,16 @@ def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _
                 result.levels.append(level)
             add(_level_region(level))
             marks.blank(m.start(), m.end())
+    for m in lex.combined_parts_re.finditer(masked):
+        for part in lex.combined_parts[re.sub(r"\s+", " ", m.group(0))]:
+            add(part)
+        marks.cover(m.start(), m.end())
+        masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
+    specialty: list[str] = []
+    for m in lex.specialty_parts_re.finditer(masked):
+        specialty += lex.specialty_parts[re.sub(r"\s+", " ", m.group(0))]
+        marks.cover(m.start(), m.end())
+        masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
     for m in lex.body_re.finditer(masked):
         add(lex.body_words[re.sub(r"\s+", " ", m.group(0))])
         marks.cover(m.start(), m.end())
@@ -576,6 +586,9 @@ def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _
     for m in lex.side_letter_re.finditer(masked):
         sides.add(lex.side_letters[m.group("side")])
         marks.cover(m.start(), m.end())
+    if not parts:
+        for part in specialty:
+            add(part)
     result.body_parts = parts
     if "bilateral" in sides or {"left", "right"} <= sides:
         result.laterality = "bilateral"
