@@ -50,7 +50,7 @@ _PARTIAL_ORIGINAL = re.compile(
 )
 _DISPUTED_MARKER = re.compile(
     r"(?<![a-z])(?:the\s+)?(?:remaining|non-?\s?certified|uncertified|non-?\s?authorized|"
-    r"unauthorized|denied|disputed|modified)\s+(?:imr[\s-]+eligible\s+|disputed\s+)?portions?"
+    r"unauthorized|denied|disputed)\s+(?:imr[\s-]+eligible\s+|disputed\s+)?portions?"
     r"(?:\s+of\s+the\s+(?:original\s+)?requests?)?(?:\s+(?:that\s+is|which\s+is)\s+imr[\s-]+eligible)?"
     r"(?:\s*[,:]\s*|\s+(?:is|are)\s*:?\s*|\s+)",
     re.IGNORECASE,
