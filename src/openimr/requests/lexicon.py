@@ -121,11 +121,22 @@ class BodyPartFile(_Row):
     side_abbreviations: dict[str, SideAbbreviation]
     not_body_parts: list[str]
     laterality: dict[str, list[str]]
+    side_letters: dict[str, str]
+    combined_parts: dict[str, list[str]]
+    specialty_parts: dict[str, list[str]]
 
     @field_validator("parts")
     @classmethod
     def _known_parts(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         unknown = sorted(set(value) - set(BODY_PARTS))
+        if unknown:
+            raise ValueError(f"unknown body parts {unknown}")
+        return value
+
+    @field_validator("combined_parts", "specialty_parts")
+    @classmethod
+    def _known_phrase_parts(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted({part for parts in value.values() for part in parts} - set(BODY_PARTS))
         if unknown:
             raise ValueError(f"unknown body parts {unknown}")
         return value
@@ -196,6 +207,12 @@ class Lexicon(BaseModel):
     not_body_re: Any
     side_words: dict[str, str]
     side_re: Any
+    side_letters: dict[str, str]
+    side_letter_re: Any
+    combined_parts: dict[str, list[str]]
+    combined_parts_re: Any
+    specialty_parts: dict[str, list[str]]
+    specialty_parts_re: Any
     numbers: dict[str, int]
     number_pattern: str
     filler_words: frozenset[str]
@@ -382,6 +399,17 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         if row.part not in BODY_PARTS or row.side not in ("left", "right", "bilateral"):
             raise _fail("body_parts.yaml", f"side_abbreviations.{abbrev}: bad part or side")
     side_words = {word: side for side, words in body.laterality.items() for word in words}
+    for letter, side in body.side_letters.items():
+        if side not in body.laterality:
+            raise _fail("body_parts.yaml", f"side_letters.{letter}: unknown side {side!r}")
+    body_re = words_regex(list(body_words))
+    # "R hand", "bil wrists": a bare letter is a side only right before a body-part word
+    letters = "|".join(
+        re.escape(letter) for letter in sorted(body.side_letters, key=len, reverse=True)
+    )
+    side_letter_re = re.compile(
+        rf"(?<![a-z0-9/.])(?P<side>{letters})\.?\s+(?:the\s+)?(?={body_re.pattern})"
+    )
 
     try:
         service_index = _index_by_first_char([row.pattern for row in services.services])
@@ -419,12 +447,18 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         services_by_first_char=service_index[0],
         services_any_first_char=service_index[1],
         body_words=body_words,
-        body_re=words_regex(list(body_words)),
+        body_re=body_re,
         side_abbreviations=body.side_abbreviations,
         side_abbrev_re=words_regex(list(body.side_abbreviations)),
         not_body_re=words_regex(body.not_body_parts),
         side_words=side_words,
         side_re=words_regex(list(side_words)),
+        side_letters={letter.lower(): side for letter, side in body.side_letters.items()},
+        side_letter_re=side_letter_re,
+        combined_parts={phrase.lower(): parts for phrase, parts in body.combined_parts.items()},
+        combined_parts_re=words_regex(list(body.combined_parts)),
+        specialty_parts={phrase.lower(): parts for phrase, parts in body.specialty_parts.items()},
+        specialty_parts_re=words_regex(list(body.specialty_parts)),
         numbers={word.lower(): value for word, value in numbers.numbers.items()},
         number_pattern=number_pattern,
         filler_words=frozenset(word.lower() for word in filler.words),

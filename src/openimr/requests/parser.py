@@ -39,12 +39,49 @@ COURSE_CATEGORIES = frozenset(
 DISPENSED_CATEGORIES = frozenset({"medication", "dme"})
 
 _PARTIAL_MARK = "original request"
-_PARTIAL_SPLIT = re.compile(
-    r"^(?P<x>.+?)\s+(?:was|were)\s+the\s+original\s+requests?\s*\.?\s*"
-    r"(?P<y>.+?)\s+(?:was|were)\s+authorized\s+by\s+the\s+claims\s+administrator\s*\.?\s*"
-    r"the\s+remaining\s+imr\s+eligible\s+portion\s+of\s+the\s+original\s+requests?\s*,?\s*"
-    r"(?P<z>.+?)(?:\s+(?:is|are))?\s*:?\s*$",
+# "X was the original request. <sentence about Y>. <the disputed-portion marker> Z is:".
+# The sentence in between and the marker are written in several ordinary ways ("Y was authorized
+# by the Claims Administrator", "Y was certified on 5/5/2025", "UR approved Y", "the request was
+# modified to Y"; "the remaining IMR eligible portion of the original request", "the remaining
+# portion", "the non-certified portion"); the fields describe Z.
+_PARTIAL_ORIGINAL = re.compile(
+    r"^(?P<x>.+?)\s+(?:was|were)\s+the\s+original\s+requests?\s*[.;]?\s*(?P<rest>.+)$",
     re.IGNORECASE | re.DOTALL,
+)
+_DISPUTED_MARKER = re.compile(
+    r"(?<![a-z])(?:the\s+)?(?:remaining|non-?\s?certified|uncertified|non-?\s?authorized|"
+    r"unauthorized|denied|disputed)\s+(?:imr[\s-]+eligible\s+|disputed\s+)?portions?"
+    r"(?:\s+of\s+the\s+(?:original\s+)?requests?)?(?:\s+(?:that\s+is|which\s+is)\s+imr[\s-]+eligible)?"
+    r"(?:\s*[,:]\s*|\s+(?:is|are)\s*:?\s*|\s+)",
+    re.IGNORECASE,
+)
+# Z's closing words: "... is:", "... is IMR eligible.", "... remains in dispute".
+_DISPUTED_TAIL = re.compile(
+    r"[\s,]*(?:(?:is|are|remains?)(?:\s+(?:imr[\s-]+eligible|in\s+dispute|disputed|at\s+issue|"
+    r"under\s+review|for\s+review))?)?\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
+# Where the authorized portion Y stands in the sentence between X and the marker.
+_AUTHORIZED_FORMS = (
+    # "The request was modified to Y", "It was certified for Y"
+    re.compile(
+        r"^(?:the\s+(?:original\s+)?request|this\s+request|it)\s+(?:was|were)\s+(?:partially\s+)?"
+        r"(?:modified|certified|approved|authorized|allowed)\s+(?:to|as|for)\s+(?P<y>.+?)\s*[.;]?\s*$",
+        re.IGNORECASE | re.DOTALL,
+    ),
+    # "The Claims Administrator authorized Y", "UR modified the request to Y"
+    re.compile(
+        r"^(?:the\s+)?(?:claims\s+administrator|utilization\s+review|ur|carrier|insurer|reviewer)"
+        r"(?:\s+\S+){0,3}?\s+(?:partially\s+)?(?:authorized|certified|approved|allowed|"
+        r"modified\s+(?:the\s+request|it)\s+to)\s+(?P<y>.+?)\s*[.;]?\s*$",
+        re.IGNORECASE | re.DOTALL,
+    ),
+    # "Y was authorized by the Claims Administrator on 06/12/2025 for weaning purposes"
+    re.compile(
+        r"^(?P<y>.+?)\s+(?:was|were)\s+(?:partially\s+)?(?:authorized|certified|approved|allowed|"
+        r"modified)\b",
+        re.IGNORECASE | re.DOTALL,
+    ),
 )
 # "X was the original request. The Claims Administrator authorized Y, leaving the original
 # request IMR eligible. The original request, X is": the disputed portion is X itself.
@@ -55,6 +92,43 @@ _PARTIAL_WHOLE = re.compile(
     r"(?P<z>.+?)(?:\s+(?:is|are))?\s*:?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
+
+
+@dataclass
+class _Split:
+    """The three portions of a partial authorization; `whole` = the original stays disputed."""
+
+    x: str
+    y: str
+    z: str
+    whole: bool = False
+
+
+def _split_partial(text: str) -> _Split | None:
+    whole = _PARTIAL_WHOLE.match(text)
+    if whole:
+        return _Split(whole.group("x"), whole.group("y"), whole.group("z"), whole=True)
+    first = _PARTIAL_ORIGINAL.match(text)
+    if first is None:
+        return None
+    rest = first.group("rest")
+    # the last marker: the authorized sentence may itself say "portion"
+    markers = list(_DISPUTED_MARKER.finditer(rest))
+    if not markers:
+        return None
+    marker = markers[-1]
+    z = _DISPUTED_TAIL.sub("", rest[marker.end() :]).strip(" ,")
+    middle = rest[: marker.start()].strip()
+    y = middle
+    for form in _AUTHORIZED_FORMS:
+        found = form.match(middle)
+        if found:
+            y = found.group("y")
+            break
+    if not z:
+        return None
+    return _Split(first.group("x"), y.strip(" ,."), z)
+
 
 _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 _DASHES = str.maketrans(
@@ -165,7 +239,8 @@ def _patterns() -> _Patterns:
             rf"{left}(?P<n>{num})\s+(?:containers?|tubes?|bottles?|box(?:es)?|jars?|packs?|"
             rf"packages?|kits?){right}"
         ),
-        leading_count=re.compile(rf"^\s*(?P<n>{num})\s+(?=[a-z])"),
+        # "1 knee scooter": the device name itself is blanked by then, so the count may end the text
+        leading_count=re.compile(rf"^\s*(?P<n>{num})(?=\s+(?:[a-z]|$))"),
         refills=re.compile(rf"{left}(?:(?P<n>{num})\s+refills?|refills?\s*:?\s*(?P<m>\d+)){right}"),
         strength=re.compile(
             # numbers written unambiguously ("12.5", ".5"), so a long digit run cannot backtrack
@@ -182,7 +257,9 @@ def _patterns() -> _Patterns:
             rf"at\s+bedtime|as\s+needed|prn|a\s+day|per\s+day)\b)"
         ),
         dosing=re.compile(
-            rf"{left}(?:every\s+{rng}\s*(?:hours?|hrs?|h)|{rng}\s*(?:times?\s*)?(?:a|per)\s+day|"
+            # "every 3 days", "every other day": a dosing interval, not how long the supply lasts
+            rf"{left}(?:every\s+{rng}\s*(?:hours?|hrs?|h)|every\s+(?:other\s+)?(?:{rng}\s*)?"
+            rf"(?:days?|weeks?|wks?)|{rng}\s*(?:times?\s*)?(?:a|per)\s+day|"
             rf"{rng}\s*(?:tablets?|tabs?|capsules?|caps?)|{rng}\s+hours?|bid|tid|qid|qhs|prn|"
             rf"q\s*\d+\s*h|(?:twice|once|three\s+times)\s+(?:daily|a\s+day)|"
             rf"{rng}\s+by\s+mouth){right}"
@@ -195,6 +272,10 @@ def _patterns() -> _Patterns:
             r"(?<![a-z0-9])(?:associated\s+surgical\s+services?\s*:?|retrospective(?:\s+request)?"
             r"\s*:?|(?:pre|post)[- ]?op(?:erative(?:ly)?)?|\(?\s*dos\s*:?\s*[\d/]+\s*\)?|"
             r"per\s+\d{1,2}/\d{1,2}/\d{2,4}\s+order|\d{1,2}/\d{1,2}/\d{2,4})(?![a-z0-9])"
+            # a CPT code (five digits) or HCPCS code ("G0283", "J3301") names a service; it is
+            # never a count or a level
+            r"|(?<![a-z0-9.#/$,])(?:(?:cpt|hcpcs)(?:\s+codes?)?\s*[:#]?\s*)?\(?\s*(?:\d{5}|[a-v]\d{4})"
+            r"(?:\s*[-x]\s*\d{2})?\s*\)?(?![a-z0-9.,])(?!\s*(?:mg|mcg|iu|units?|%|ml))"
         ),
         level_range=re.compile(
             r"(?<![a-z0-9])(?P<a>[ctls])\s?-?(?P<i>\d{1,2})\s*(?:-|/|to)\s*(?P<b>[ctls])?\s?-?"
@@ -320,10 +401,12 @@ def _read_services_and_drugs(s: str, marks: _Marks, lex: Lexicon, result: _Read)
     drugs: list[tuple[int, int, DrugEntry]] = []
     for m in lex.drug_re.finditer(s):
         drugs.append((m.start(), m.end(), lex.drug_words[re.sub(r"\s+", " ", m.group(0))]))
+    # A number inside a service, device or drug name ("single point cane", "Tylenol #3") is part
+    # of the name, never an amount: the amount passes do not see these spans.
     for start, end, *_ in accepted:
-        marks.cover(start, end)
+        marks.blank(start, end)
     for start, end, _ in drugs:
-        marks.cover(start, end)
+        marks.blank(start, end)
 
     class_hits = list(lex.class_word_re.finditer(s))
     if not accepted and not drugs and not class_hits:
@@ -479,6 +562,16 @@ def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _
                 result.levels.append(level)
             add(_level_region(level))
             marks.blank(m.start(), m.end())
+    for m in lex.combined_parts_re.finditer(masked):
+        for part in lex.combined_parts[re.sub(r"\s+", " ", m.group(0))]:
+            add(part)
+        marks.cover(m.start(), m.end())
+        masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
+    specialty: list[str] = []
+    for m in lex.specialty_parts_re.finditer(masked):
+        specialty += lex.specialty_parts[re.sub(r"\s+", " ", m.group(0))]
+        marks.cover(m.start(), m.end())
+        masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
     for m in lex.body_re.finditer(masked):
         add(lex.body_words[re.sub(r"\s+", " ", m.group(0))])
         marks.cover(m.start(), m.end())
@@ -490,6 +583,12 @@ def _read_anatomy(s: str, marks: _Marks, lex: Lexicon, pat: _Patterns, result: _
     for m in lex.side_re.finditer(masked):
         sides.add(lex.side_words[m.group(0)])
         marks.cover(m.start(), m.end())
+    for m in lex.side_letter_re.finditer(masked):
+        sides.add(lex.side_letters[m.group("side")])
+        marks.cover(m.start(), m.end())
+    if not parts:
+        for part in specialty:
+            add(part)
     result.body_parts = parts
     if "bilateral" in sides or {"left", "right"} <= sides:
         result.laterality = "bilateral"
@@ -704,6 +803,11 @@ def _inherit(disputed: _Read, original: _Read) -> None:
     if disputed.category == "medication" and disputed.drug is None and original.drug:
         for name in ("drug", "drug_class", "strength", "dose_form", "route"):
             setattr(disputed, name, getattr(original, name))
+    elif disputed.category == "medication" and disputed.drug == original.drug:
+        # "Gabapentin #30" after "Gabapentin 600 mg #90": the strength names the same product
+        for name in ("strength", "dose_form", "route"):
+            if getattr(disputed, name) is None:
+                setattr(disputed, name, getattr(original, name))
     if not disputed.body_parts:
         disputed.body_parts = list(original.body_parts)
     if disputed.laterality is None:
@@ -745,14 +849,12 @@ def _portion(text: str, read: _Read) -> RequestPortion:
 
 def _parse(text: str) -> TreatmentRequest:
     head = text[:MAX_CHARS]
-    match = None
-    if _PARTIAL_MARK in head.lower():
-        match = _PARTIAL_SPLIT.match(head) or _PARTIAL_WHOLE.match(head)
-    if match is None:
+    split = _split_partial(head) if _PARTIAL_MARK in head.lower() else None
+    if split is None:
         return _to_request(text, _read(text), None)
-    x, y, z = match.group("x"), match.group("y"), match.group("z")
+    x, y, z = split.x, split.y, split.z
     original, authorized = _read(x), _read(y)
-    if match.re is _PARTIAL_WHOLE:
+    if split.whole:
         # The disputed portion is the original request; its restatement may carry typos.
         disputed = _read(x)
         disputed.text = z
