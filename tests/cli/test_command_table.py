@@ -7,6 +7,7 @@ import importlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +76,12 @@ def test_help_imports_no_stage(argv: tuple[str, ...]) -> None:
         "openimr.errors",
     }
     assert top_level(loaded).isdisjoint((*HEAVY_LIBRARIES, "pydantic", "yaml"))
+
+
+def test_decide_without_the_store_imports_no_database_or_web_library() -> None:
+    seed = Path(__file__).resolve().parents[2] / "examples" / "cases" / "massage-right-wrist.yaml"
+    status, output, loaded = run_and_list_modules("decide", str(seed), "--no-store")
+    assert status == 0
+    assert "Massage" in output and "DRAFT" in output  # the letter was drafted
+    assert top_level(loaded).isdisjoint(("sqlalchemy", "alembic", "fastapi", "weasyprint"))
+    assert "medspacy" in top_level(loaded)  # the records were read

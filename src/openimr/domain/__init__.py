@@ -6,8 +6,9 @@ commands do (`openimr request` needs only `domain.request`), does not build ever
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from openimr.lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "Affiliation": "openimr.domain.reviewer",
@@ -79,14 +80,7 @@ if TYPE_CHECKING:
     from openimr.domain.reviewer import Affiliation, License, Reviewer, ReviewerCredentials
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
     "BODY_PARTS",

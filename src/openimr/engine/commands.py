@@ -9,6 +9,7 @@ import sys
 
 from pydantic import ValidationError
 
+from openimr import store as case_store  # lazy: `decide --no-store` never imports SQLAlchemy
 from openimr.domain.determination import Determination
 from openimr.engine.pipeline import decide_case, sign_determination
 from openimr.errors import InputError, NotFoundError, StateError
@@ -17,7 +18,6 @@ from openimr.intake.load import describe_validation_error
 from openimr.io_util import iso_date, read_input_text, write_atomic
 from openimr.letters.render import render_letter
 from openimr.reviewers import load_panel
-from openimr.store import open_store
 
 FORMATS = ("text", "html", "pdf", "json")
 
@@ -41,7 +41,7 @@ def _store_url(args: argparse.Namespace) -> str | None:
 def _record(action: str, args: argparse.Namespace, case, det) -> None:  # type: ignore[no-untyped-def]
     if getattr(args, "no_store", False):
         return
-    store = open_store(_store_url(args))
+    store = case_store.open_store(_store_url(args))
     try:
         if action == "decide":
             store.record_decision(case, det, actor="cli")
@@ -88,7 +88,7 @@ def load_determination(path: str) -> object:
 
 def _stored_draft(args: argparse.Namespace, det):  # type: ignore[no-untyped-def]
     """The stored draft and assigned reviewer for the case, or (None, None) if it is not stored."""
-    store = open_store(_store_url(args))
+    store = case_store.open_store(_store_url(args))
     try:
         stored = store.get_case(det.case_number, actor="cli")
     except NotFoundError:
