@@ -18,6 +18,7 @@ SCRIPTS = [
     ["reviewers_bench.py"],
     ["render_bench.py"],
     ["engine_evaluate_bench.py"],
+    ["requests_unseen_bench.py"],
     ["fuzz_bench.py"],
     ["timing_limits_bench.py"],
     ["startup_bench.py"],
