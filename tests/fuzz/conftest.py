@@ -1,4 +1,5 @@
-"""Fuzz tests: shared data must be present for the mutations of real letters."""
+"""Fuzz tests. The mutations of real letters need the shared letters (`needs_letters`); the
+panel, request and case fuzzing does not."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ def work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("fuzz")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _letters_present() -> None:
+@pytest.fixture(scope="session")
+def needs_letters() -> None:
+    """Skip a test that mutates real letters when the shared letters are not here."""
     if not (LETTERS_DIR / "txt").is_dir():
         pytest.skip(f"shared letters not found at {LETTERS_DIR}")

@@ -68,6 +68,7 @@ def test_assign_with_any_panel(work_dir: Path, panel, capsys) -> None:  # type: 
         assert_refused_in_one_line(status, err)
 
 
+@pytest.mark.usefixtures("needs_letters")
 @pytest.mark.parametrize("command", ["parse", "audit", "blind"])
 @pytest.mark.parametrize(
     "make", [blank_pdf, password_pdf, lambda: letter_pdfs()[0][:5000], lambda: b"\x00\xff" * 9]
@@ -80,6 +81,7 @@ def test_letter_commands_with_a_bad_pdf(
     assert_refused_in_one_line(*run([command, str(path)], capsys))
 
 
+@pytest.mark.usefixtures("needs_letters")
 @FUZZ
 @given(data=pdf_inputs(), command=st.sampled_from(["parse", "audit", "blind"]))
 def test_letter_commands_with_any_pdf(work_dir: Path, data: bytes, command: str, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -90,6 +92,7 @@ def test_letter_commands_with_any_pdf(work_dir: Path, data: bytes, command: str,
         assert_refused_in_one_line(status, err)
 
 
+@pytest.mark.usefixtures("needs_letters")
 @FUZZ
 @given(text=letter_inputs(), command=st.sampled_from(["parse", "audit", "blind"]))
 def test_letter_commands_with_any_text(work_dir: Path, text: str, command: str, capsys) -> None:  # type: ignore[no-untyped-def]

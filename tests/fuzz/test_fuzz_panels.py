@@ -72,3 +72,19 @@ def test_duplicate_codes_are_refused(work_dir: Path) -> None:
     text = sample_panel_text().replace("code: R002", "code: R001", 1)
     with pytest.raises(InputError, match=r"row 2 \(R001\): code: duplicate reviewer code"):
         load_panel(_panel(work_dir, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        # a bare carriage return in a field used to raise csv.Error out of load_panel
+        ("code,degree\nR1,M\rD\n", r"row 1 \(R1\): degree"),
+        ('code,degree\nR1,"' + "x" * 200_000 + '"\n', "malformed CSV after line 1: field larger"),
+    ],
+)
+def test_damaged_csv_is_refused_in_one_line(work_dir: Path, text: str, needle: str) -> None:
+    path = work_dir / "regression.csv"
+    path.write_bytes(text.encode())
+    with pytest.raises(InputError, match=needle) as caught:
+        load_panel(path)
+    assert "\n" not in str(caught.value)

@@ -217,6 +217,16 @@ def test_a_hash_that_yaml_keeps_is_not_an_error(tmp_path: Path, value: str) -> N
     assert "#120" in case.disputed_items[0].text
 
 
+@pytest.mark.parametrize("prefix", ["\ufeff", "note: ü𝟠\n"])
+def test_a_dropped_comment_is_found_after_a_bom_or_wide_characters(
+    tmp_path: Path, prefix: str
+) -> None:
+    # libyaml's marks skip a leading byte-order mark; the '#' must still be found
+    text = prefix + (BAD / "hash-comment.yaml").read_text("utf-8")
+    with pytest.raises(InputError, match=r"disputed_items\[0\]\.text: line 1\d: .*'#120'"):
+        load_case(_write(tmp_path, text))
+
+
 def test_a_trailing_comment_after_a_non_text_or_empty_value_is_fine(tmp_path: Path) -> None:
     text = MINIMAL.replace("date: 2016-09-14", "date: 2016-09-14  # per the DWC-1")
     text += "worker:\n  age: 40 # years\n  occupation: # not stated\n"

@@ -20,6 +20,13 @@ from pydantic import BaseModel, ValidationError
 from openimr.domain.case import LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS, Case
 from openimr.errors import InputError
 from openimr.io_util import decode_utf8, read_input_text, too_large_message
+from openimr.safe_yaml import (
+    NULL_TAG,
+    UnreadableYamlError,
+    compose_yaml,
+    construct_yaml,
+    rest_of_line,
+)
 
 # A case file is text: a few MB is thousands of pages of notes; anything larger is a mistake.
 MAX_CASE_FILE_BYTES = 5_000_000
@@ -33,43 +40,6 @@ _EXPECTED = "YAML or JSON"
 class UnreadableCaseFileError(InputError):
     """The bytes are not a case document at all (size, encoding, syntax, nesting): the API's 400,
     where a readable document with a bad field is a 422."""
-
-
-class _TooDeepError(yaml.YAMLError):
-    def __init__(self, mark: yaml.Mark | None) -> None:
-        super().__init__("nested too deep")
-        self.mark = mark
-
-
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_NULL = "tag:yaml.org,2002:null"
-
-
-class _CaseYamlLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so pydantic checks `2018-02-30` exactly as it does in
-    JSON, and refuses nesting beyond MAX_NESTING before the recursive composer can overflow."""
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    _depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        self._depth += 1
-        try:
-            if self._depth > MAX_NESTING:
-                raise _TooDeepError(self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-# an explicit `!!timestamp 2018-02-30` stays text too
-_CaseYamlLoader.add_constructor(_TIMESTAMP, yaml.SafeLoader.construct_yaml_str)
-
-# YAML's line breaks (YAML 1.1 as PyYAML reads it), for the rest of a scalar's line
-_REST_OF_LINE = re.compile(r"[^\r\n\x85\u2028\u2029]*")
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
@@ -134,9 +104,9 @@ def parse_case_data(data: Any, source: str = "<case>") -> Case:
         raise InputError(f"{source}: a YAML alias refers to itself") from None
 
 
-def _too_deep(source: str, where: str = "") -> UnreadableCaseFileError:
+def _too_deep(source: str) -> UnreadableCaseFileError:
     return UnreadableCaseFileError(
-        f"{source}: nested more than {MAX_NESTING} levels deep{where}; a case file is a few levels"
+        f"{source}: nested more than {MAX_NESTING} levels deep; a case file is a few levels"
     )
 
 
@@ -188,61 +158,35 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _check_yaml_nodes(root: yaml.Node, source: str) -> None:
-    """Walk the composed document with the Case model beside it.
-
-    Refuses a `#` right after a plain (unquoted) text value: YAML reads it as a comment, so
-    `text: Norco 10/325mg #120` would silently lose `#120`. Also bounds the document as aliases
-    expand it (an alias repeats a node without repeating its text in the file) in size and depth.
-    """
-    budget = MAX_CASE_FILE_BYTES
-    stack: list[tuple[yaml.Node, Any, str, int]] = [(root, Case, "", 1)]
+def _refuse_dropped_comments(root: yaml.Node, text: str, source: str) -> None:
+    """Refuse a `#` right after a plain (unquoted) text value, walking the composed document
+    with the Case model beside it: YAML reads it as a comment, so `text: Norco 10/325mg #120`
+    would silently lose `#120`. (safe_yaml has already bounded depth and aliases.)"""
+    stack: list[tuple[yaml.Node, Any, str]] = [(root, Case, "")]
     while stack:
-        node, annotation, path, depth = stack.pop()
-        if depth > MAX_NESTING:
-            raise _too_deep(source, " (counting aliases)")
-        budget -= 1 + (len(node.value) if isinstance(node, yaml.ScalarNode) else 0)
-        if budget < 0:
-            raise UnreadableCaseFileError(
-                f"{source}: its aliases expand it beyond the limit of "
-                f"{MAX_CASE_FILE_BYTES:,} characters"
-            )
+        node, annotation, path = stack.pop()
         annotation = _unwrap(annotation)
         if isinstance(node, yaml.MappingNode):
-            fields = (
-                annotation.model_fields
-                if isinstance(annotation, type) and issubclass(annotation, BaseModel)
-                else {}
-            )
-            _refuse_duplicate_keys(node, path, source)
+            if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+                continue  # no model, no text fields below
             for key, value in reversed(node.value):  # reversed: the stack pops in file order
                 name = key.value if isinstance(key, yaml.ScalarNode) else None
-                field = fields.get(name) if isinstance(name, str) else None
-                sub = f"{path}.{name}" if path else str(name)
-                stack.append((value, field.annotation if field else None, sub, depth + 1))
-                stack.append((key, None, sub, depth + 1))
-        elif isinstance(node, yaml.SequenceNode):
-            item = typing.get_args(annotation)[0] if typing.get_origin(annotation) is list else None
+                field = annotation.model_fields.get(name) if isinstance(name, str) else None
+                if field is not None:
+                    stack.append((value, field.annotation, f"{path}.{name}" if path else name))
+        elif isinstance(node, yaml.SequenceNode) and typing.get_origin(annotation) is list:
+            item = typing.get_args(annotation)[0]
             for i, value in reversed(list(enumerate(node.value))):
-                stack.append((value, item, f"{path}[{i}]", depth + 1))
-        elif annotation is str and node.style is None and node.tag != _NULL:
-            # only plain scalars: quoted and block scalars keep their '#'; an empty value loses
-            # nothing to a comment
-            _refuse_trailing_comment(node, path, source)
-
-
-def _refuse_duplicate_keys(node: yaml.MappingNode, path: str, source: str) -> None:
-    """A repeated key would silently replace the first value (YAML and JSON both keep the last)."""
-    seen: set[str] = set()
-    for key, _ in node.value:
-        if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
-            if key.value in seen:
-                where = f"{path}.{key.value}" if path else key.value
-                raise InputError(
-                    f"{source}: {where}: line {key.start_mark.line + 1}: duplicate key "
-                    f"(the value above would be lost)"
-                )
-            seen.add(key.value)
+                stack.append((value, item, f"{path}[{i}]"))
+        elif (
+            # only plain scalars (no style: None in PyYAML, '' in libyaml): quoted and block
+            # scalars keep their '#'; an empty value loses nothing to a comment
+            isinstance(node, yaml.ScalarNode)
+            and annotation is str
+            and not node.style
+            and node.tag != NULL_TAG
+        ):
+            _refuse_trailing_comment(node, text, path, source)
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -258,55 +202,27 @@ class _DuplicateJsonKeyError(ValueError):
     pass
 
 
-def _refuse_trailing_comment(node: yaml.ScalarNode, path: str, source: str) -> None:
-    mark = node.end_mark
-    if mark.buffer is None:
-        return
-    rest = _REST_OF_LINE.match(mark.buffer, mark.pointer)
-    if rest is not None and rest.group().lstrip().startswith("#"):
-        comment = rest.group().strip()
+def _refuse_trailing_comment(node: yaml.ScalarNode, text: str, path: str, source: str) -> None:
+    rest = rest_of_line(text, node)
+    if rest.lstrip().startswith("#"):
+        comment = rest.strip()
         raise InputError(
-            f"{source}: {path}: line {mark.line + 1}: the unquoted value {_shown(node.value)} is "
-            f"followed by {_shown(comment)}, which YAML reads as a comment and drops; "
-            f"put the whole value in quotes if the '#' belongs to it"
+            f"{source}: {path}: line {node.end_mark.line + 1}: the unquoted value "
+            f"{_shown(node.value)} is followed by {_shown(comment)}, which YAML reads as a "
+            f"comment and drops; put the whole value in quotes if the '#' belongs to it"
         )
 
 
 def _load_yaml(text: str, source: str) -> Any:
     try:
-        return _compose_and_construct(text, source)
-    except _TooDeepError as exc:
-        where = f" at line {exc.mark.line + 1}" if exc.mark else ""
-        raise _too_deep(source, where) from None
-    except yaml.reader.ReaderError as exc:
-        # a control character YAML does not allow (NUL, say); the offset is in characters
-        raise UnreadableCaseFileError(
-            f"{source}: malformed YAML: character #x{exc.character:04x} at offset {exc.position} "
-            f"is not allowed in YAML"
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        problem = " ".join(str(getattr(exc, "problem", None) or "cannot be parsed").split())
-        raise UnreadableCaseFileError(f"{source}: malformed YAML{where}: {problem}") from None
-
-
-def _compose_and_construct(text: str, source: str) -> Any:
-    loader = _CaseYamlLoader(text)  # checks every character first (ReaderError)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return None
-        _check_yaml_nodes(root, source)
-        try:
-            return loader.construct_document(root)
-        except (ValueError, TypeError, KeyError, OverflowError) as exc:
-            # an explicit tag the value does not fit (`!!int abc`), or an integer with more
-            # digits than Python converts
-            problem = " ".join(str(exc).split())[:120]
-            raise UnreadableCaseFileError(f"{source}: malformed YAML: {problem}") from None
-    finally:
-        loader.dispose()
+        root = compose_yaml(
+            text, source, max_depth=MAX_NESTING, max_expanded_chars=MAX_CASE_FILE_BYTES
+        )
+        if root is not None:
+            _refuse_dropped_comments(root, text, source)
+        return construct_yaml(root, source)
+    except UnreadableYamlError as exc:
+        raise UnreadableCaseFileError(str(exc)) from None
 
 
 def parse_case_text(text: str, source: str, *, json_format: bool = False) -> Case:

@@ -27,6 +27,7 @@ from openimr.domain.reviewer import Reviewer
 from openimr.errors import InputError
 from openimr.intake.load import describe_validation_error
 from openimr.io_util import read_input_text
+from openimr.safe_yaml import load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 SAMPLE_PANEL = DATA_DIR / "sample_panel.yaml"
@@ -51,23 +52,6 @@ _LICENSE = re.compile(r"^\s*([A-Za-z]{2})\s*(?:\((.*)\))?\s*$")
 _AFFILIATION = re.compile(r"^\s*([a-z_]+)\s*:\s*(.+?)\s*(?:\(([^()]*)\))?\s*$")
 _STATUSES = ("active", "inactive", "expired", "revoked", "suspended")
 MAX_DEPTH = 32  # a panel nests four levels (reviewers, a reviewer, licenses, a license)
-
-
-# libyaml's scanner when present: PyYAML's own is quadratic in the nesting depth of flow
-# collections (2,000 brackets take about 2 s just to scan).
-_SafeLoader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
-
-
-class _PanelLoader(_SafeLoader):  # type: ignore[misc, valid-type]
-    """Safe YAML without timestamps: no panel field is a date, and an unquoted impossible date
-    (2018-02-30) would otherwise raise ValueError inside the YAML library instead of reaching
-    validation, which names the field."""
-
-
-_PanelLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 @lru_cache(maxsize=1)
@@ -122,15 +106,7 @@ def parse_panel_rows(rows: list[Any], source: str) -> list[Reviewer]:
 
 
 def _yaml_rows(text: str, path: Path) -> list[Any]:
-    try:
-        _check_depth(text, path)
-        data = yaml.load(text, Loader=_PanelLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        raise InputError(
-            f"{path}: malformed YAML{at}: {getattr(exc, 'problem', None) or 'cannot be parsed'}"
-        ) from None
+    data = load_yaml(text, str(path), max_depth=MAX_DEPTH)
     if isinstance(data, dict) and "reviewers" in data:
         data = data["reviewers"]
     if not isinstance(data, list):
@@ -138,29 +114,20 @@ def _yaml_rows(text: str, path: Path) -> list[Any]:
     return data
 
 
-def _check_depth(text: str, path: Path) -> None:
-    """Refuse nesting deeper than any panel needs before building it: PyYAML builds nested
-    collections recursively, so deep nesting ends in a RecursionError. The event stream is
-    flat, so counting depth on it costs nothing at any depth."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_PanelLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = event.start_mark.line + 1 if event.start_mark else "?"
-                raise InputError(
-                    f"{path}: malformed YAML at line {line}: nested more than {MAX_DEPTH} levels deep"
-                )
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
 def _split(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()]
 
 
 def _csv_rows(text: str, path: Path) -> list[dict[str, Any]]:
-    reader = csv.DictReader(io.StringIO(text))
+    # newline="": a bare carriage return ends a row, as in a file csv opens itself
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _read_csv_rows(reader, path)
+    except csv.Error as exc:  # an over-long field, say
+        raise InputError(f"{path}: malformed CSV after line {reader.line_num}: {exc}") from None
+
+
+def _read_csv_rows(reader: csv.DictReader[str], path: Path) -> list[dict[str, Any]]:
     header = [h.strip() for h in reader.fieldnames or []]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown:
