@@ -315,12 +315,13 @@ def test_event_dates_are_checked_against_the_case(store) -> None:  # type: ignor
 
 def test_a_case_dated_over_a_year_ahead_is_refused(store) -> None:  # type: ignore[no-untyped-def]
     data = make_case().model_dump(mode="json")
-    data["application_received"] = "9999-12-31"  # deadlines from it would overflow the calendar
-    with pytest.raises(InputError, match=r"application_received: 9999-12-31 is more than 365 days"):
+    # a plausible year (the model refuses 9999, which would overflow), but no case is filed ahead
+    data["application_received"] = "2190-12-31"
+    with pytest.raises(InputError, match=r"application_received: 2190-12-31 is more than 365 days"):
         store.add_case(Case.model_validate(data), "intake")
     data = make_case().model_dump(mode="json")
-    data["records"][0]["date"] = "2999-01-01"
-    with pytest.raises(InputError, match=r"records\[r1\]\.date: 2999-01-01 is more than 365 days"):
+    data["records"][0]["date"] = "2199-01-01"
+    with pytest.raises(InputError, match=r"records\[r1\]\.date: 2199-01-01 is more than 365 days"):
         store.add_case(Case.model_validate(data), "intake")
     assert store.list_cases("check") == []
 
