@@ -21,18 +21,12 @@ from collections import Counter
 from pathlib import Path
 
 from openimr.requests import parse_request
+from openimr.requests.scoring import LIST_FIELDS, SCALAR_FIELDS
 
 DATA = Path(__file__).resolve().parent / "data" / "requests_unseen.jsonl"
-SCALARS = [
-    "drug",
-    "strength",
-    "quantity",
-    "frequency_per_week",
-    "duration_weeks",
-    "sessions",
-    "laterality",
-]
-LISTS = ["body_parts", "levels"]
+# the contract fields, as the dev benchmark scores them (category is scored on its own)
+SCALARS = [f for f in SCALAR_FIELDS if f != "category"]
+LISTS = list(LIST_FIELDS)
 
 
 def _norm(value):
