@@ -1,3 +1,6 @@
-"""openimr.knowledge: the shared vocabularies (drugs, body parts, conditions, ...), one layer above
-the domain models and below every stage, so that stages read one vocabulary instead of keeping
-their own. Empty for now: another issue moves the vocabularies here."""
+"""Concept tables: one table per concept (anatomy, drugs, treatments, the formulary), each a
+YAML file with a Provenance header and pydantic rows, read by `tables.load_table`.
+
+The stages (`requests`, `evidence`, `guidelines`, `engine`, `letters`) build their matchers from
+these tables; no concept is written anywhere else.
+"""
