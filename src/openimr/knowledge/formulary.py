@@ -364,6 +364,7 @@ def assess(
             **base,
             status="unlisted",
             prospective_review=True,
+            source=_UNLISTED,
             warnings=[f"no drug recognised in {drug!r}: treated as unlisted"],
         )
     rows = rows_for(formulary, ingredients, on, form)
@@ -384,6 +385,9 @@ def assess(
     return _review(status, row, on, d, brand, dispensing is not None)
 
 
+_UNLISTED = "not on the MTUS Drug List as held in formulary.yaml (8 CCR 9792.27.1: unlisted drug)"
+
+
 def _unlisted(
     formulary: Formulary, base: dict, ingredients: list[str], on: dt.date
 ) -> FormularyStatus:
@@ -394,11 +398,14 @@ def _unlisted(
             f"ingredients are listed (listed alone: {', '.join(listed) or 'none'}); it needs "
             "prospective review (8 CCR 9792.27.1)."
         )
-        return FormularyStatus(**base, status="unlisted", prospective_review=True, notes=[note])
+        return FormularyStatus(
+            **base, status="unlisted", prospective_review=True, source=_UNLISTED, notes=[note]
+        )
     return FormularyStatus(
         **base,
         status="unlisted",
         prospective_review=True,
+        source=_UNLISTED,
         notes=["An unlisted drug needs prospective review."],
         warnings=[
             f"{ingredients[0]!r} is not in openimr's drug list table (recalled, not checked "
