@@ -24,7 +24,7 @@ def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> object:
 
 def test_json_shape_of_a_brand_opioid(capsys: pytest.CaptureFixture[str]) -> None:
     out = _json(capsys, ["formulary", "Norco 10/325", "--date", "2019-03-01", "--json"])
-    assert KEYS <= set(out)
+    assert set(out) >= KEYS
     assert out["status"] == "non_exempt"
     assert out["ingredients"] == ["hydrocodone", "acetaminophen"]
     assert out["special_fill"]["days"] == 4 and out["perioperative_fill"]["days"] == 4
@@ -74,7 +74,12 @@ def test_no_drug_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
         ("ibuprofen 800 mg", ["ibuprofen"], "exempt", False),
         ("Ultracet", ["tramadol", "acetaminophen"], "non_exempt", True),
         ("Voltaren gel 1%", ["diclofenac"], "non_exempt", True),
-        ("Compound cream flurbiprofen 20%, lidocaine 5%", ["flurbiprofen", "lidocaine"], "non_exempt", True),
+        (
+            "Compound cream flurbiprofen 20%, lidocaine 5%",
+            ["flurbiprofen", "lidocaine"],
+            "non_exempt",
+            True,
+        ),
     ],
 )
 def test_names_resolve_to_ingredients(

@@ -142,7 +142,9 @@ def test_special_fill_window_is_the_initial_visit_within_7_days(formulary) -> No
     assert not fill(D(2019, 3, 2), brand=True).eligible  # brand with a generic, unsubstantiated
     # met: no prospective review; missed: review
     met = Dispensing(injury_date=injury, initial_visit=True, days_supply=3)
-    status = assess(formulary, "Norco", ["hydrocodone", "acetaminophen"], D(2019, 3, 4), dispensing=met)
+    status = assess(
+        formulary, "Norco", ["hydrocodone", "acetaminophen"], D(2019, 3, 4), dispensing=met
+    )
     assert status.prospective_review is False and status.special_fill.eligible
 
 

@@ -12,8 +12,6 @@ from openimr.io_util import iso_date, to_json
 from openimr.knowledge.formulary import formulary_rows, load_formulary
 
 
-
-
 def _fill(flag: FillFlag | None) -> str:
     return f"yes, up to {flag.days} days" if flag else "no"
 
@@ -53,7 +51,9 @@ def _formulary(args: argparse.Namespace) -> int:
                 if row[key]
             )
             form = f" ({row['form']})" if row["form"] else ""
-            print(f"{row['ingredient'] + form:<44} {row['status']:<10}{fills}  [{row['listed_in']}]")
+            print(
+                f"{row['ingredient'] + form:<44} {row['status']:<10}{fills}  [{row['listed_in']}]"
+            )
         print(f"{len(rows)} row(s); every row unverified unless marked (see {formulary.files[0]})")
         return 0
     if args.drug is None or not args.drug.strip():

@@ -32,7 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from openimr.domain.formulary import FillFlag, FormularyStatus, FormularyStatusName
+from openimr.domain.formulary import FillFlag, FormularyStatus
 from openimr.errors import KnowledgeBaseError
 from openimr.knowledge.tables import DATA_DIR, Provenance, Row, Table, load_table
 
