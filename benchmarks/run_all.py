@@ -16,6 +16,7 @@ SCRIPTS = [
     ["letters_bench.py"],
     ["letters_audit_precision.py"],
     ["reviewers_bench.py"],
+    ["formulary_bench.py"],
     ["render_bench.py"],
     ["engine_evaluate_bench.py"],
     ["requests_unseen_bench.py"],

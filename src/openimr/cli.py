@@ -63,6 +63,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "list a reviewer panel with each reviewer's qualification",
     ),
     "guidelines": ("openimr.guidelines.commands", "browse and query the guideline knowledge base"),
+    "formulary": (
+        "openimr.formulary.commands",
+        "MTUS Drug Formulary status of a drug (exempt, non-exempt, unlisted) on a date",
+    ),
     "redecide": (
         "openimr.evaluation.commands",
         "re-decide letters from their header, case summary and item texts only",

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from openimr.domain.common import EvidenceSpan, Model
+from openimr.domain.formulary import FormularyStatus
 from openimr.domain.guideline import SearchLevel
 from openimr.domain.request import TreatmentRequest
 from openimr.domain.reviewer import ReviewerCredentials
@@ -54,6 +55,9 @@ class ItemDetermination(Model):
     gaps: list[str] = Field(default_factory=list)  # documentation that would change the outcome
     rationale: str
     confidence: float = Field(ge=0, le=1)
+    # MTUS Drug Formulary status of a medication item reviewed on or after 2018-01-01; left out
+    # of the output when absent, so earlier cases read as before
+    formulary: FormularyStatus | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class Signature(Model):

@@ -19,7 +19,9 @@ from openimr.engine.decide import decide_item
 from openimr.engine.summary import documents_reviewed, summarize_case
 from openimr.errors import InputError, StateError
 from openimr.evidence import extract
+from openimr.formulary import status_for_request
 from openimr.guidelines import KnowledgeBase, load_knowledge_base
+from openimr.knowledge.formulary import FORMULARY_START
 from openimr.requests import parse_request
 from openimr.reviewers import assign, credentials, load_panel
 
@@ -171,10 +173,24 @@ def decide_items(
                     ]
                 )
         item_facts = ClinicalFacts(facts=facts.facts + _co_requested_drugs(requests, index))
-        decided[index] = decide_item(
-            case.disputed_items[index], requests[index], item_facts, case, kb, review_date
+        decided[index] = _with_formulary(
+            decide_item(
+                case.disputed_items[index], requests[index], item_facts, case, kb, review_date
+            ),
+            review_date,
         )
     return [decided[i] for i in range(len(requests))]
+
+
+def _with_formulary(item: ItemDetermination, review_date: dt.date) -> ItemDetermination:
+    """A drug item reviewed while the MTUS Drug Formulary is in force carries its status there."""
+    request = item.request
+    is_drug = request.category == "medication" and (
+        request.drug or request.drug_class == "compound"
+    )
+    if not is_drug or review_date < FORMULARY_START:
+        return item
+    return item.model_copy(update={"formulary": status_for_request(request, review_date)})
 
 
 def _co_requested_drugs(requests: list[TreatmentRequest], index: int) -> list[ClinicalFact]:
