@@ -13,6 +13,7 @@ from openimr import build_cache, domain
 from openimr.domain.guideline import Recommendation, SearchLevel
 from openimr.errors import NotFoundError
 from openimr.guidelines.loader import DATA_DIR, GuidelineDocument, LoadedFile, load_files
+from openimr.knowledge import drugs as drug_knowledge
 from openimr.guidelines.normalize import CitationRef, section_keys, tokens
 from openimr.requests import lexicon
 
@@ -144,6 +145,7 @@ def _cache_key(data_dir: Path) -> str:
         *Path(domain.__file__).parent.glob("*.py"),
         *lexicon.DATA_DIR.glob("*.yaml"),
         Path(lexicon.__file__),
+        *drug_knowledge.knowledge_files(),
     ]
     return build_cache.cache_key(sources, ["pyyaml", "pydantic"])
 
