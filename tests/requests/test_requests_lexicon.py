@@ -13,6 +13,7 @@ from openimr.knowledge.drugs import drug_class_names
 from openimr.requests import load_lexicon
 from openimr.requests.lexicon import DATA_DIR
 
+
 def test_drug_class_vocabulary_is_the_drug_tables() -> None:
     assert load_lexicon().drug_classes == drug_class_names()
 

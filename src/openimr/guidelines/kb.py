@@ -13,8 +13,8 @@ from openimr import build_cache, domain
 from openimr.domain.guideline import Recommendation, SearchLevel
 from openimr.errors import NotFoundError
 from openimr.guidelines.loader import DATA_DIR, GuidelineDocument, LoadedFile, load_files
-from openimr.knowledge import drugs as drug_knowledge
 from openimr.guidelines.normalize import CitationRef, section_keys, tokens
+from openimr.knowledge import drugs as drug_knowledge
 from openimr.requests import lexicon
 
 LEVEL_ORDER: tuple[SearchLevel, ...] = ("mtus", "acoem_odg", "other_guideline", "peer_reviewed")

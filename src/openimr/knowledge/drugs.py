@@ -152,7 +152,9 @@ def _checker(classes: tuple[str, ...]):  # noqa: ANN202 - a load_table check
                     raise ValueError(f"{where}: combination part {part!r} is not a known generic")
             if row.drug_class == "opioid" and row.morphine is None and not row.is_combination:
                 # a combination's factor is its opioid ingredient's
-                raise ValueError(f"{where}: an opioid needs a morphine entry (factor, tiers or note)")
+                raise ValueError(
+                    f"{where}: an opioid needs a morphine entry (factor, tiers or note)"
+                )
             for name in row.names():
                 if owner.setdefault(name, row.generic) != row.generic:
                     raise ValueError(f"{where}: name {name!r} already belongs to {owner[name]}")
@@ -215,7 +217,9 @@ def morphine_factor(drug: str | None, daily_dose_mg: float | None = None) -> flo
 
 @cache
 def not_drug_names(path: Path | None = None) -> frozenset[str]:
-    return frozenset(row.word.lower() for row in load_table("not_drug_names", NotDrugName, path=path).rows)
+    return frozenset(
+        row.word.lower() for row in load_table("not_drug_names", NotDrugName, path=path).rows
+    )
 
 
 # ------------------------------------------------------------------ maintained dictionary

@@ -98,7 +98,9 @@ def load_table(
         at = f" at line {mark.line + 1}" if mark else ""
         raise KnowledgeBaseError(f"{label}: not valid YAML{at}") from None
     if not isinstance(data, dict):
-        raise KnowledgeBaseError(f"{label}: expected a mapping with table, version, provenance, rows")
+        raise KnowledgeBaseError(
+            f"{label}: expected a mapping with table, version, provenance, rows"
+        )
     if data.get("table") != name:
         raise KnowledgeBaseError(f"{label}: table: expected {name!r}, found {data.get('table')!r}")
     raw_rows = data.get("rows")
