@@ -108,15 +108,6 @@ def test_unknown_context_category_is_rejected(data_copy: Path) -> None:
         rules.load_rules()
 
 
-def test_medication_name_mapped_twice_is_rejected(data_copy: Path) -> None:
-    path = data_copy / "medications.yaml"
-    path.write_text(
-        path.read_text() + "  - {generic: fakeprofen, drug_class: nsaid, names: [norco]}\n"
-    )
-    with pytest.raises(KnowledgeBaseError, match="already maps"):
-        rules.load_rules()
-
-
 def test_rules_have_provenance() -> None:
     for path in sorted(rules.DATA_DIR.glob("*.yaml")):
         import yaml

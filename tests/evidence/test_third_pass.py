@@ -238,19 +238,6 @@ def test_a_condition_kind_outside_the_condition_kinds_is_rejected(data_copy: Pat
         rules.load_rules()
 
 
-def test_a_medication_condition_must_name_a_condition_kind(data_copy: Path) -> None:
-    from openimr.errors import KnowledgeBaseError
-    from openimr.evidence import rules
-
-    path = data_copy / "medications.yaml"
-    path.write_text(
-        path.read_text() + "  - {generic: fakeparin, drug_class: anticoagulant, "
-        "names: [fakeparin], conditions: {telepathy: x}}\n"
-    )
-    with pytest.raises(KnowledgeBaseError, match="conditions must map"):
-        rules.load_rules()
-
-
 def test_possible_in_a_diagnosis_list_qualifies_its_own_item_only() -> None:
     text = (
         "Diagnoses are left shoulder labral tear, possible rotator cuff tear; left thumb "

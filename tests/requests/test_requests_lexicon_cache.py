@@ -17,7 +17,6 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     target = tmp_path / "data"
     shutil.copytree(lexicon.DATA_DIR, target)
     lexicon.load_lexicon.cache_clear()
-    lexicon.drug_class_names.cache_clear()
     return target
 
 
@@ -35,12 +34,12 @@ def test_unchanged_files_are_not_parsed_again(
 
 
 def test_changed_file_is_parsed_again(data_copy: Path) -> None:
-    assert "zebraprofen" not in lexicon.load_lexicon(data_copy).drug_words
-    path = data_copy / "drugs.yaml"
-    row = "  - {name: ibuprofen, class: nsaid, source: class}\n"
+    assert "zebratab" not in lexicon.load_lexicon(data_copy).dose_form_words
+    path = data_copy / "drug_forms.yaml"
+    row = "words: [tablet, tablets, tab, tabs]"
     text = path.read_text()
     assert row in text
     lexicon.load_lexicon.cache_clear()
-    path.write_text(text.replace(row, row + row.replace("ibuprofen", "zebraprofen"), 1))
-    assert "zebraprofen" in lexicon.load_lexicon(data_copy).drug_words
+    path.write_text(text.replace(row, row.replace("tabs", "tabs, zebratab"), 1))
+    assert "zebratab" in lexicon.load_lexicon(data_copy).dose_form_words
     assert len(list((data_copy.parent / "cache").glob("requests-lexicon-*.pickle"))) == 1

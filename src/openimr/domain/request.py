@@ -93,6 +93,9 @@ class TreatmentRequest(Model):
     partial_authorization: PartialAuthorization | None = None
     confidence: float = 1.0
     unparsed_spans: list[str] = Field(default_factory=list)
+    # what was not understood and a reviewer should know: an unknown drug, a drug named only in
+    # the maintained drug-name dictionary
+    warnings: list[str] = Field(default_factory=list)
 
     def contract_dict(self) -> dict:
         """The DESIGN.md `request --json` fields only."""

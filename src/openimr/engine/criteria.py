@@ -582,11 +582,12 @@ def _estimate_daily_med(req: TreatmentRequest) -> float | None:
     """MED/day from one month's fill: strength of the opioid x units / 30 days x conversion factor."""
     if req.drug_class != "opioid" or not req.strength or not req.quantity:
         return None
-    factor = morphine_factor(req.drug)
     mg = opioid_strength_mg(req.strength)
-    if factor is None or mg is None:
+    if mg is None:
         return None
-    return mg * req.quantity / 30 * factor
+    daily_mg = mg * req.quantity / 30
+    factor = morphine_factor(req.drug, daily_mg)  # methadone's factor depends on the daily dose
+    return None if factor is None else daily_mg * factor
 
 
 def _quote(fact: ClinicalFact) -> str:

@@ -15,7 +15,7 @@ from openimr.domain.facts import ClinicalFacts
 from openimr.domain.guideline import Criterion, Recommendation
 from openimr.domain.request import TreatmentRequest
 from openimr.engine.criteria import COURSE_CATEGORIES, evaluate_criterion
-from openimr.engine.rationale import write_rationale
+from openimr.engine.rationale import with_reviewer_notes, write_rationale
 from openimr.guidelines.kb import KnowledgeBase
 from openimr.guidelines.search import search
 
@@ -165,6 +165,20 @@ def _confidence(score: float | None, results: list[CriterionResult], outcome: Ou
     return round(max(0.05, min(0.99, base)), 2)
 
 
+def request_warnings(request: TreatmentRequest) -> list[CriterionResult]:
+    """What the parser could not resolve (an unknown drug), in the trace; it decides nothing."""
+    return [
+        CriterionResult(
+            criterion_id="request_understood",
+            description="The request is understood (its drug is in the drug table)",
+            status="not_applicable",
+            required=False,
+            explanation=warning,
+        )
+        for warning in request.warnings
+    ]
+
+
 def decide_item(
     item: DisputedItem,
     request: TreatmentRequest,
@@ -187,7 +201,7 @@ def decide_item(
                 f"treatment; the {hits[0].recommendation.edition} edition is applied."
             )
     if not hits:
-        rationale = write_rationale(request, None, [], "Upheld", [])
+        rationale = with_reviewer_notes(request, write_rationale(request, None, [], "Upheld", []))
         return ItemDetermination(
             item_id=item.id,
             treatment=item.text,
@@ -196,7 +210,7 @@ def decide_item(
             claims_administrator_guideline=item.ur_guideline,
             citations=[],
             search_level=found.level,
-            criteria=[],
+            criteria=request_warnings(request),
             gaps=[
                 "a guideline or peer-reviewed evidence supporting this treatment for this condition"
             ],
@@ -235,6 +249,8 @@ def decide_item(
     rationale = write_rationale(request, rec, results, outcome, gaps)
     if edition_note:
         rationale = f"{edition_note} {rationale}"
+    rationale = with_reviewer_notes(request, rationale)
+    results += request_warnings(request)
     return ItemDetermination(
         item_id=item.id,
         treatment=item.text,

@@ -70,3 +70,12 @@ def write_rationale(
             "medically necessary."
         )
     return " ".join(sentences)
+
+
+def with_reviewer_notes(request: TreatmentRequest, rationale: str) -> str:
+    """The draft tells the reviewer what the request parser could not resolve (an unknown drug),
+    ahead of the rationale, so it is checked before signing."""
+    if not request.warnings:
+        return rationale
+    notes = " ".join(_sentence(_capital(w)) for w in request.warnings)
+    return f"Note for the reviewer: {notes} {rationale}"

@@ -23,7 +23,7 @@ Conventions a consumer can rely on:
   effect no_improvement also yields `failed_conservative_care`. The same course may be mentioned
   in several sentences: take the largest `sessions`, do not add them up
   (`treatment_courses(facts)` does this per modality).
-- current_medication: value = generic (medications.yaml); attributes drug, drug_class,
+- current_medication: value = generic (the drug table, openimr.knowledge.drugs); attributes drug, drug_class,
   duration_months (from "since 2014", "for 6 months", relative to the note/review date),
   long_term, ongoing (a plan that continues/refills it).
 - pain_score: value = the upper 0-10 number; attributes low, high, when
@@ -42,7 +42,7 @@ Conventions a consumer can rely on:
 - comorbidity, bleeding_risk, cardiac_risk_factors: value = the condition (data/conditions.yaml:
   diabetes, hypertension, coronary artery disease, anticoagulation, bleeding disorder ...), also
   in `attributes["condition"]`; one mention may yield several kinds (diabetes: comorbidity and
-  cardiac risk). Drugs that imply a condition (medications.yaml `conditions`: warfarin, Eliquis,
+  cardiac risk). Drugs that imply a condition (the drug table's `conditions`: warfarin, Eliquis,
   Plavix, aspirin, insulin, metformin, lisinopril ...) yield them with `derived_from:
   current_medication` and the drug's status (a planned anticoagulant is hypothetical).
 """

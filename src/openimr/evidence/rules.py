@@ -21,6 +21,7 @@ from openimr.domain import request as request_module
 from openimr.domain.facts import FACT_KINDS
 from openimr.domain.request import BODY_PARTS
 from openimr.errors import KnowledgeBaseError
+from openimr.knowledge import drugs as drug_knowledge
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -34,8 +35,8 @@ CONTEXT_CATEGORIES = {
 }
 CONTEXT_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE"}
 SECTION_EFFECTS = {"historical", "hypothetical", "family", "none"}
-# kinds a medical condition beyond the injury yields (conditions.yaml, medications' conditions)
-CONDITION_KINDS = {"comorbidity", "bleeding_risk", "cardiac_risk_factors"}
+# kinds a medical condition beyond the injury yields (conditions.yaml, the drug table's conditions)
+CONDITION_KINDS = set(drug_knowledge.CONDITION_KINDS)
 
 
 @dataclass(frozen=True)
@@ -158,63 +159,39 @@ def _load_body_parts() -> list[TargetSpec]:
 
 
 def _load_medications() -> tuple[list[TargetSpec], dict[str, dict[str, str]]]:
-    file = "medications.yaml"
-    data = _read_yaml(file)
-    classes = {
-        "opioid",
-        "nsaid",
-        "muscle_relaxant",
-        "anticonvulsant",
-        "antidepressant",
-        "ppi",
-        "topical",
-        "benzodiazepine",
-        "sleep_aid",
-        "analgesic",
-        "corticosteroid",
-        "anticoagulant",
-        "antiplatelet",
-        "antidiabetic",
-        "antihypertensive",
-        "statin",
-        "other",
-    }
+    """Medication target rules from the drug table (openimr.knowledge.drugs): every name a row is
+    written under, and the class words (a record saying "opioids" names a medication of that
+    class; the words of class `other`, such as "medications", name none)."""
     specs: list[TargetSpec] = []
     lexicon: dict[str, dict[str, str]] = {}
-    seen: dict[str, str] = {}
-    for i, row in enumerate(data.get("medications") or []):
-        where = f"medications[{i}]"
-        generic, drug_class = row.get("generic"), row.get("drug_class")
-        if not generic or drug_class not in classes:
-            raise KnowledgeBaseError(f"{file}: {where}: needs generic and a known drug_class")
-        lexicon[generic] = {"generic": generic, "drug_class": drug_class}
-        for name in row.get("names") or []:
-            key = str(name).lower()
-            if key in seen and seen[key] != generic:
-                raise KnowledgeBaseError(
-                    f"{file}: {where}: name {name!r} already maps to {seen[key]!r}"
-                )
-            seen[key] = generic
-        names = sorted({str(n) for n in row.get("names") or []}, key=len, reverse=True)
-        if not names:
-            raise KnowledgeBaseError(f"{file}: {where}: needs names")
-        conditions = row.get("conditions") or {}
-        if not isinstance(conditions, dict) or not set(conditions) <= CONDITION_KINDS:
-            raise KnowledgeBaseError(
-                f"{file}: {where}: conditions must map {sorted(CONDITION_KINDS)} to a condition"
-            )
-        attributes: dict[str, Any] = {"drug": generic, "drug_class": drug_class}
-        if conditions:
-            attributes["conditions"] = {str(k): str(v) for k, v in conditions.items()}
+    for row in drug_knowledge.drug_table().rows:
+        drug_class = drug_knowledge.drug_class(row.generic) or "other"
+        lexicon[row.generic] = {"generic": row.generic, "drug_class": drug_class}
+        attributes: dict[str, Any] = {"drug": row.generic, "drug_class": drug_class}
+        if row.conditions:
+            attributes["conditions"] = dict(row.conditions)
         # drug names are plain words: phrase rules (one pass for all) instead of regexes
-        for name in names:
+        for name in sorted(set(row.names()), key=len, reverse=True):
             specs.append(
                 TargetSpec(
                     kind="current_medication",
                     literal=name,
                     pattern=None,
-                    value=generic,
+                    value=row.generic,
                     attributes=dict(attributes),
+                )
+            )
+    for klass in drug_knowledge.class_table().rows:
+        if klass.name == "other":
+            continue
+        for word in sorted({w.lower() for w in klass.words}, key=len, reverse=True):
+            specs.append(
+                TargetSpec(
+                    kind="current_medication",
+                    literal=word,
+                    pattern=None,
+                    value=klass.name,
+                    attributes={"drug_class": klass.name},
                 )
             )
     return specs, lexicon
@@ -345,7 +322,8 @@ def rules_cache_key() -> str:
     """What the parsed rules depend on: the data files, the code that reads and checks them (this
     module, the fact kinds and body parts), and PyYAML's version."""
     sources = [Path(__file__), Path(facts_module.__file__), Path(request_module.__file__)]
-    return build_cache.cache_key([*DATA_DIR.glob("*.yaml"), *sources], ["pyyaml"])
+    sources += drug_knowledge.knowledge_files()
+    return build_cache.cache_key([*DATA_DIR.glob("*.yaml"), *sources], ["pyyaml", "pydantic"])
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from openimr.domain.guideline import Recommendation, SearchLevel
 from openimr.errors import NotFoundError
 from openimr.guidelines.loader import DATA_DIR, GuidelineDocument, LoadedFile, load_files
 from openimr.guidelines.normalize import CitationRef, section_keys, tokens
+from openimr.knowledge import drugs as drug_knowledge
 from openimr.requests import lexicon
 
 LEVEL_ORDER: tuple[SearchLevel, ...] = ("mtus", "acoem_odg", "other_guideline", "peer_reviewed")
@@ -144,6 +145,7 @@ def _cache_key(data_dir: Path) -> str:
         *Path(domain.__file__).parent.glob("*.py"),
         *lexicon.DATA_DIR.glob("*.yaml"),
         Path(lexicon.__file__),
+        *drug_knowledge.knowledge_files(),
     ]
     return build_cache.cache_key(sources, ["pyyaml", "pydantic"])
 

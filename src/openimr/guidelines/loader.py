@@ -38,7 +38,7 @@ from openimr.domain.common import Model
 from openimr.domain.facts import FACT_KINDS
 from openimr.domain.guideline import Recommendation, SearchLevel
 from openimr.errors import KnowledgeBaseError
-from openimr.requests.lexicon import drug_class_names
+from openimr.knowledge.drugs import drug_class_names
 
 DATA_DIR = Path(__file__).parent / "data"
 

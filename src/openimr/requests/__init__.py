@@ -3,18 +3,17 @@
 parse_request(text: str) -> TreatmentRequest          never raises (alias: parse)
 parse_requests(texts: Iterable[str]) -> list[TreatmentRequest]
 load_lexicon() -> Lexicon                              validated data files, cached
-mme_factor(drug, daily_dose_mg=None) -> float | None   morphine-equivalent factor (CDC 2016)
+
+Morphine factors are the drug table's: openimr.knowledge.drugs.morphine_factor.
 """
 
-from openimr.requests.lexicon import load_lexicon, mme_factor, morphine_factor
+from openimr.requests.lexicon import load_lexicon
 from openimr.requests.parser import parse_request, parse_requests
 
 parse = parse_request  # DESIGN.md's pipeline calls it requests.parse(text)
 
 __all__ = [
     "load_lexicon",
-    "mme_factor",
-    "morphine_factor",
     "parse",
     "parse_request",
     "parse_requests",

@@ -49,6 +49,8 @@ def _human(request) -> str:  # noqa: ANN001 - TreatmentRequest, imported lazily
     lines.append(f"confidence: {request.confidence:.2f}")
     if request.unparsed_spans:
         lines.append("not understood: " + "; ".join(request.unparsed_spans))
+    for warning in request.warnings:
+        lines.append(f"warning: {warning}")
     return "\n".join(lines)
 
 

@@ -1,7 +1,7 @@
 """Lexicons of the request parser: data files validated at load time, compiled once.
 
-Knowledge lives in `data/*.yaml` (drugs, services, body parts, number words, drug classes);
-this module checks each row against a pydantic schema, names the file and row of any error,
+Knowledge lives in `data/*.yaml` (services, body parts, number words, dose forms) and, for
+drugs and drug classes, in the shared drug table (openimr.knowledge.drugs); this module checks each row against a pydantic schema, names the file and row of any error,
 and compiles the regular expressions the parser uses. `load_lexicon()` is cached.
 """
 
@@ -19,6 +19,7 @@ from openimr import build_cache
 from openimr.domain import request as request_module
 from openimr.domain.request import BODY_PARTS, CATEGORIES
 from openimr.errors import KnowledgeBaseError
+from openimr.knowledge import drugs as drug_knowledge
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -29,36 +30,6 @@ _RIGHT = r"(?![a-z0-9])"
 
 class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class DrugClass(_Row):
-    name: str
-    description: str
-
-
-class MmeTier(_Row):
-    """A dose band of a dose-dependent factor; max_mg_per_day null = no upper bound."""
-
-    max_mg_per_day: float | None
-    factor: float
-
-
-class GenericDrug(_Row):
-    name: str
-    drug_class: str = Field(alias="class")
-    mme_factor: float | None = None
-    mme_note: str | None = None
-    mme_tiers: list[MmeTier] = Field(default_factory=list)
-    source: str
-    aliases: list[str] = Field(default_factory=list)
-
-
-class BrandDrug(_Row):
-    name: str
-    drug: str
-    drug_class: str | None = Field(default=None, alias="class")
-    dose_form: str | None = None
-    source: str
 
 
 class DoseForm(_Row):
@@ -72,14 +43,11 @@ class RouteWords(_Row):
     words: list[str]
 
 
-class DrugFile(_Row):
+class DrugFormFile(_Row):
     version: int
-    sources: dict[str, str]
-    generics: list[GenericDrug]
-    brands: list[BrandDrug]
+    source: str
     dose_forms: list[DoseForm]
     routes: list[RouteWords]
-    class_words: dict[str, list[str]]
     compound_markers: list[str]
 
 
@@ -154,21 +122,11 @@ class FillerFile(_Row):
     words: list[str]
 
 
-class DrugClassFile(_Row):
-    version: int
-    source: str
-    classes: list[DrugClass]
-
-
 class Ingredient(BaseModel):
-    """One generic ingredient as the parser sees it."""
+    """One generic ingredient of the drug table, as the parser sees it."""
 
     name: str
     drug_class: str
-    mme_factor: float | None = None
-    mme_note: str | None = None
-    mme_tiers: list[MmeTier] = Field(default_factory=list)
-    source: str
 
 
 class DrugEntry(BaseModel):
@@ -310,11 +268,43 @@ def words_regex(words: list[str]) -> re.Pattern[str]:
     return re.compile(f"{_LEFT}(?:{body}){_RIGHT}")
 
 
-@cache
-def drug_class_names(data_dir: Path = DATA_DIR) -> tuple[str, ...]:
-    """The closed drug-class vocabulary, validated; the guideline knowledge base checks against it."""
-    classes_file: DrugClassFile = _validate(DrugClassFile, data_dir, "drug_classes.yaml")
-    return tuple(row.name for row in classes_file.classes)
+def _drug_lexicon(data_dir: Path) -> dict[str, Any]:
+    """The drug fields of the Lexicon: names from the drug table, forms from drug_forms.yaml."""
+    forms: DrugFormFile = _validate(DrugFormFile, data_dir, "drug_forms.yaml")
+    table = drug_knowledge.drug_table()
+    ingredients = {
+        row.generic: Ingredient(name=row.generic, drug_class=row.drug_class)
+        for row in table.rows
+        if not row.is_combination and row.drug_class is not None
+    }
+    drug_words: dict[str, DrugEntry] = {}
+    for row in table.rows:
+        # a combination's own class stands for its products; a single drug's class is derived
+        row_class = row.drug_class if row.is_combination else None
+        for word in (row.generic, *row.aliases, *row.records):
+            drug_words[word.lower()] = DrugEntry(drug=row.generic, drug_class=row_class)
+        for brand in row.brands:
+            drug_words[brand.name.lower()] = DrugEntry(
+                drug=row.generic, drug_class=brand.drug_class or row_class, dose_form=brand.form
+            )
+    class_words = {
+        word.lower(): row.name for row in drug_knowledge.class_table().rows for word in row.words
+    }
+    dose_form_words = {word: form for form in forms.dose_forms for word in form.words}
+    route_words = {word: row.route for row in forms.routes for word in row.words}
+    return {
+        "drug_classes": drug_knowledge.drug_class_names(),
+        "ingredients": ingredients,
+        "drug_words": drug_words,
+        "drug_re": words_regex(list(drug_words)),
+        "dose_form_words": dose_form_words,
+        "dose_form_re": words_regex(list(dose_form_words)),
+        "route_words": route_words,
+        "route_re": words_regex(list(route_words)),
+        "compound_re": words_regex(forms.compound_markers),
+        "class_words": class_words,
+        "class_word_re": words_regex(list(class_words)),
+    }
 
 
 @cache
@@ -322,6 +312,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     """Every data file loaded, validated and compiled: once per process and directory, and
     parsed only when a data file (or this module) changed; see openimr.build_cache."""
     sources = [*data_dir.glob("*.yaml"), Path(__file__), Path(request_module.__file__)]
+    sources += drug_knowledge.knowledge_files()
     key = build_cache.cache_key(sources, ["pyyaml", "pydantic"])
     return build_cache.cached_build("requests-lexicon", key, lambda: parse_lexicon(data_dir))
 
@@ -332,62 +323,11 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     def _fail(name: str, message: str) -> KnowledgeBaseError:
         return KnowledgeBaseError(f"{data_dir / name}: {message}")
 
-    drug_classes = drug_class_names(data_dir)
-    drugs: DrugFile = _validate(DrugFile, data_dir, "drugs.yaml")
+    drug_fields = _drug_lexicon(data_dir)
     services: ServiceFile = _validate(ServiceFile, data_dir, "services.yaml")
     body: BodyPartFile = _validate(BodyPartFile, data_dir, "body_parts.yaml")
     numbers: NumberFile = _validate(NumberFile, data_dir, "number_words.yaml")
     filler: FillerFile = _validate(FillerFile, data_dir, "filler_words.yaml")
-
-    ingredients: dict[str, Ingredient] = {}
-    drug_words: dict[str, DrugEntry] = {}
-    for index, row in enumerate(drugs.generics):
-        if row.drug_class not in drug_classes:
-            raise _fail(
-                "drugs.yaml", f"generics.{index} ({row.name}): unknown class {row.drug_class!r}"
-            )
-        if row.source not in drugs.sources:
-            raise _fail(
-                "drugs.yaml", f"generics.{index} ({row.name}): unknown source {row.source!r}"
-            )
-        if row.drug_class == "opioid" and row.mme_factor is None and not row.mme_note:
-            raise _fail(
-                "drugs.yaml", f"generics.{index} ({row.name}): opioid without MME factor or note"
-            )
-        ingredients[row.name] = Ingredient(
-            name=row.name,
-            drug_class=row.drug_class,
-            mme_factor=row.mme_factor,
-            mme_note=row.mme_note,
-            mme_tiers=row.mme_tiers,
-            source=drugs.sources[row.source],
-        )
-        for word in [row.name, *row.aliases]:
-            drug_words[word.lower()] = DrugEntry(drug=row.name, drug_class=None)
-    for index, brand in enumerate(drugs.brands):
-        for part in brand.drug.split("/"):
-            if part not in ingredients:
-                raise _fail(
-                    "drugs.yaml", f"brands.{index} ({brand.name}): unknown ingredient {part!r}"
-                )
-        if brand.drug_class is not None and brand.drug_class not in drug_classes:
-            raise _fail(
-                "drugs.yaml", f"brands.{index} ({brand.name}): unknown class {brand.drug_class!r}"
-            )
-        if brand.source not in drugs.sources:
-            raise _fail(
-                "drugs.yaml", f"brands.{index} ({brand.name}): unknown source {brand.source!r}"
-            )
-        drug_words[brand.name.lower()] = DrugEntry(
-            drug=brand.drug, drug_class=brand.drug_class, dose_form=brand.dose_form
-        )
-
-    unknown = sorted(set(drugs.class_words) - set(drug_classes))
-    if unknown:
-        raise _fail("drugs.yaml", f"class_words: unknown classes {unknown}")
-    class_words = {word: cls for cls, words in drugs.class_words.items() for word in words}
-    dose_form_words = {word: form for form in drugs.dose_forms for word in form.words}
-    route_words = {word: row.route for row in drugs.routes for word in row.words}
 
     body_words: dict[str, str] = {}
     for part, synonyms in body.parts.items():
@@ -423,17 +363,7 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         + r")"
     )
     return Lexicon(
-        drug_classes=drug_classes,
-        ingredients=ingredients,
-        drug_words=drug_words,
-        drug_re=words_regex(list(drug_words)),
-        dose_form_words=dose_form_words,
-        dose_form_re=words_regex(list(dose_form_words)),
-        route_words=route_words,
-        route_re=words_regex(list(route_words)),
-        compound_re=words_regex(drugs.compound_markers),
-        class_words=class_words,
-        class_word_re=words_regex(list(class_words)),
+        **drug_fields,
         services=services.services,
         service_res=[re.compile(f"{_LEFT}(?:{row.pattern}){_RIGHT}") for row in services.services],
         # One scan finds where any service starts; the parser then tries each pattern there.
@@ -463,30 +393,3 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         number_pattern=number_pattern,
         filler_words=frozenset(word.lower() for word in filler.words),
     )
-
-
-def mme_factor(drug: str | None, daily_dose_mg: float | None = None) -> float | None:
-    """Morphine-milligram-equivalent factor of the opioid in a drug string ("a/b"), if any.
-
-    Dose-dependent factors (methadone) need the total daily dose in mg; without it they give
-    None. Fentanyl's factor applies to a patch's mcg/h, not to mg. Non-opioids give None.
-    """
-    if not drug:
-        return None
-    lexicon = load_lexicon()
-    for name in drug.lower().split("/"):
-        ingredient = lexicon.ingredients.get(name.strip())
-        if ingredient is None or ingredient.drug_class != "opioid":
-            continue
-        if ingredient.mme_tiers:
-            if daily_dose_mg is None:
-                return None
-            for tier in ingredient.mme_tiers:
-                if tier.max_mg_per_day is None or daily_dose_mg <= tier.max_mg_per_day:
-                    return tier.factor
-        return ingredient.mme_factor
-    return None
-
-
-# The engine asks for it by this name.
-morphine_factor = mme_factor

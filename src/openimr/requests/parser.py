@@ -17,6 +17,7 @@ from functools import cache
 
 from openimr.domain.request import PartialAuthorization, RequestPortion, TreatmentRequest
 from openimr.errors import KnowledgeBaseError
+from openimr.knowledge.drugs import maintained_names
 from openimr.requests.lexicon import DrugEntry, Lexicon, load_lexicon
 
 # Texts longer than this are read up to the limit; the rest is reported as unparsed.
@@ -168,6 +169,7 @@ class _Read:
     confidence: float = 0.0
     unparsed_spans: list[str] = field(default_factory=list)
     fuzzy: bool = False  # a drug was recognised only by approximate spelling
+    warnings: list[str] = field(default_factory=list)  # what was not understood (unknown drug)
 
 
 @dataclass
@@ -410,10 +412,15 @@ def _read_services_and_drugs(s: str, marks: _Marks, lex: Lexicon, result: _Read)
 
     class_hits = list(lex.class_word_re.finditer(s))
     if not accepted and not drugs and not class_hits:
-        drugs = _fuzzy_drugs(s, lex)
-        result.fuzzy = bool(drugs)
+        drugs = _dictionary_drugs(s, lex, result)
+        if not drugs:
+            drugs = _fuzzy_drugs(s, lex)
+            result.fuzzy = bool(drugs)
         for start, end, _ in drugs:
             marks.cover(start, end)
+        if not drugs and _looks_like_medication(s, lex):
+            _unknown_drug(s, lex, result)
+            return
     candidates = [(weight, -start, index) for start, _, weight, index in accepted]
     candidates += [(2, -start, -1) for start, _, _ in drugs]
     # A drug class named without a drug ("Muscle relaxants") is a medication of that class.
@@ -482,6 +489,92 @@ def _fuzzy_drugs(s: str, lex: Lexicon) -> list[tuple[int, int, DrugEntry]]:
     return found
 
 
+# What makes a text a medication request even when its drug is unknown: a strength in drug units,
+# a "#" count, or dosing words. Dose forms and routes count too (read from the lexicon).
+_MEDICATION_CONTEXT = re.compile(
+    r"\d\s*(?:mg|mcg|%|percent|ml|units?)(?![a-z])|#\s*\d|(?<![a-z])(?:bid|tid|qid|qhs|qd|prn|"
+    r"q\d+h|q\s?\d+\s?hours?|refills?|by mouth|at bedtime|nasal|sublingual)(?![a-z])"
+)
+_NAME = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]|[a-z]")
+MAX_NAME_WORDS = 3  # the dictionary's multi-word names tried ("ms contin", "insulin glargine")
+
+
+def _looks_like_medication(s: str, lex: Lexicon) -> bool:
+    return bool(
+        _MEDICATION_CONTEXT.search(s) or lex.dose_form_re.search(s) or lex.route_re.search(s)
+    )
+
+
+def _vocabulary_word(word: str, lex: Lexicon) -> bool:
+    """A word the parser already reads as something other than a drug name."""
+    return (
+        word in lex.filler_words
+        or word in lex.numbers
+        or word in lex.dose_form_words
+        or word in lex.route_words
+        or word in lex.body_words
+        or word in lex.side_words
+    )
+
+
+def _original(s: str, result: _Read, start: int, end: int) -> str:
+    """The words as the text wrote them (case kept) when offsets line up, else as read."""
+    raw = result.text[:MAX_CHARS]
+    return raw[start:end] if len(raw) == len(s) else s[start:end]
+
+
+def _dictionary_drugs(s: str, lex: Lexicon, result: _Read) -> list[tuple[int, int, DrugEntry]]:
+    """Drug names our table lacks, from the maintained dictionary (Narcan -> naloxone). A name
+    counts only where the text reads as a medication (a strength, a dose form, dosing) or is the
+    name alone, so English words that happen to be brand names ("ice pack") stay services."""
+    words = [m for m in _NAME.finditer(s[:500]) if not _vocabulary_word(m.group(0), lex)]
+    if not words:
+        return []
+    alone = not any(ch.isdigit() for ch in s) and len(words) <= MAX_NAME_WORDS
+    if not (alone or _looks_like_medication(s, lex)):
+        return []
+    names = maintained_names()
+    found: list[tuple[int, int, DrugEntry]] = []
+    index = 0
+    while index < len(words):
+        for size in range(min(MAX_NAME_WORDS, len(words) - index), 0, -1):
+            start, end = words[index].start(), words[index + size - 1].end()
+            generic = names.get(re.sub(r"\s+", " ", s[start:end]))
+            if generic is not None:
+                break
+        else:
+            index += 1
+            continue
+        entry = lex.drug_words.get(generic) or DrugEntry(drug=generic, drug_class=None)
+        known = all(part in lex.ingredients for part in entry.drug.split("/"))
+        note = "" if known else "; not in the drug table, so its class is unknown"
+        result.warnings.append(
+            f"drug {_original(s, result, start, end)!r} resolved to {entry.drug} from the "
+            f"drug-name dictionary{note}"
+        )
+        found.append((start, end, entry))
+        index += size
+    return found
+
+
+def _unknown_drug(s: str, lex: Lexicon, result: _Read) -> None:
+    """A medication request whose drug resolves nowhere: a medication without a drug, said."""
+    result.category = "medication"
+    result.service = "medication"
+    name = next(
+        (
+            m
+            for m in _NAME.finditer(s[:500])
+            if len(m.group(0)) > 2 and not _vocabulary_word(m.group(0), lex)
+        ),
+        None,
+    )
+    label = _original(s, result, name.start(), name.end()) if name else s.strip()[:40]
+    result.warnings.append(
+        f"unknown drug {label!r}: not in the drug table or the drug-name dictionary"
+    )
+
+
 def _set_drug(
     s: str, drugs: list[tuple[int, int, DrugEntry]], lex: Lexicon, marks: _Marks, result: _Read
 ) -> None:
@@ -512,7 +605,8 @@ def _set_drug(
             (f.route for f in lex.dose_form_words.values() if f.form == result.dose_form), None
         )
     percents = len(re.findall(r"\d\s*(?:%|percent)", s))
-    classes = [lex.ingredients[name].drug_class for name in names]
+    # a drug from the dictionary alone has no class of ours: unknown unless its form gives one
+    classes = [lex.ingredients[name].drug_class for name in names if name in lex.ingredients]
     if lex.compound_re.search(s) or (len(names) > 1 and percents > 1):
         result.drug_class = "compound"
     elif "opioid" in classes and not percents:
@@ -522,8 +616,10 @@ def _set_drug(
         result.drug_class = brand_class
     elif result.route in ("topical", "transdermal") or percents:
         result.drug_class = "topical"
-    else:
+    elif classes:
         result.drug_class = next((c for c in classes if c != "other"), "other")
+    else:
+        result.drug_class = None
 
 
 _NO_LEVEL_CATEGORIES = frozenset({"laboratory", "medication"})
@@ -803,6 +899,7 @@ def _inherit(disputed: _Read, original: _Read) -> None:
     if disputed.category == "medication" and disputed.drug is None and original.drug:
         for name in ("drug", "drug_class", "strength", "dose_form", "route"):
             setattr(disputed, name, getattr(original, name))
+        disputed.warnings = list(original.warnings)  # the drug, and what was said of it, is X's
     elif disputed.category == "medication" and disputed.drug == original.drug:
         # "Gabapentin #30" after "Gabapentin 600 mg #90": the strength names the same product
         for name in ("strength", "dose_form", "route"):
@@ -840,6 +937,7 @@ def _to_request(text: str, read: _Read, partial: PartialAuthorization | None) ->
         partial_authorization=partial,
         confidence=read.confidence,
         unparsed_spans=read.unparsed_spans,
+        warnings=read.warnings,
     )
 
 
