@@ -1,8 +1,8 @@
 """Drug name -> generic ingredients -> formulary status.
 
-Names are resolved by the request parser's drug lexicon (brand -> generic, misspellings,
-combinations, compound markers). `_ingredients` and `_brand_words` are the only places that
-know where the drug table lives, so they can be re-pointed when it moves to openimr.knowledge.
+Names are resolved by the request parser (brand -> generic, misspellings, combinations,
+compound markers), which reads the one drug table, `openimr.knowledge.drugs`; brand names come
+from the same table.
 """
 
 from __future__ import annotations
@@ -11,21 +11,17 @@ import datetime as dt
 import re
 from functools import cache
 
-import yaml
-
 from openimr.domain.formulary import FormularyStatus
 from openimr.domain.request import TreatmentRequest
 from openimr.knowledge.formulary import Dispensing, assess, load_formulary
+from openimr.knowledge.drugs import drug_table
 from openimr.requests import parse_request
-from openimr.requests.lexicon import DATA_DIR as LEXICON_DIR
-from openimr.requests.lexicon import DrugFile
 
 
 @cache
 def _brand_words() -> frozenset[str]:
-    """Brand and kit names of the drug lexicon (lower case)."""
-    data = yaml.safe_load((LEXICON_DIR / "drugs.yaml").read_text(encoding="utf-8"))
-    return frozenset(brand.name.lower() for brand in DrugFile.model_validate(data).brands)
+    """Brand and kit names of the drug table (lower case)."""
+    return frozenset(brand.name.lower() for row in drug_table().rows for brand in row.brands)
 
 
 @cache
