@@ -98,3 +98,16 @@ def test_medication_items_carry_their_status_in_the_trace_from_2018() -> None:
     by_category = {item.request.category: item.formulary for item in after.items}
     assert by_category["physical_medicine"] is None
     assert by_category["medication"].compounded and by_category["medication"].status == "non_exempt"
+
+
+def test_the_trace_judges_the_fill_windows_on_the_case_dates() -> None:
+    # an opioid reviewed years after the injury is outside the Special Fill's first 7 days
+    case = load_case(REPO / "examples" / "cases" / "norco-refill-no-monitoring.yaml")
+    item = next(
+        i for i in decide_case(case, decision_date=dt.date(2019, 6, 1)).items if i.formulary
+    )
+    assert item.formulary.status == "non_exempt"
+    assert item.formulary.special_fill.eligible is False
+    reasons = " ".join(item.formulary.special_fill.reasons)
+    assert f"day {(dt.date(2019, 6, 1) - case.injury.date).days} after the injury" in reasons
+    assert "no surgery date" in " ".join(item.formulary.perioperative_fill.reasons)

@@ -21,7 +21,7 @@ from openimr.errors import InputError, StateError
 from openimr.evidence import extract
 from openimr.formulary import status_for_request
 from openimr.guidelines import KnowledgeBase, load_knowledge_base
-from openimr.knowledge.formulary import FORMULARY_START
+from openimr.knowledge.formulary import FORMULARY_START, Dispensing
 from openimr.requests import parse_request
 from openimr.reviewers import assign, credentials, load_panel
 
@@ -178,11 +178,35 @@ def decide_items(
                 case.disputed_items[index], requests[index], item_facts, case, kb, review_date
             ),
             review_date,
+            _dispensing(case, facts, review_date),
         )
     return [decided[i] for i in range(len(requests))]
 
 
-def _with_formulary(item: ItemDetermination, review_date: dt.date) -> ItemDetermination:
+def _dispensing(case: Case, facts: ClinicalFacts, review_date: dt.date) -> Dispensing:
+    """What the case says of the prescription's timing: the injury date (Special Fill) and the
+    latest dated surgery on or before the review date (Perioperative Fill)."""
+    surgeries = [
+        day
+        for fact in facts.asserted("surgery")
+        if (day := _fact_date(fact)) is not None and day <= review_date
+    ]
+    return Dispensing(injury_date=case.injury.date, surgery_date=max(surgeries, default=None))
+
+
+def _fact_date(fact: ClinicalFact) -> dt.date | None:
+    value = fact.attributes.get("date")
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:  # a partial or free-text date says nothing certain
+        return None
+
+
+def _with_formulary(
+    item: ItemDetermination, review_date: dt.date, dispensing: Dispensing
+) -> ItemDetermination:
     """A drug item reviewed while the MTUS Drug Formulary is in force carries its status there."""
     request = item.request
     is_drug = request.category == "medication" and (
@@ -190,7 +214,8 @@ def _with_formulary(item: ItemDetermination, review_date: dt.date) -> ItemDeterm
     )
     if not is_drug or review_date < FORMULARY_START:
         return item
-    return item.model_copy(update={"formulary": status_for_request(request, review_date)})
+    status = status_for_request(request, review_date, dispensing)
+    return item.model_copy(update={"formulary": status})
 
 
 def _co_requested_drugs(requests: list[TreatmentRequest], index: int) -> list[ClinicalFact]:

@@ -13,8 +13,8 @@ from functools import cache
 
 from openimr.domain.formulary import FormularyStatus
 from openimr.domain.request import TreatmentRequest
-from openimr.knowledge.formulary import Dispensing, assess, load_formulary
 from openimr.knowledge.drugs import drug_table
+from openimr.knowledge.formulary import Dispensing, assess, load_formulary
 from openimr.requests import parse_request
 
 
