@@ -9,6 +9,7 @@ import json
 import pytest
 
 from openimr.cli import main
+from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.request import TreatmentRequest
 from openimr.guidelines import load_knowledge_base
 from openimr.guidelines.search import search
@@ -125,3 +126,20 @@ def test_cli_search_prints_the_note_and_keeps_the_json_keys(
     assert first["guideline"] == "MTUS ACOEM Low Back Disorders Guideline"
     assert first["section"] == "Injections - Epidural Steroid Injections"
     assert first["edition"] == "2016"
+
+
+def test_chronic_pain_case_uses_the_chronic_pain_guideline_not_mental_health() -> None:
+    cymbalta = TreatmentRequest(
+        text="Cymbalta 60mg #30", category="medication", drug="duloxetine", quantity=30
+    )
+    chronic = ClinicalFacts(facts=[ClinicalFact(kind="chronic_pain")])
+    on = dt.date(2025, 6, 1)
+    assert search(KB, cymbalta, review_date=on, facts=chronic).best.id == (
+        "mtus_acoem_cp2017.antidepressants"
+    )
+    # without chronic pain the newer mental health guideline governs an antidepressant
+    assert search(KB, cymbalta, review_date=on).best.id == "mtus_acoem_mh2021.antidepressants"
+    # before the mental health guideline took effect, only the chronic pain guideline speaks
+    assert search(KB, cymbalta, review_date=dt.date(2019, 6, 1)).best.id == (
+        "mtus_acoem_cp2017.antidepressants"
+    )
