@@ -27,8 +27,15 @@ whole-body bone scan judged by an ankle/foot imaging row.
 
     source .venv/bin/activate
     python benchmarks/guidelines_coverage_bench.py [--file PATH] [--date YYYY-MM-DD] [--json]
+    python benchmarks/guidelines_coverage_bench.py --mtus-coverage [YYYY-MM-DD ...]
 
 `--json` prints one JSON object per item (JSON Lines) instead of the summary.
+
+`--mtus-coverage` prints, for each review date (default 2019-06-01 and 2025-06-01, under the
+ACOEM-based MTUS in force from 2017-12-01), the share of items whose best row is at MTUS level
+against the target (MTUS_TARGET), split into extremity items (every body part the parser read is
+an extremity: shoulder to foot) and spine/general items (the rest, including items naming no body
+part), then the items still below MTUS.
 """
 
 from __future__ import annotations
@@ -50,6 +57,13 @@ from openimr.guidelines.search import SearchResult, _body_part_terms, search_tex
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "common_treatments.txt"
 REVIEW_DATE = dt.date(2017, 1, 15)
+# review dates under the ACOEM-based MTUS (from 2017-12-01): before and after the 2019-2021 updates
+POST_2017_DATES = (dt.date(2019, 6, 1), dt.date(2025, 6, 1))
+MTUS_TARGET = 0.90  # share of common items that should find an MTUS row at those dates
+EXTREMITY = frozenset(
+    {"shoulder", "elbow", "forearm", "wrist", "hand", "finger", "hip", "knee", "ankle", "foot"}
+    | {"upper extremity", "lower extremity"}
+)
 LIMIT = 3
 STEM = 6  # letters two words must share (both at least this long) to count as the same word
 
@@ -201,6 +215,38 @@ def summarize(rows: list[dict[str, Any]], review_date: dt.date) -> str:
     return "\n".join(out)
 
 
+def share(row: dict[str, Any]) -> str:
+    """'extremity' when every body part the parser read is an extremity, else 'spine/general'."""
+    parts = set(row["body_parts"])
+    return "extremity" if parts and parts <= EXTREMITY else "spine/general"
+
+
+def mtus_coverage(rows_by_date: dict[dt.date, list[dict[str, Any]]]) -> str:
+    """MTUS-level share per review date, overall and by share, against MTUS_TARGET."""
+    out: list[str] = []
+    for on, rows in rows_by_date.items():
+        mtus = [r for r in rows if r["level"] == "mtus"]
+        rate = len(mtus) / len(rows) if rows else 0.0
+        verdict = "met" if rate >= MTUS_TARGET else "not met"
+        out.append(
+            f"{on.isoformat()}: MTUS level {len(mtus)}/{len(rows)} = {rate:.3f} "
+            f"(target {MTUS_TARGET:.2f}: {verdict})"
+        )
+        for name in ("spine/general", "extremity"):
+            part = [r for r in rows if share(r) == name]
+            hit = sum(r["level"] == "mtus" for r in part)
+            out.append(
+                f"  {name:<14} {hit}/{len(part)}" + (f" = {hit / len(part):.3f}" if part else "")
+            )
+        out.append("  below MTUS:")
+        out.extend(
+            f"    [{share(r)}] {r['item']}  ->  {r['level']}: {r['best_id'] or '-'}"
+            for r in rows
+            if r["level"] != "mtus"
+        )
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument(
@@ -208,7 +254,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--date", type=dt.date.fromisoformat, default=REVIEW_DATE, help="review date")
     ap.add_argument("--json", action="store_true", help="print per-item results as JSON Lines")
+    ap.add_argument(
+        "--mtus-coverage",
+        nargs="*",
+        type=dt.date.fromisoformat,
+        metavar="DATE",
+        help="MTUS-level coverage at these review dates (default: 2019-06-01 and 2025-06-01)",
+    )
     args = ap.parse_args(argv)
+    if args.mtus_coverage is not None:
+        dates = args.mtus_coverage or list(POST_2017_DATES)
+        print(mtus_coverage({on: run(args.file, on) for on in dates}))
+        return 0
     rows = run(args.file, args.date)
     if args.json:
         for r in rows:

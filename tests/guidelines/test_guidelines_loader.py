@@ -72,7 +72,11 @@ def test_all_levels_and_required_documents_are_present() -> None:
         "mtus_ankle_foot",
         "mtus_stress",
         "mtus_general_approaches",
-        "mtus_acoem_2017",
+        "mtus_acoem_chronic_pain",
+        "mtus_acoem_opioids",
+        "mtus_acoem_low_back",
+        "mtus_acoem_cervical_thoracic",
+        "mtus_acoem_initial_approaches",
         "mtus_formulary",
     ]:
         assert key in kb.documents, key
@@ -91,11 +95,11 @@ def test_editions_have_effective_dates_in_sequence() -> None:
     assert (
         kb.get("mtus_opioids2016.chronic_maintenance").effective_from == massage_2016.effective_from
     )
-    assert str(kb.get("mtus_acoem2017.opioids_chronic").effective_from) == "2017-12-01"
+    assert str(kb.get("mtus_acoem_op2017.opioids_chronic").effective_from) == "2017-12-01"
     assert str(kb.get("mtus_formulary2018.special_fill").effective_from) == "2018-01-01"
     assert (
         kb.get("cpmtg2016.massage").effective_to
-        < kb.get("mtus_acoem2017.opioids_chronic").effective_from
+        < kb.get("mtus_acoem_op2017.opioids_chronic").effective_from
     )
 
 

@@ -69,7 +69,7 @@ def test_edition_in_force_on_the_review_date() -> None:
     chronic = ClinicalFacts(facts=[ClinicalFact(kind="chronic_pain")])
     assert _best(req, dt.date(2012, 5, 1), chronic).startswith("cpmtg2009.")
     assert _best(req, JAN_2017, chronic).startswith("mtus_opioids2016.chronic")
-    assert _best(req, dt.date(2018, 6, 1), chronic) == "mtus_acoem2017.opioids_chronic"
+    assert _best(req, dt.date(2018, 6, 1), chronic) == "mtus_acoem_op2017.opioids_chronic"
     massage = TreatmentRequest(text="massage therapy", category="massage")
     assert _best(massage, dt.date(2012, 5, 1)) == "cpmtg2009.massage"
 

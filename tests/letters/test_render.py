@@ -315,3 +315,31 @@ def test_signed_status_without_a_signature_stays_a_draft() -> None:
     text = render_letter(det, "text")
     assert text.startswith("DRAFT") and "ATTESTATION" not in text
     assert 'class="draft-banner"' in render_letter(det, "html")
+
+
+def test_letter_says_plainly_when_no_mtus_guideline_was_in_force() -> None:
+    det = make_determination()
+    item = det.items[0]
+    odg = Citation(guideline="Official Disability Guidelines", edition="2016", level="acoem_odg")
+    went_on = item.model_copy(
+        update={
+            "citations": [odg],
+            "search_level": "acoem_odg",
+            "review_date": dt.date(2025, 6, 1),
+        }
+    )
+    flat = _flat(render_letter(det.model_copy(update={"items": [went_on]}), "text"))
+    assert (
+        "No MTUS guideline in force on 06/01/2025 addresses this treatment; the search went on "
+        "to current ACOEM or ODG guidelines." in flat
+    )
+    # no guideline at all: the letter still names the date and the last step of the sequence
+    none = went_on.model_copy(update={"citations": [], "search_level": "peer_reviewed"})
+    flat = _flat(render_letter(det.model_copy(update={"items": [none]}), "text"))
+    assert "No MTUS guideline in force on 06/01/2025" in flat
+    assert "peer-reviewed studies" in flat
+    # an MTUS row found: no such sentence
+    mtus = went_on.model_copy(update={"citations": [], "search_level": "mtus"})
+    assert "No MTUS guideline" not in _flat(
+        render_letter(det.model_copy(update={"items": [mtus]}), "text")
+    )

@@ -51,6 +51,7 @@ class ItemDetermination(Model):
     claims_administrator_guideline: str | None = None
     citations: list[Citation] = Field(default_factory=list)
     search_level: SearchLevel | None = None
+    review_date: dt.date | None = None  # the date whose MTUS editions the search used
     criteria: list[CriterionResult] = Field(default_factory=list)
     gaps: list[str] = Field(default_factory=list)  # documentation that would change the outcome
     rationale: str

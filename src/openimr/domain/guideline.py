@@ -14,6 +14,31 @@ SearchLevel = Literal["mtus", "acoem_odg", "other_guideline", "peer_reviewed"]
 Status = Literal["recommended", "not_recommended", "conditionally_recommended"]
 Phase = Literal["acute", "subacute", "chronic", "post_surgical"]
 
+# Where the search sequence of 8 CCR 9792.21.1 went when the MTUS was silent (steps 2-4).
+LEVEL_STEPS: dict[SearchLevel, str] = {
+    "mtus": "the MTUS",
+    "acoem_odg": "current ACOEM or ODG guidelines",
+    "other_guideline": "other nationally recognized evidence-based guidelines",
+    "peer_reviewed": "peer-reviewed studies, as no guideline in the knowledge base addresses it",
+}
+
+
+def mtus_silence_note(
+    level: SearchLevel | None, review_date: dt.date | None, date_format: str = "%Y-%m-%d"
+) -> str | None:
+    """The plain sentence saying no MTUS guideline addressed the treatment (None when one did).
+
+    `review_date` None: the search considered every edition, so the sentence says so.
+    """
+    if level is None or level == "mtus":
+        return None
+    when = f"in force on {review_date:{date_format}}" if review_date else "of any edition"
+    return (
+        f"No MTUS guideline {when} addresses this treatment; "
+        f"the search went on to {LEVEL_STEPS[level]}."
+    )
+
+
 # Criterion checks the engine knows how to evaluate. `params` are per check:
 #   sessions_at_most {max}                    requested sessions (freq x weeks when only those given)
 #   frequency_at_most {max}                   visits per week

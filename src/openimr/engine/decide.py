@@ -210,6 +210,7 @@ def decide_item(
             claims_administrator_guideline=item.ur_guideline,
             citations=[],
             search_level=found.level,
+            review_date=review_date,
             criteria=request_warnings(request),
             gaps=[
                 "a guideline or peer-reviewed evidence supporting this treatment for this condition"
@@ -259,6 +260,7 @@ def decide_item(
         claims_administrator_guideline=item.ur_guideline,
         citations=[citation_for(rec)],
         search_level=rec.level,
+        review_date=review_date,
         criteria=results,
         gaps=gaps,
         rationale=rationale,

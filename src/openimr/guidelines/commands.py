@@ -85,6 +85,8 @@ def _search(args: argparse.Namespace) -> int:
         return 0
     when = f" on {result.review_date}" if result.review_date else " (any edition)"
     print(f"search level reached{when}: {result.level}")
+    if result.note:
+        print(result.note)
     if not result.hits:
         print("no guideline row addresses this request: cite peer-reviewed studies")
         return 0

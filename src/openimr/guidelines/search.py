@@ -32,11 +32,11 @@ import re
 from pathlib import Path
 
 import yaml
-from pydantic import Field
+from pydantic import Field, computed_field
 
 from openimr.domain.common import Model
 from openimr.domain.facts import ClinicalFacts
-from openimr.domain.guideline import Recommendation, SearchLevel
+from openimr.domain.guideline import Recommendation, SearchLevel, mtus_silence_note
 from openimr.domain.request import BODY_PARTS, TreatmentRequest
 from openimr.errors import KnowledgeBaseError
 from openimr.guidelines.kb import LEVEL_ORDER, KnowledgeBase, in_force
@@ -71,6 +71,12 @@ class SearchResult(Model):
     @property
     def best(self) -> Recommendation | None:
         return self.hits[0].recommendation if self.hits else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def note(self) -> str | None:
+        """Says plainly when no MTUS row addressed the request and where the search went."""
+        return mtus_silence_note(self.level, self.review_date)
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from openimr.domain.determination import Determination, ItemDetermination
+from openimr.domain.guideline import mtus_silence_note
 from openimr.errors import InputError
 
 FORMATS = ("text", "html", "pdf", "json")
@@ -237,15 +238,18 @@ def _claims_guideline(text: str | None) -> str:
 
 
 def _guideline_relied_on(item: ItemDetermination) -> str:
+    # where the search went past the MTUS (9792.21.1), say so plainly, with the review date
+    silent = mtus_silence_note(item.search_level, item.review_date, "%m/%d/%Y")
+    lead = f"{silent} " if silent else ""
     if not item.citations:
-        return "No guideline citation was recorded."
+        return f"{lead}No guideline citation was recorded."
     first = item.citations[0]
     text = f"Decision based on {_sentence(first.text())}"
     if first.level != "mtus":
         # the DWC letters say so when the reviewer had to go past the MTUS (search sequence)
         text = (
             "The expert reviewer based the decision on recommendation(s) outside of the MTUS. "
-            f"Decision based on Non-MTUS Citation {_sentence(first.text())}"
+            f"{lead}Decision based on Non-MTUS Citation {_sentence(first.text())}"
         )
     others = [c.text() for c in item.citations[1:]]
     if others:
