@@ -108,12 +108,6 @@ def test_unknown_category_is_rejected(tmp_path: Path) -> None:
         load_lexicon(data)
 
 
-def test_unknown_body_part_is_rejected(tmp_path: Path) -> None:
-    data = _broken_copy(tmp_path, "body_parts.yaml", "  chest: [", "  torso: [")
-    with pytest.raises(KnowledgeBaseError, match=r"body_parts\.yaml.*torso"):
-        load_lexicon(data)
-
-
 def test_brand_with_unknown_ingredient_is_rejected(tmp_path: Path) -> None:
     data = _broken_copy(
         tmp_path, "drugs.yaml", "drug: hydrocodone/acetaminophen", "drug: hydrocodone/paracetamolx"

@@ -98,7 +98,9 @@ def load_table(
         at = f" at line {mark.line + 1}" if mark else ""
         raise KnowledgeBaseError(f"{label}: not valid YAML{at}") from None
     if not isinstance(data, dict):
-        raise KnowledgeBaseError(f"{label}: expected a mapping with table, version, provenance, rows")
+        raise KnowledgeBaseError(
+            f"{label}: expected a mapping with table, version, provenance, rows"
+        )
     if data.get("table") != name:
         raise KnowledgeBaseError(f"{label}: table: expected {name!r}, found {data.get('table')!r}")
     raw_rows = data.get("rows")
@@ -124,3 +126,8 @@ def load_table(
         except ValueError as exc:
             raise KnowledgeBaseError(f"{label}: {exc}") from None
     return table
+
+
+def table_sources() -> list[Path]:
+    """Every table file and knowledge module: what a cache built from the tables depends on."""
+    return sorted([*DATA_DIR.glob("*.yaml"), *Path(__file__).parent.glob("*.py")])

@@ -1,6 +1,7 @@
 """Lexicons of the request parser: data files validated at load time, compiled once.
 
-Knowledge lives in `data/*.yaml` (drugs, services, body parts, number words, drug classes);
+Knowledge lives in `data/*.yaml` (drugs, services, number words, drug classes) and, for body
+parts and sides, in the `openimr.knowledge` anatomy table;
 this module checks each row against a pydantic schema, names the file and row of any error,
 and compiles the regular expressions the parser uses. `load_lexicon()` is cached.
 """
@@ -17,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from openimr import build_cache
 from openimr.domain import request as request_module
-from openimr.domain.request import BODY_PARTS, CATEGORIES
+from openimr.domain.request import CATEGORIES
 from openimr.errors import KnowledgeBaseError
+from openimr.knowledge.anatomy import Anatomy, load_anatomy
+from openimr.knowledge.tables import table_sources
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -112,34 +115,6 @@ class ServiceFile(_Row):
 class SideAbbreviation(_Row):
     part: str
     side: str
-
-
-class BodyPartFile(_Row):
-    version: int
-    source: str
-    parts: dict[str, list[str]]
-    side_abbreviations: dict[str, SideAbbreviation]
-    not_body_parts: list[str]
-    laterality: dict[str, list[str]]
-    side_letters: dict[str, str]
-    combined_parts: dict[str, list[str]]
-    specialty_parts: dict[str, list[str]]
-
-    @field_validator("parts")
-    @classmethod
-    def _known_parts(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = sorted(set(value) - set(BODY_PARTS))
-        if unknown:
-            raise ValueError(f"unknown body parts {unknown}")
-        return value
-
-    @field_validator("combined_parts", "specialty_parts")
-    @classmethod
-    def _known_phrase_parts(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = sorted({part for parts in value.values() for part in parts} - set(BODY_PARTS))
-        if unknown:
-            raise ValueError(f"unknown body parts {unknown}")
-        return value
 
 
 class NumberFile(_Row):
@@ -322,6 +297,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     """Every data file loaded, validated and compiled: once per process and directory, and
     parsed only when a data file (or this module) changed; see openimr.build_cache."""
     sources = [*data_dir.glob("*.yaml"), Path(__file__), Path(request_module.__file__)]
+    sources += table_sources()
     key = build_cache.cache_key(sources, ["pyyaml", "pydantic"])
     return build_cache.cached_build("requests-lexicon", key, lambda: parse_lexicon(data_dir))
 
@@ -335,7 +311,6 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     drug_classes = drug_class_names(data_dir)
     drugs: DrugFile = _validate(DrugFile, data_dir, "drugs.yaml")
     services: ServiceFile = _validate(ServiceFile, data_dir, "services.yaml")
-    body: BodyPartFile = _validate(BodyPartFile, data_dir, "body_parts.yaml")
     numbers: NumberFile = _validate(NumberFile, data_dir, "number_words.yaml")
     filler: FillerFile = _validate(FillerFile, data_dir, "filler_words.yaml")
 
@@ -389,27 +364,7 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     dose_form_words = {word: form for form in drugs.dose_forms for word in form.words}
     route_words = {word: row.route for row in drugs.routes for word in row.words}
 
-    body_words: dict[str, str] = {}
-    for part, synonyms in body.parts.items():
-        for word in synonyms:
-            if word in body_words:
-                raise _fail("body_parts.yaml", f"{word!r} listed under two parts")
-            body_words[word.lower()] = part
-    for abbrev, row in body.side_abbreviations.items():
-        if row.part not in BODY_PARTS or row.side not in ("left", "right", "bilateral"):
-            raise _fail("body_parts.yaml", f"side_abbreviations.{abbrev}: bad part or side")
-    side_words = {word: side for side, words in body.laterality.items() for word in words}
-    for letter, side in body.side_letters.items():
-        if side not in body.laterality:
-            raise _fail("body_parts.yaml", f"side_letters.{letter}: unknown side {side!r}")
-    body_re = words_regex(list(body_words))
-    # "R hand", "bil wrists": a bare letter is a side only right before a body-part word
-    letters = "|".join(
-        re.escape(letter) for letter in sorted(body.side_letters, key=len, reverse=True)
-    )
-    side_letter_re = re.compile(
-        rf"(?<![a-z0-9/.])(?P<side>{letters})\.?\s+(?:the\s+)?(?={body_re.pattern})"
-    )
+    body = _body_lexicon(load_anatomy())
 
     try:
         service_index = _index_by_first_char([row.pattern for row in services.services])
@@ -446,23 +401,44 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         ),
         services_by_first_char=service_index[0],
         services_any_first_char=service_index[1],
-        body_words=body_words,
-        body_re=body_re,
-        side_abbreviations=body.side_abbreviations,
-        side_abbrev_re=words_regex(list(body.side_abbreviations)),
-        not_body_re=words_regex(body.not_body_parts),
-        side_words=side_words,
-        side_re=words_regex(list(side_words)),
-        side_letters={letter.lower(): side for letter, side in body.side_letters.items()},
-        side_letter_re=side_letter_re,
-        combined_parts={phrase.lower(): parts for phrase, parts in body.combined_parts.items()},
-        combined_parts_re=words_regex(list(body.combined_parts)),
-        specialty_parts={phrase.lower(): parts for phrase, parts in body.specialty_parts.items()},
-        specialty_parts_re=words_regex(list(body.specialty_parts)),
+        **body,
         numbers={word.lower(): value for word, value in numbers.numbers.items()},
         number_pattern=number_pattern,
         filler_words=frozenset(word.lower() for word in filler.words),
     )
+
+
+def _body_lexicon(anatomy: Anatomy) -> dict[str, Any]:
+    """The parser's body-part and side matchers, built from the anatomy table."""
+    body_words = anatomy.request_phrases()
+    body_re = words_regex(list(body_words))
+    side_letters = anatomy.side_letters()
+    # "R hand", "bil wrists": a bare letter is a side only right before a body-part word
+    letters = "|".join(re.escape(letter) for letter in sorted(side_letters, key=len, reverse=True))
+    side_words = anatomy.side_words()
+    combined = anatomy.shared_phrases()
+    specialty = anatomy.specialty_phrases()
+    abbreviations = {
+        abbrev: SideAbbreviation(part=part, side=side)
+        for abbrev, (part, side) in anatomy.side_abbreviations().items()
+    }
+    return {
+        "body_words": body_words,
+        "body_re": body_re,
+        "side_abbreviations": abbreviations,
+        "side_abbrev_re": words_regex(list(abbreviations)),
+        "not_body_re": words_regex(anatomy.not_part_phrases()),
+        "side_words": side_words,
+        "side_re": words_regex(list(side_words)),
+        "side_letters": side_letters,
+        "side_letter_re": re.compile(
+            rf"(?<![a-z0-9/.])(?P<side>{letters})\.?\s+(?:the\s+)?(?={body_re.pattern})"
+        ),
+        "combined_parts": combined,
+        "combined_parts_re": words_regex(list(combined)),
+        "specialty_parts": specialty,
+        "specialty_parts_re": words_regex(list(specialty)),
+    }
 
 
 def mme_factor(drug: str | None, daily_dose_mg: float | None = None) -> float | None:
