@@ -18,6 +18,7 @@ from openimr.domain.guideline import Criterion
 from openimr.domain.request import TreatmentRequest
 from openimr.engine.opioids import morphine_factor, opioid_strength_mg
 from openimr.evidence import treatment_courses
+from openimr.knowledge.anatomy import load_anatomy
 
 
 def _spans(facts: list[ClinicalFact]) -> list[EvidenceSpan]:
@@ -182,39 +183,7 @@ def _quantity_at_most(
 
 
 # Body regions: a finding about one region does not support a request for another (a thumb
-# fracture is no red flag for a shoulder MRI). The thoracic spine borders both.
-_UPPER = {
-    "cervical spine",
-    "thoracic spine",
-    "shoulder",
-    "elbow",
-    "forearm",
-    "wrist",
-    "hand",
-    "finger",
-    "upper extremity",
-    "head",
-    "chest",
-}
-_LOWER = {
-    "thoracic spine",
-    "lumbar spine",
-    "sacroiliac joint",
-    "hip",
-    "knee",
-    "ankle",
-    "foot",
-    "lower extremity",
-    "pelvis",
-    "abdomen",
-}
-_LOCAL = {"shoulder", "elbow", "forearm", "wrist", "hand", "finger", "hip", "knee", "ankle", "foot"}
-
-
-def _regions(parts: set[str]) -> set[str]:
-    return {name for name, group in (("upper", _UPPER), ("lower", _LOWER)) if parts & group}
-
-
+# fracture is no red flag for a shoulder MRI). The halves and joints are the anatomy table's.
 def about_requested_region(fact: ClinicalFact, req: TreatmentRequest) -> bool:
     """False when the fact's sentence names body parts that cannot concern the requested ones.
 
@@ -227,9 +196,11 @@ def about_requested_region(fact: ClinicalFact, req: TreatmentRequest) -> bool:
         return True
     if named & wanted:
         return True
-    if wanted <= _LOCAL and named <= _LOCAL:
+    anatomy = load_anatomy()
+    joints = anatomy.joints()
+    if wanted <= joints and named <= joints:
         return False
-    return bool(_regions(named) & _regions(wanted))
+    return bool(anatomy.halves(named) & anatomy.halves(wanted))
 
 
 # A red flag (fracture, tumour, infection) is a finding at its own site: unlike neurologic signs,
