@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from openimr.domain.request import BODY_PARTS, BodyPart, Laterality
 from openimr.knowledge.tables import DATA_DIR, Row, Table, load_table
@@ -33,6 +33,17 @@ class Part(Row):
     not_part_phrases: list[str] = Field(default_factory=list)
     record_patterns: list[str] = Field(min_length=1)
     search_terms: list[str] = Field(default_factory=list)
+    chapter: str | None = None
+    letter_terms: list[str] = Field(default_factory=list)
+    chapter_terms: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _chapter_has_terms(self) -> Part:
+        if (self.letter_terms or self.chapter_terms) and self.chapter is None:
+            raise ValueError("letter_terms and chapter_terms need a chapter")
+        if self.chapter is not None and not self.letter_terms:
+            raise ValueError("a chapter needs letter_terms")
+        return self
 
     @field_validator("record_patterns")
     @classmethod
@@ -130,6 +141,17 @@ class Anatomy(BaseModel):
 
     def search_terms(self) -> list[tuple[str, str]]:
         return [(term, row.part) for row in self.parts for term in row.search_terms]
+
+    def chapters(self) -> list[tuple[str, list[str], list[str]]]:
+        """(chapter, letter terms, chapter terms) per guideline chapter, in table order."""
+        merged: dict[str, tuple[list[str], list[str]]] = {}
+        for row in self.parts:
+            if row.chapter is None:
+                continue
+            letter, chapter = merged.setdefault(row.chapter, ([], []))
+            letter += [t for t in row.letter_terms if t not in letter]
+            chapter += [t for t in row.chapter_terms if t not in chapter]
+        return [(name, letter, chapter) for name, (letter, chapter) in merged.items()]
 
     def side_words(self) -> dict[str, str]:
         return {word.lower(): row.side for row in self.sides for word in row.words}
