@@ -33,6 +33,7 @@ class Part(Row):
     not_part_phrases: list[str] = Field(default_factory=list)
     record_patterns: list[str] = Field(min_length=1)
     search_terms: list[str] = Field(default_factory=list)
+    injury_pattern: str | None = None
     chapter: str | None = None
     letter_terms: list[str] = Field(default_factory=list)
     chapter_terms: list[str] = Field(default_factory=list)
@@ -49,10 +50,14 @@ class Part(Row):
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
         for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
+            _compile(pattern)
+        return value
+
+    @field_validator("injury_pattern")
+    @classmethod
+    def _injury_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            _compile(value)
         return value
 
     @field_validator(
@@ -61,6 +66,13 @@ class Part(Row):
     @classmethod
     def _lower_case(cls, value: list[str]) -> list[str]:
         return [phrase.lower() for phrase in value]
+
+
+def _compile(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
 
 
 class Side(Row):
@@ -138,6 +150,10 @@ class Anatomy(BaseModel):
 
     def record_patterns(self) -> dict[str, list[str]]:
         return {row.part: list(row.record_patterns) for row in self.parts}
+
+    def injury_patterns(self) -> list[tuple[str, str]]:
+        """(part, pattern) for the parts a case summary can name as injured, in table order."""
+        return [(row.part, row.injury_pattern) for row in self.parts if row.injury_pattern]
 
     def search_terms(self) -> list[tuple[str, str]]:
         return [(term, row.part) for row in self.parts for term in row.search_terms]
