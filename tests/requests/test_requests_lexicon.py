@@ -102,12 +102,6 @@ def test_unknown_drug_class_names_file_and_row(tmp_path: Path) -> None:
         load_lexicon(data)
 
 
-def test_unknown_category_is_rejected(tmp_path: Path) -> None:
-    data = _broken_copy(tmp_path, "services.yaml", "category: massage", "category: spa")
-    with pytest.raises(KnowledgeBaseError, match=r"services\.yaml.*spa"):
-        load_lexicon(data)
-
-
 def test_brand_with_unknown_ingredient_is_rejected(tmp_path: Path) -> None:
     data = _broken_copy(
         tmp_path, "drugs.yaml", "drug: hydrocodone/acetaminophen", "drug: hydrocodone/paracetamolx"

@@ -19,6 +19,7 @@ from openimr.domain.request import TreatmentRequest
 from openimr.engine.opioids import morphine_factor, opioid_strength_mg
 from openimr.evidence import treatment_courses
 from openimr.knowledge.anatomy import load_anatomy
+from openimr.knowledge.treatments import is_course
 
 
 def _spans(facts: list[ClinicalFact]) -> list[EvidenceSpan]:
@@ -354,17 +355,6 @@ _POST_OPERATIVE = re.compile(
 )
 
 
-# Therapy courses: the MTUS continues them on functional improvement as 9792.20 defines it. Drugs
-# and injections are also judged by the relief they give, so the narrow reading stops at courses.
-COURSE_CATEGORIES = {
-    "physical_medicine",
-    "chiropractic",
-    "acupuncture",
-    "massage",
-    "psychological",
-    "program",
-}
-
 # 9792.20 functional improvement: daily activity or work capacity measured on history and exam, or
 # less dependence on care or medication. "worker" and "work-up" are not work; a word in a clause
 # that says it is unchanged, or negated before it, is not a gain.
@@ -430,7 +420,8 @@ def _prior_trial_improvement(
     gains = facts.asserted("functional_improvement")
     # 9792.20: functional improvement is better daily activity or fewer work restrictions, measured
     # on history and exam; less pain or "overall improvement" alone is not it
-    if req.category in COURSE_CATEGORIES:
+    # a therapy course is judged on function alone (categories.yaml `course`)
+    if is_course(req.category, req.service):
         functional = [f for f in improved if f.span is not None and _names_function(f.span.text)]
     else:
         functional = improved

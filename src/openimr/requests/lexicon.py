@@ -1,8 +1,7 @@
 """Lexicons of the request parser: data files validated at load time, compiled once.
 
-Knowledge lives in `data/*.yaml` (drugs, services, number words, drug classes) and, for body
-parts and sides, in the `openimr.knowledge` anatomy table;
-this module checks each row against a pydantic schema, names the file and row of any error,
+Knowledge lives in `data/*.yaml` (drugs, number words, drug classes) and, for body parts, sides
+and services, in the `openimr.knowledge` anatomy and treatments tables; this module checks each row against a pydantic schema, names the file and row of any error,
 and compiles the regular expressions the parser uses. `load_lexicon()` is cached.
 """
 
@@ -14,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openimr import build_cache
 from openimr.domain import request as request_module
-from openimr.domain.request import CATEGORIES
 from openimr.errors import KnowledgeBaseError
 from openimr.knowledge.anatomy import Anatomy, load_anatomy
 from openimr.knowledge.tables import table_sources
+from openimr.knowledge.treatments import ServicePattern, load_treatments
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -86,32 +85,6 @@ class DrugFile(_Row):
     compound_markers: list[str]
 
 
-class Service(_Row):
-    pattern: str
-    service: str
-    category: str
-    weight: int = Field(ge=1, le=3)
-
-    @field_validator("category")
-    @classmethod
-    def _known_category(cls, value: str) -> str:
-        if value not in CATEGORIES:
-            raise ValueError(f"unknown category {value!r}")
-        return value
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        re.compile(value)
-        return value
-
-
-class ServiceFile(_Row):
-    version: int
-    source: str
-    services: list[Service]
-
-
 class SideAbbreviation(_Row):
     part: str
     side: str
@@ -170,7 +143,7 @@ class Lexicon(BaseModel):
     compound_re: Any
     class_words: dict[str, str]
     class_word_re: Any
-    services: list[Service]
+    services: list[ServicePattern]
     service_res: list[Any]
     service_any_re: Any
     services_by_first_char: dict[str, tuple[int, ...]]
@@ -310,7 +283,7 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
 
     drug_classes = drug_class_names(data_dir)
     drugs: DrugFile = _validate(DrugFile, data_dir, "drugs.yaml")
-    services: ServiceFile = _validate(ServiceFile, data_dir, "services.yaml")
+    services = load_treatments().request_patterns()
     numbers: NumberFile = _validate(NumberFile, data_dir, "number_words.yaml")
     filler: FillerFile = _validate(FillerFile, data_dir, "filler_words.yaml")
 
@@ -367,10 +340,10 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     body = _body_lexicon(load_anatomy())
 
     try:
-        service_index = _index_by_first_char([row.pattern for row in services.services])
+        service_index = _index_by_first_char([row.pattern for row in services])
     except (ImportError, AttributeError, TypeError, ValueError):
         # re's private parser changed (another Python version): try every pattern at each hit
-        service_index = ({}, tuple(range(len(services.services))))
+        service_index = ({}, tuple(range(len(services))))
     number_words = sorted(numbers.numbers, key=len, reverse=True)
     number_pattern = (
         r"(?:\d+(?:\.\d+)?|"
@@ -389,15 +362,12 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         compound_re=words_regex(drugs.compound_markers),
         class_words=class_words,
         class_word_re=words_regex(list(class_words)),
-        services=services.services,
-        service_res=[re.compile(f"{_LEFT}(?:{row.pattern}){_RIGHT}") for row in services.services],
+        services=services,
+        service_res=[re.compile(f"{_LEFT}(?:{row.pattern}){_RIGHT}") for row in services],
         # One scan finds where any service starts; the parser then tries each pattern there.
         # The left word boundary is factored out so positions inside words fail at once.
         service_any_re=re.compile(
-            _LEFT
-            + "(?:"
-            + "|".join(f"(?:{row.pattern}){_RIGHT}" for row in services.services)
-            + ")"
+            _LEFT + "(?:" + "|".join(f"(?:{row.pattern}){_RIGHT}" for row in services) + ")"
         ),
         services_by_first_char=service_index[0],
         services_any_first_char=service_index[1],
