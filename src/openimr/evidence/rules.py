@@ -23,6 +23,7 @@ from openimr.domain.facts import FACT_KINDS
 from openimr.errors import KnowledgeBaseError
 from openimr.knowledge.anatomy import load_anatomy
 from openimr.knowledge.tables import table_sources
+from openimr.knowledge.treatments import load_treatments
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -139,6 +140,19 @@ def _load_targets() -> list[TargetSpec]:
             )
         )
     return specs
+
+
+def _load_treatment_records() -> list[TargetSpec]:
+    """Treatments given before, as records name them: the treatments table's record patterns."""
+    return [
+        TargetSpec(
+            kind="prior_treatment",
+            literal=record.modality,
+            pattern=record.pattern,
+            attributes={"modality": record.modality},
+        )
+        for record in load_treatments().record_patterns()
+    ]
 
 
 def _load_body_parts() -> list[TargetSpec]:
@@ -354,7 +368,13 @@ def load_rules() -> EvidenceRules:
 def parse_rules() -> EvidenceRules:
     """Read and validate every rule file (uncached)."""
     med_specs, lexicon = _load_medications()
-    targets = _load_targets() + _load_conditions() + _load_body_parts() + med_specs
+    targets = (
+        _load_targets()
+        + _load_treatment_records()
+        + _load_conditions()
+        + _load_body_parts()
+        + med_specs
+    )
     context_rules, overrides = _load_context()
     patterns = _load_patterns()
     missing = [name for name in REQUIRED_PATTERNS if name not in patterns]

@@ -25,6 +25,14 @@ class CategoryRow(Row):
     course: bool
 
 
+def _compiled(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from None
+    return pattern
+
+
 class RequestPattern(Row):
     pattern: str
     weight: int = Field(ge=1, le=3)
@@ -32,17 +40,27 @@ class RequestPattern(Row):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"pattern {value!r} does not compile: {exc}") from None
-        return value
+        return _compiled(value)
+
+
+class RecordPattern(Row):
+    """How clinical records name the treatment as one given before (a prior_treatment fact)."""
+
+    modality: str = Field(min_length=1)  # the fact's value
+    pattern: str  # regular expression, case-insensitive
+    conservative: bool  # conservative care: its failure can justify more invasive care
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        return _compiled(value)
 
 
 class Treatment(Row):
     id: str = Field(min_length=1)
     category: Category
     request: list[RequestPattern] = Field(default_factory=list)
+    record: RecordPattern | None = None
     course: bool | None = None  # None: the category's
     counted_in: CountedIn | None = None  # None: the category's
 
@@ -104,6 +122,15 @@ class Treatments(BaseModel):
             return row.course
         return self.category(category).course
 
+    def record_patterns(self) -> list[RecordPattern]:
+        """The treatments records name, in file order."""
+        return [row.record for row in self.treatments if row.record is not None]
+
+    def conservative_modalities(self) -> frozenset[str]:
+        return frozenset(
+            record.modality for record in self.record_patterns() if record.conservative
+        )
+
     def request_patterns(self) -> list[ServicePattern]:
         """Every request pattern in file order (the parser's tie-break order)."""
         return [
@@ -141,3 +168,9 @@ def is_course(category: str, service: str | None = None) -> bool:
     """Whether a request for `service` (in `category`) is a course of therapy, continued only on
     functional improvement as 8 CCR 9792.20 defines it."""
     return load_treatments().is_course(category, service)
+
+
+@cache
+def conservative_modalities() -> frozenset[str]:
+    """Record modalities that are conservative care (its failure can justify invasive care)."""
+    return load_treatments().conservative_modalities()
