@@ -40,6 +40,9 @@ def test_lookups_read_the_rows() -> None:
     assert anatomy.halves({"thoracic spine"}) == {"upper", "lower"}
     assert anatomy.halves({"knee"}) == {"lower"}
     assert "knee" in anatomy.joints() and "lumbar spine" not in anatomy.joints()
+    assert anatomy.level_part("L5-S1") == "lumbar spine"
+    assert anatomy.level_part("C5-C6") == "cervical spine"
+    assert anatomy.level_part("T12") == "thoracic spine"
 
 
 def test_unknown_body_part_names_file_and_row(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ class Part(Row):
     part: BodyPart
     region: Region
     body_half: list[Half] = Field(min_length=1)
+    level_prefixes: list[str] = Field(default_factory=list)
     joint: bool
     request_phrases: list[str] = Field(min_length=1)
     side_abbreviations: dict[str, Laterality] = Field(default_factory=dict)
@@ -61,7 +62,12 @@ class Part(Row):
         return value
 
     @field_validator(
-        "request_phrases", "shared_phrases", "specialty_phrases", "not_part_phrases", "search_terms"
+        "level_prefixes",
+        "request_phrases",
+        "shared_phrases",
+        "specialty_phrases",
+        "not_part_phrases",
+        "search_terms",
     )
     @classmethod
     def _lower_case(cls, value: list[str]) -> list[str]:
@@ -89,7 +95,7 @@ def _check_parts(table: Table[Part]) -> None:
     twice = sorted(part for part, n in counts.items() if n > 1)
     if twice:
         raise ValueError(f"more than one row for {twice}")
-    for field in ("request_phrases", "side_abbreviations"):
+    for field in ("request_phrases", "side_abbreviations", "level_prefixes"):
         owner: dict[str, str] = {}
         for index, row in enumerate(table.rows):
             for phrase in getattr(row, field):
@@ -124,6 +130,11 @@ class Anatomy(BaseModel):
     def halves(self, parts: set[str] | list[str]) -> set[str]:
         """The body halves the parts lie on (spinal findings show in the limbs of that half)."""
         return {half for row in self.parts if row.part in parts for half in row.body_half}
+
+    def level_part(self, level: str) -> str | None:
+        """The spinal region a level ("L5-S1", "C5") lies in, by its first letter."""
+        prefix = level[:1].lower()
+        return next((row.part for row in self.parts if prefix in row.level_prefixes), None)
 
     def joints(self) -> frozenset[str]:
         return frozenset(row.part for row in self.parts if row.joint)

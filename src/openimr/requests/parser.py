@@ -17,6 +17,7 @@ from functools import cache
 
 from openimr.domain.request import PartialAuthorization, RequestPortion, TreatmentRequest
 from openimr.errors import KnowledgeBaseError
+from openimr.knowledge.anatomy import load_anatomy
 from openimr.knowledge.treatments import counted_in
 from openimr.requests.lexicon import DrugEntry, Lexicon, load_lexicon
 
@@ -612,7 +613,7 @@ def _levels(a: str, i: str, b: str | None, j: str | None) -> list[str]:
 
 
 def _level_region(level: str) -> str:
-    return {"C": "cervical spine", "T": "thoracic spine"}.get(level[0], "lumbar spine")
+    return load_anatomy().level_part(level) or "lumbar spine"
 
 
 def _duration_weeks(value: float, unit: str) -> float:
