@@ -14,7 +14,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from openimr import build_cache
+from openimr.domain import request as request_module
 from openimr.domain.request import BODY_PARTS, BodyPart, Laterality
+from openimr.knowledge import tables
 from openimr.knowledge.tables import DATA_DIR, Row, Table, load_table
 
 Region = Literal["spine", "upper_limb", "lower_limb", "trunk", "head"]
@@ -205,12 +208,21 @@ def _phrase_parts(rows: tuple[Part, ...], field: str) -> dict[str, list[str]]:
     }
 
 
-TABLE_FILES = (DATA_DIR / "anatomy.yaml", DATA_DIR / "sides.yaml")
+TABLE_FILES = ("anatomy.yaml", "sides.yaml")
+CODE_FILES = (Path(__file__), Path(tables.__file__), Path(request_module.__file__))
 
 
 @cache
 def load_anatomy(data_dir: Path = DATA_DIR) -> Anatomy:
-    """Both tables, validated (one-line `KnowledgeBaseError` naming file and row on a bad edit)."""
+    """Both tables, validated (one-line `KnowledgeBaseError` naming file and row on a bad edit);
+    parsed once per change of the tables or their code (see openimr.build_cache)."""
+    key = build_cache.cache_key(
+        [*(data_dir / name for name in TABLE_FILES), *CODE_FILES], ["pyyaml", "pydantic"]
+    )
+    return build_cache.cached_build("knowledge-anatomy", key, lambda: _parse(data_dir))
+
+
+def _parse(data_dir: Path) -> Anatomy:
     parts = load_table("anatomy", Part, path=data_dir / "anatomy.yaml", check=_check_parts)
     sides = load_table("sides", Side, path=data_dir / "sides.yaml", check=_check_sides)
     return Anatomy(parts=tuple(parts.rows), sides=tuple(sides.rows))

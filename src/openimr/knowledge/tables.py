@@ -90,7 +90,8 @@ def load_table(
     path = path or DATA_DIR / f"{name}.yaml"
     label = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except OSError as exc:
         raise KnowledgeBaseError(f"{label}: cannot read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
