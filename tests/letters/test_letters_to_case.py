@@ -176,9 +176,10 @@ def test_prior_treatments_and_body_parts_from_summary() -> None:
         "physical therapy",
         "surgery",
     ]
+    # in the order of the DESIGN body-part vocabulary (the anatomy table's rows)
     assert body_parts_from_summary(summary) == [
-        "lumbar spine",
         "cervical spine",
+        "lumbar spine",
         "shoulder",
         "wrist",
         "hand",

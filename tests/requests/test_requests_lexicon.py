@@ -47,18 +47,6 @@ def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
     return target
 
 
-def test_unknown_category_is_rejected(tmp_path: Path) -> None:
-    data = _broken_copy(tmp_path, "services.yaml", "category: massage", "category: spa")
-    with pytest.raises(KnowledgeBaseError, match=r"services\.yaml.*spa"):
-        load_lexicon(data)
-
-
-def test_unknown_body_part_is_rejected(tmp_path: Path) -> None:
-    data = _broken_copy(tmp_path, "body_parts.yaml", "  chest: [", "  torso: [")
-    with pytest.raises(KnowledgeBaseError, match=r"body_parts\.yaml.*torso"):
-        load_lexicon(data)
-
-
 def test_invalid_yaml_is_a_knowledge_base_error(tmp_path: Path) -> None:
     data = _broken_copy(tmp_path, "number_words.yaml", "numbers:", "numbers: [")
     with pytest.raises(KnowledgeBaseError, match="number_words.yaml"):

@@ -18,6 +18,8 @@ from openimr.domain.guideline import Criterion
 from openimr.domain.request import TreatmentRequest
 from openimr.engine.opioids import morphine_factor, opioid_strength_mg
 from openimr.evidence import treatment_courses
+from openimr.knowledge.anatomy import load_anatomy
+from openimr.knowledge.treatments import is_course
 
 
 def _spans(facts: list[ClinicalFact]) -> list[EvidenceSpan]:
@@ -182,39 +184,7 @@ def _quantity_at_most(
 
 
 # Body regions: a finding about one region does not support a request for another (a thumb
-# fracture is no red flag for a shoulder MRI). The thoracic spine borders both.
-_UPPER = {
-    "cervical spine",
-    "thoracic spine",
-    "shoulder",
-    "elbow",
-    "forearm",
-    "wrist",
-    "hand",
-    "finger",
-    "upper extremity",
-    "head",
-    "chest",
-}
-_LOWER = {
-    "thoracic spine",
-    "lumbar spine",
-    "sacroiliac joint",
-    "hip",
-    "knee",
-    "ankle",
-    "foot",
-    "lower extremity",
-    "pelvis",
-    "abdomen",
-}
-_LOCAL = {"shoulder", "elbow", "forearm", "wrist", "hand", "finger", "hip", "knee", "ankle", "foot"}
-
-
-def _regions(parts: set[str]) -> set[str]:
-    return {name for name, group in (("upper", _UPPER), ("lower", _LOWER)) if parts & group}
-
-
+# fracture is no red flag for a shoulder MRI). The halves and joints are the anatomy table's.
 def about_requested_region(fact: ClinicalFact, req: TreatmentRequest) -> bool:
     """False when the fact's sentence names body parts that cannot concern the requested ones.
 
@@ -227,9 +197,11 @@ def about_requested_region(fact: ClinicalFact, req: TreatmentRequest) -> bool:
         return True
     if named & wanted:
         return True
-    if wanted <= _LOCAL and named <= _LOCAL:
+    anatomy = load_anatomy()
+    joints = anatomy.joints()
+    if wanted <= joints and named <= joints:
         return False
-    return bool(_regions(named) & _regions(wanted))
+    return bool(anatomy.halves(named) & anatomy.halves(wanted))
 
 
 # A red flag (fracture, tumour, infection) is a finding at its own site: unlike neurologic signs,
@@ -383,17 +355,6 @@ _POST_OPERATIVE = re.compile(
 )
 
 
-# Therapy courses: the MTUS continues them on functional improvement as 9792.20 defines it. Drugs
-# and injections are also judged by the relief they give, so the narrow reading stops at courses.
-COURSE_CATEGORIES = {
-    "physical_medicine",
-    "chiropractic",
-    "acupuncture",
-    "massage",
-    "psychological",
-    "program",
-}
-
 # 9792.20 functional improvement: daily activity or work capacity measured on history and exam, or
 # less dependence on care or medication. "worker" and "work-up" are not work; a word in a clause
 # that says it is unchanged, or negated before it, is not a gain.
@@ -459,7 +420,8 @@ def _prior_trial_improvement(
     gains = facts.asserted("functional_improvement")
     # 9792.20: functional improvement is better daily activity or fewer work restrictions, measured
     # on history and exam; less pain or "overall improvement" alone is not it
-    if req.category in COURSE_CATEGORIES:
+    # a therapy course is judged on function alone (categories.yaml `course`)
+    if is_course(req.category, req.service):
         functional = [f for f in improved if f.span is not None and _names_function(f.span.text)]
     else:
         functional = improved

@@ -14,10 +14,11 @@ from openimr.domain.determination import Citation, CriterionResult, ItemDetermin
 from openimr.domain.facts import ClinicalFacts
 from openimr.domain.guideline import Criterion, Recommendation
 from openimr.domain.request import TreatmentRequest
-from openimr.engine.criteria import COURSE_CATEGORIES, evaluate_criterion
+from openimr.engine.criteria import evaluate_criterion
 from openimr.engine.rationale import with_reviewer_notes, write_rationale
 from openimr.guidelines.kb import KnowledgeBase
 from openimr.guidelines.search import search
+from openimr.knowledge.treatments import is_course
 
 SPECIFIC_MATCH_SCORE = 20.0  # a search score at which the row names the treatment and body part
 
@@ -97,7 +98,7 @@ def trial_criteria(request: TreatmentRequest) -> list[Criterion]:
                 gap="documentation of the pain relief and function on the opioid so far",
             )
         ]
-    if request.category not in COURSE_CATEGORIES:
+    if not is_course(request.category, request.service):
         return []
     return [
         Criterion(

@@ -23,6 +23,7 @@ from openimr.domain.facts import ClinicalFact, ClinicalFacts, phase_of_care
 from openimr.evidence import values as V
 from openimr.evidence.pipeline import SPAN_GROUP, build_nlp
 from openimr.evidence.rules import load_rules
+from openimr.knowledge.treatments import conservative_modalities
 
 EXAM_TESTS = {"spurling", "straight_leg_raise", "tinel", "phalen"}
 NEURO_KINDS = {"weakness", "sensory_deficit", "reflex_change"}
@@ -37,20 +38,6 @@ NEGATION_FREE = {"work_status", "pain_score"}
 HYPOTHETICAL_FREE = {"surgery_planned", "surgery_authorized"}
 # in a plan, "continue"/"refill"/"remains" states what is true now for these kinds
 ONGOING_KINDS = {"work_status", "home_exercise_program", "current_medication", "prior_treatment"}
-CONSERVATIVE = {
-    "physical therapy",
-    "chiropractic",
-    "acupuncture",
-    "massage",
-    "occupational therapy",
-    "aquatic therapy",
-    "injection",
-    "epidural steroid injection",
-    "TENS",
-    "brace",
-    "activity modification",
-    "home exercise program",
-}
 LOCATED_KINDS = {
     "red_flag",
     "imaging_result",
@@ -508,7 +495,9 @@ class _Reader:
                 fact.kind in ("prior_treatment", "home_exercise_program")
                 and fact.attributes.get("effect") == "no_improvement"
                 and fact.asserted
-                and (fact.value in CONSERVATIVE or fact.kind == "home_exercise_program")
+                and (
+                    fact.value in conservative_modalities() or fact.kind == "home_exercise_program"
+                )
             ):
                 derived.append(
                     fact.model_copy(
@@ -638,7 +627,7 @@ class _Reader:
             and f.span is not None
             and not f.attributes.get("derived_from")
             and (
-                (f.kind == "prior_treatment" and f.value in CONSERVATIVE)
+                (f.kind == "prior_treatment" and f.value in conservative_modalities())
                 or f.kind == "home_exercise_program"
             )
         ]

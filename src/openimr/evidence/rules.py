@@ -1,8 +1,9 @@
 """Load and validate the evidence data files (target, ConText, section rules, lexicons, patterns).
 
-Every file is checked at load time: kinds must be FACT_KINDS keys, body parts must be DESIGN
-body parts, regular expressions must compile, ConText categories/directions must be known. A bad
-row raises KnowledgeBaseError naming the file and the row.
+Every file is checked at load time: kinds must be FACT_KINDS keys, regular expressions must
+compile, ConText categories/directions must be known (body-part patterns come from the anatomy
+table in openimr.knowledge, checked there). A bad row raises KnowledgeBaseError naming the file
+and the row.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from openimr import build_cache
 from openimr.domain import facts as facts_module
 from openimr.domain import request as request_module
 from openimr.domain.facts import FACT_KINDS
-from openimr.domain.request import BODY_PARTS
 from openimr.errors import KnowledgeBaseError
 from openimr.knowledge import drugs as drug_knowledge
+from openimr.knowledge.anatomy import load_anatomy
+from openimr.knowledge.tables import table_sources
+from openimr.knowledge.treatments import load_treatments
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -140,21 +143,26 @@ def _load_targets() -> list[TargetSpec]:
     return specs
 
 
+def _load_treatment_records() -> list[TargetSpec]:
+    """Treatments given before, as records name them: the treatments table's record patterns."""
+    return [
+        TargetSpec(
+            kind="prior_treatment",
+            literal=record.modality,
+            pattern=record.pattern,
+            attributes={"modality": record.modality},
+        )
+        for record in load_treatments().record_patterns()
+    ]
+
+
 def _load_body_parts() -> list[TargetSpec]:
-    file = "body_parts.yaml"
-    data = _read_yaml(file)
+    """Body parts as records write them: the anatomy table's record patterns (validated there)."""
     specs: list[TargetSpec] = []
-    for i, row in enumerate(data.get("body_parts") or []):
-        where = f"body_parts[{i}]"
-        value = row.get("value")
-        if value not in BODY_PARTS:
-            raise KnowledgeBaseError(f"{file}: {where}: {value!r} is not a DESIGN body part")
-        patterns = list(row.get("patterns") or [])
-        for j, pattern in enumerate(patterns):
-            _compile(file, f"{where}.patterns[{j}]", pattern)
-        if patterns:  # one rule per body part: fewer passes of the regex matcher
-            joined = "|".join(f"(?:{p})" for p in patterns)
-            specs.append(TargetSpec(kind="body_part", literal=value, pattern=joined, value=value))
+    for value, patterns in load_anatomy().record_patterns().items():
+        # one rule per body part: fewer passes of the regex matcher
+        joined = "|".join(f"(?:{p})" for p in patterns)
+        specs.append(TargetSpec(kind="body_part", literal=value, pattern=joined, value=value))
     return specs
 
 
@@ -322,8 +330,9 @@ def rules_cache_key() -> str:
     """What the parsed rules depend on: the data files, the code that reads and checks them (this
     module, the fact kinds and body parts), and PyYAML's version."""
     sources = [Path(__file__), Path(facts_module.__file__), Path(request_module.__file__)]
-    sources += drug_knowledge.knowledge_files()
-    return build_cache.cache_key([*DATA_DIR.glob("*.yaml"), *sources], ["pyyaml", "pydantic"])
+    return build_cache.cache_key(
+        [*DATA_DIR.glob("*.yaml"), *sources, *table_sources()], ["pyyaml", "pydantic"]
+    )
 
 
 @lru_cache(maxsize=1)
@@ -336,7 +345,13 @@ def load_rules() -> EvidenceRules:
 def parse_rules() -> EvidenceRules:
     """Read and validate every rule file (uncached)."""
     med_specs, lexicon = _load_medications()
-    targets = _load_targets() + _load_conditions() + _load_body_parts() + med_specs
+    targets = (
+        _load_targets()
+        + _load_treatment_records()
+        + _load_conditions()
+        + _load_body_parts()
+        + med_specs
+    )
     context_rules, overrides = _load_context()
     patterns = _load_patterns()
     missing = [name for name in REQUIRED_PATTERNS if name not in patterns]

@@ -29,18 +29,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from pathlib import Path
 
-import yaml
 from pydantic import Field, computed_field
 
 from openimr.domain.common import Model
 from openimr.domain.facts import ClinicalFacts
 from openimr.domain.guideline import Recommendation, SearchLevel, mtus_silence_note
-from openimr.domain.request import BODY_PARTS, TreatmentRequest
-from openimr.errors import KnowledgeBaseError
+from openimr.domain.request import TreatmentRequest
 from openimr.guidelines.kb import LEVEL_ORDER, KnowledgeBase, in_force
 from openimr.guidelines.normalize import tokens
+from openimr.knowledge.anatomy import load_anatomy
 from openimr.requests import parse_request
 
 _TOPICAL = re.compile(
@@ -53,7 +51,6 @@ _POST_OP = re.compile(
     r"|after (?:the )?surgery|before (?:the )?surgery",
     re.IGNORECASE,
 )
-TERMS_FILE = Path(__file__).parent / "data" / "search_terms.yaml"
 
 
 class SearchHit(Model):
@@ -353,14 +350,8 @@ def search(
 
 @functools.lru_cache(maxsize=1)
 def _body_part_terms() -> tuple[tuple[tuple[str, ...], str], ...]:
-    raw = yaml.load(
-        TERMS_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    )
-    pairs = []
-    for part, words in raw["body_parts"].items():
-        if part not in BODY_PARTS:
-            raise KnowledgeBaseError(f"{TERMS_FILE.name}: unknown body part {part!r}")
-        pairs.extend((tuple(tokens(w, drop=False)), part) for w in words)
+    """The anatomy table's search terms as token phrases, longest first."""
+    pairs = [(tuple(tokens(w, drop=False)), part) for w, part in load_anatomy().search_terms()]
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 

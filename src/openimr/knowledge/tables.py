@@ -90,7 +90,8 @@ def load_table(
     path = path or DATA_DIR / f"{name}.yaml"
     label = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except OSError as exc:
         raise KnowledgeBaseError(f"{label}: cannot read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
@@ -126,3 +127,8 @@ def load_table(
         except ValueError as exc:
             raise KnowledgeBaseError(f"{label}: {exc}") from None
     return table
+
+
+def table_sources() -> list[Path]:
+    """Every table file and knowledge module: what a cache built from the tables depends on."""
+    return sorted([*DATA_DIR.glob("*.yaml"), *Path(__file__).parent.glob("*.py")])

@@ -30,6 +30,7 @@ from openimr.domain.case import (
     URDecision,
     URItemDecision,
 )
+from openimr.knowledge.anatomy import load_anatomy
 from openimr.letters.model import ParsedLetter
 
 _AGE_SEX = re.compile(
@@ -83,27 +84,6 @@ _PRIOR_TREATMENTS = re.compile(
     r"treatments?)\s+(?:has\s+|have\s+)?(?:been\s+)?(?:noted\s+to\s+)?"
     r"(?:included|includes?|including|consisted\s+of)\s*:?\s+(?P<list>[^.]+)\.",
     re.IGNORECASE,
-)
-# summary words -> Case body parts (domain BodyPart vocabulary)
-_BODY_PART_WORDS: tuple[tuple[str, str], ...] = (
-    (r"lumbar|low(?:er)? back|lumbosacral", "lumbar spine"),
-    (r"cervical|neck", "cervical spine"),
-    (r"thoracic|upper back|mid back", "thoracic spine"),
-    (r"sacroiliac", "sacroiliac joint"),
-    (r"shoulders?|rotator cuff", "shoulder"),
-    (r"elbows?|epicondyl\w*", "elbow"),
-    (r"forearms?", "forearm"),
-    (r"wrists?|carpal tunnel", "wrist"),
-    (r"hands?|palm", "hand"),
-    (r"fingers?|thumbs?", "finger"),
-    (r"hips?", "hip"),
-    (r"knees?|menisc\w*|patell\w*", "knee"),
-    (r"ankles?", "ankle"),
-    (r"foot|feet|heel|toes?|plantar", "foot"),
-    (r"head|skull|concussion", "head"),
-    (r"pelvi[cs]", "pelvis"),
-    (r"abdomen|abdominal|hernia", "abdomen"),
-    (r"chest|ribs?", "chest"),
 )
 _PARTIAL_SPLIT = re.compile(
     r"^(?P<original>.+?) was the original request\.\s*(?P<authorized>.+?) was authorized by the"
@@ -190,11 +170,11 @@ def body_parts_from_summary(summary: str) -> list[str]:
     relevant = " ".join(
         s for s in sentences[:4] if re.search(r"injur|diagnos|treat(?:ed|ment) for", s, re.I)
     )
-    parts = []
-    for words, part in _BODY_PART_WORDS:
-        if re.search(r"\b(?:" + words + r")\b", relevant, re.I) and part not in parts:
-            parts.append(part)
-    return parts
+    return [  # in the order of the DESIGN body-part vocabulary
+        part
+        for part, words in load_anatomy().injury_patterns()
+        if re.search(r"\b(?:" + words + r")\b", relevant, re.I)
+    ]
 
 
 def _case_number(letter: ParsedLetter) -> str:

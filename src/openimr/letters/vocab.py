@@ -1,4 +1,5 @@
-"""Data files of the letters package (page furniture, guideline titles, audit vocabularies).
+"""Data files of the letters package (page furniture, guideline titles, audit vocabularies);
+body regions come from the anatomy table in openimr.knowledge.
 
 Each file is validated when loaded: a bad row raises KnowledgeBaseError naming the file and row.
 """
@@ -14,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openimr.errors import KnowledgeBaseError
+from openimr.knowledge.anatomy import load_anatomy
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -120,7 +122,11 @@ def treatment_topics() -> tuple[TopicRow, ...]:
 
 @lru_cache(maxsize=1)
 def body_regions() -> tuple[BodyRegionRow, ...]:
-    return tuple(_rows("audit_vocabulary.yaml", "body_regions", BodyRegionRow))
+    """The guideline chapters of the anatomy table, with their letter and citation words."""
+    return tuple(
+        BodyRegionRow(region=name, terms=letter, guideline_terms=chapter)
+        for name, letter, chapter in load_anatomy().chapters()
+    )
 
 
 @lru_cache(maxsize=1)

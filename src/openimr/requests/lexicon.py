@@ -1,7 +1,8 @@
 """Lexicons of the request parser: data files validated at load time, compiled once.
 
-Knowledge lives in `data/*.yaml` (services, body parts, number words, dose forms) and, for
-drugs and drug classes, in the shared drug table (openimr.knowledge.drugs); this module checks each row against a pydantic schema, names the file and row of any error,
+Knowledge lives in the `openimr.knowledge` tables (drugs and drug classes; body parts, sides
+and services) and, for what only the parser needs, in `data/*.yaml` (number words, dose forms,
+filler words); this module checks each row against a pydantic schema, names the file and row of any error,
 and compiles the regular expressions the parser uses. `load_lexicon()` is cached.
 """
 
@@ -13,13 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from openimr import build_cache
 from openimr.domain import request as request_module
-from openimr.domain.request import BODY_PARTS, CATEGORIES
 from openimr.errors import KnowledgeBaseError
 from openimr.knowledge import drugs as drug_knowledge
+from openimr.knowledge.anatomy import Anatomy, load_anatomy
+from openimr.knowledge.tables import table_sources
+from openimr.knowledge.treatments import ServicePattern, load_treatments
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -51,63 +54,9 @@ class DrugFormFile(_Row):
     compound_markers: list[str]
 
 
-class Service(_Row):
-    pattern: str
-    service: str
-    category: str
-    weight: int = Field(ge=1, le=3)
-
-    @field_validator("category")
-    @classmethod
-    def _known_category(cls, value: str) -> str:
-        if value not in CATEGORIES:
-            raise ValueError(f"unknown category {value!r}")
-        return value
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        re.compile(value)
-        return value
-
-
-class ServiceFile(_Row):
-    version: int
-    source: str
-    services: list[Service]
-
-
 class SideAbbreviation(_Row):
     part: str
     side: str
-
-
-class BodyPartFile(_Row):
-    version: int
-    source: str
-    parts: dict[str, list[str]]
-    side_abbreviations: dict[str, SideAbbreviation]
-    not_body_parts: list[str]
-    laterality: dict[str, list[str]]
-    side_letters: dict[str, str]
-    combined_parts: dict[str, list[str]]
-    specialty_parts: dict[str, list[str]]
-
-    @field_validator("parts")
-    @classmethod
-    def _known_parts(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = sorted(set(value) - set(BODY_PARTS))
-        if unknown:
-            raise ValueError(f"unknown body parts {unknown}")
-        return value
-
-    @field_validator("combined_parts", "specialty_parts")
-    @classmethod
-    def _known_phrase_parts(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = sorted({part for parts in value.values() for part in parts} - set(BODY_PARTS))
-        if unknown:
-            raise ValueError(f"unknown body parts {unknown}")
-        return value
 
 
 class NumberFile(_Row):
@@ -153,7 +102,7 @@ class Lexicon(BaseModel):
     compound_re: Any
     class_words: dict[str, str]
     class_word_re: Any
-    services: list[Service]
+    services: list[ServicePattern]
     service_res: list[Any]
     service_any_re: Any
     services_by_first_char: dict[str, tuple[int, ...]]
@@ -312,7 +261,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     """Every data file loaded, validated and compiled: once per process and directory, and
     parsed only when a data file (or this module) changed; see openimr.build_cache."""
     sources = [*data_dir.glob("*.yaml"), Path(__file__), Path(request_module.__file__)]
-    sources += drug_knowledge.knowledge_files()
+    sources += table_sources()
     key = build_cache.cache_key(sources, ["pyyaml", "pydantic"])
     return build_cache.cached_build("requests-lexicon", key, lambda: parse_lexicon(data_dir))
 
@@ -324,38 +273,16 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         return KnowledgeBaseError(f"{data_dir / name}: {message}")
 
     drug_fields = _drug_lexicon(data_dir)
-    services: ServiceFile = _validate(ServiceFile, data_dir, "services.yaml")
-    body: BodyPartFile = _validate(BodyPartFile, data_dir, "body_parts.yaml")
+    services = load_treatments().request_patterns()
     numbers: NumberFile = _validate(NumberFile, data_dir, "number_words.yaml")
     filler: FillerFile = _validate(FillerFile, data_dir, "filler_words.yaml")
-
-    body_words: dict[str, str] = {}
-    for part, synonyms in body.parts.items():
-        for word in synonyms:
-            if word in body_words:
-                raise _fail("body_parts.yaml", f"{word!r} listed under two parts")
-            body_words[word.lower()] = part
-    for abbrev, row in body.side_abbreviations.items():
-        if row.part not in BODY_PARTS or row.side not in ("left", "right", "bilateral"):
-            raise _fail("body_parts.yaml", f"side_abbreviations.{abbrev}: bad part or side")
-    side_words = {word: side for side, words in body.laterality.items() for word in words}
-    for letter, side in body.side_letters.items():
-        if side not in body.laterality:
-            raise _fail("body_parts.yaml", f"side_letters.{letter}: unknown side {side!r}")
-    body_re = words_regex(list(body_words))
-    # "R hand", "bil wrists": a bare letter is a side only right before a body-part word
-    letters = "|".join(
-        re.escape(letter) for letter in sorted(body.side_letters, key=len, reverse=True)
-    )
-    side_letter_re = re.compile(
-        rf"(?<![a-z0-9/.])(?P<side>{letters})\.?\s+(?:the\s+)?(?={body_re.pattern})"
-    )
+    body = _body_lexicon(load_anatomy())
 
     try:
-        service_index = _index_by_first_char([row.pattern for row in services.services])
+        service_index = _index_by_first_char([row.pattern for row in services])
     except (ImportError, AttributeError, TypeError, ValueError):
         # re's private parser changed (another Python version): try every pattern at each hit
-        service_index = ({}, tuple(range(len(services.services))))
+        service_index = ({}, tuple(range(len(services))))
     number_words = sorted(numbers.numbers, key=len, reverse=True)
     number_pattern = (
         r"(?:\d+(?:\.\d+)?|"
@@ -364,32 +291,50 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     )
     return Lexicon(
         **drug_fields,
-        services=services.services,
-        service_res=[re.compile(f"{_LEFT}(?:{row.pattern}){_RIGHT}") for row in services.services],
+        services=services,
+        service_res=[re.compile(f"{_LEFT}(?:{row.pattern}){_RIGHT}") for row in services],
         # One scan finds where any service starts; the parser then tries each pattern there.
         # The left word boundary is factored out so positions inside words fail at once.
         service_any_re=re.compile(
-            _LEFT
-            + "(?:"
-            + "|".join(f"(?:{row.pattern}){_RIGHT}" for row in services.services)
-            + ")"
+            _LEFT + "(?:" + "|".join(f"(?:{row.pattern}){_RIGHT}" for row in services) + ")"
         ),
         services_by_first_char=service_index[0],
         services_any_first_char=service_index[1],
-        body_words=body_words,
-        body_re=body_re,
-        side_abbreviations=body.side_abbreviations,
-        side_abbrev_re=words_regex(list(body.side_abbreviations)),
-        not_body_re=words_regex(body.not_body_parts),
-        side_words=side_words,
-        side_re=words_regex(list(side_words)),
-        side_letters={letter.lower(): side for letter, side in body.side_letters.items()},
-        side_letter_re=side_letter_re,
-        combined_parts={phrase.lower(): parts for phrase, parts in body.combined_parts.items()},
-        combined_parts_re=words_regex(list(body.combined_parts)),
-        specialty_parts={phrase.lower(): parts for phrase, parts in body.specialty_parts.items()},
-        specialty_parts_re=words_regex(list(body.specialty_parts)),
+        **body,
         numbers={word.lower(): value for word, value in numbers.numbers.items()},
         number_pattern=number_pattern,
         filler_words=frozenset(word.lower() for word in filler.words),
     )
+
+
+def _body_lexicon(anatomy: Anatomy) -> dict[str, Any]:
+    """The parser's body-part and side matchers, built from the anatomy table."""
+    body_words = anatomy.request_phrases()
+    body_re = words_regex(list(body_words))
+    side_letters = anatomy.side_letters()
+    # "R hand", "bil wrists": a bare letter is a side only right before a body-part word
+    letters = "|".join(re.escape(letter) for letter in sorted(side_letters, key=len, reverse=True))
+    side_words = anatomy.side_words()
+    combined = anatomy.shared_phrases()
+    specialty = anatomy.specialty_phrases()
+    abbreviations = {
+        abbrev: SideAbbreviation(part=part, side=side)
+        for abbrev, (part, side) in anatomy.side_abbreviations().items()
+    }
+    return {
+        "body_words": body_words,
+        "body_re": body_re,
+        "side_abbreviations": abbreviations,
+        "side_abbrev_re": words_regex(list(abbreviations)),
+        "not_body_re": words_regex(anatomy.not_part_phrases()),
+        "side_words": side_words,
+        "side_re": words_regex(list(side_words)),
+        "side_letters": side_letters,
+        "side_letter_re": re.compile(
+            rf"(?<![a-z0-9/.])(?P<side>{letters})\.?\s+(?:the\s+)?(?={body_re.pattern})"
+        ),
+        "combined_parts": combined,
+        "combined_parts_re": words_regex(list(combined)),
+        "specialty_parts": specialty,
+        "specialty_parts_re": words_regex(list(specialty)),
+    }

@@ -17,27 +17,14 @@ from functools import cache
 
 from openimr.domain.request import PartialAuthorization, RequestPortion, TreatmentRequest
 from openimr.errors import KnowledgeBaseError
+from openimr.knowledge.anatomy import load_anatomy
 from openimr.knowledge.drugs import maintained_names
+from openimr.knowledge.treatments import counted_in
 from openimr.requests.lexicon import DrugEntry, Lexicon, load_lexicon
 
 # Texts longer than this are read up to the limit; the rest is reported as unparsed.
 MAX_CHARS = 4000
 
-# Categories whose counts are courses of visits (sessions); others never get sessions.
-COURSE_CATEGORIES = frozenset(
-    {
-        "physical_medicine",
-        "massage",
-        "chiropractic",
-        "acupuncture",
-        "psychological",
-        "home_health",
-        "program",
-        "consultation",
-    }
-)
-# Categories where a count is a number of things dispensed (quantity).
-DISPENSED_CATEGORIES = frozenset({"medication", "dme"})
 
 _PARTIAL_MARK = "original request"
 # "X was the original request. <sentence about Y>. <the disputed-portion marker> Z is:".
@@ -722,7 +709,7 @@ def _levels(a: str, i: str, b: str | None, j: str | None) -> list[str]:
 
 
 def _level_region(level: str) -> str:
-    return {"C": "cervical spine", "T": "thoracic spine"}.get(level[0], "lumbar spine")
+    return load_anatomy().level_part(level) or "lumbar spine"
 
 
 def _duration_weeks(value: float, unit: str) -> float:
@@ -826,7 +813,9 @@ def _read_course_amounts(marks: _Marks, lex: Lexicon, pat: _Patterns, result: _R
                 result.duration_weeks = _number(pair.group("d"), lex)
             marks.blank(pair.start(), pair.end())
 
-    course = result.category in COURSE_CATEGORIES
+    # what a bare count counts is the treatment's (categories.yaml, treatments.yaml)
+    unit = counted_in(result.category, result.service)
+    course = unit == "visits"
     explicit = _first_count(pat.sessions_paren, marks.text(), marks, lex)
     counted = []
     for m in pat.sessions_count.finditer(marks.text()):
@@ -841,7 +830,7 @@ def _read_course_amounts(marks: _Marks, lex: Lexicon, pat: _Patterns, result: _R
         count = _first_count(regex, marks.text(), marks, lex)
         if count is None:
             continue
-        if result.category in DISPENSED_CATEGORIES:
+        if unit == "units":
             result.quantity = result.quantity if result.quantity is not None else count
         elif explicit is None:
             explicit = count
