@@ -198,9 +198,8 @@ def test_guideline_rows_drug_lists_agree_with_the_table(formulary) -> None:
 
 
 def test_bad_rows_fail_at_load_naming_file_and_row(tmp_path: Path) -> None:
-    (tmp_path / "formulary_versions.yaml").write_text(
-        (DATA_DIR / "formulary_versions.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
+    for name in ("formulary_versions.yaml", "formulary_topics.yaml"):
+        (tmp_path / name).write_text((DATA_DIR / name).read_text(encoding="utf-8"), "utf-8")
     bad = """table: formulary
 version: 1
 provenance: {source: test}
@@ -214,4 +213,11 @@ rows:
         bad.replace("special_fill_days: 4, ", "listed_in: v.4, "), encoding="utf-8"
     )
     with pytest.raises(KnowledgeBaseError, match="listed_in 'v.4' is not a dated version"):
+        load_formulary.__wrapped__(tmp_path)
+    (tmp_path / "formulary.yaml").write_text(
+        bad.replace("special_fill_days: 4, ", "").replace("[cp]", "[spleen]"), encoding="utf-8"
+    )
+    with pytest.raises(
+        KnowledgeBaseError, match=r"\(ibuprofen\): unknown topic codes \['spleen'\]"
+    ):
         load_formulary.__wrapped__(tmp_path)

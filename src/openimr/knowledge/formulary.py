@@ -41,24 +41,6 @@ INITIAL_VISIT_DAYS = 7  # 9792.27.8 / .12: initial visit within 7 days of the in
 PHYSICIAN_DISPENSED_SUPPLY_DAYS = 7  # 9792.27.8: one supply of up to 7 days
 PERIOPERATIVE_DAYS = 4  # 9792.27.13: 4 days before through 4 days after surgery
 
-# ACOEM guideline topics the list's "Reference in ACOEM Guidelines" column names (facts B.1a).
-TOPICS: dict[str, str] = {
-    "init": "Initial Approaches to Treatment",
-    "neck": "Cervical and Thoracic Spine Disorders",
-    "shoulder": "Shoulder Disorders",
-    "elbow": "Elbow Disorders",
-    "hand": "Hand, Wrist, and Forearm Disorders",
-    "lbp": "Low Back Disorders",
-    "knee": "Knee Disorders",
-    "ankle": "Ankle and Foot Disorders",
-    "hip": "Hip and Groin Disorders",
-    "eye": "Eye Disorders",
-    "asthma": "Occupational/Work-Related Asthma",
-    "ild": "Occupational Interstitial Lung Disease",
-    "cp": "Chronic Pain",
-    "opioids": "Opioids",
-    "depression": "Depressive Disorders",
-}
 
 Form = Literal[
     "oral", "topical", "transdermal", "sublingual", "ophthalmic", "inhaled", "injectable", "nasal"
@@ -98,14 +80,6 @@ class DrugRow(Row):
             raise ValueError("ingredient must be lower case, names joined by a single '/'")
         return value
 
-    @field_validator("topics")
-    @classmethod
-    def _known_topics(cls, value: list[str]) -> list[str]:
-        unknown = [code for code in value if code not in TOPICS]
-        if unknown:
-            raise ValueError(f"unknown topic codes {unknown} (known: {sorted(TOPICS)})")
-        return value
-
     @model_validator(mode="after")
     def _fills_only_non_exempt(self) -> DrugRow:
         # 9792.27.12/.13 apply only to Non-Exempt drugs: an exempt drug needs no fill rule
@@ -117,13 +91,16 @@ class DrugRow(Row):
     def ingredients(self) -> frozenset[str]:
         return frozenset(self.ingredient.split("/"))
 
-    @property
-    def topic_names(self) -> list[str]:
-        return [TOPICS[code] for code in self.topics]
+
+class GuidelineTopic(Row):
+    """An ACOEM guideline topic the list's "Reference in ACOEM Guidelines" column names."""
+
+    code: str = Field(pattern=r"^[a-z]+$")
+    title: str = Field(min_length=1)
 
 
 class Formulary(BaseModel):
-    """Both tables, checked against each other."""
+    """The tables, checked against each other."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -131,9 +108,13 @@ class Formulary(BaseModel):
     versions: tuple[ListVersion, ...]  # dated ones in effective order, then undated
     provenance: Provenance
     files: tuple[str, ...]
+    topics: dict[str, str]  # code -> title
 
     def version(self, version_id: str) -> ListVersion:
         return next(v for v in self.versions if v.id == version_id)
+
+    def topic_names(self, row: DrugRow) -> list[str]:
+        return [self.topics[code] for code in row.topics]
 
 
 class Dispensing(BaseModel):
@@ -181,6 +162,8 @@ def load_formulary(data_dir: Path = DATA_DIR) -> Formulary:
         path=data_dir / "formulary_versions.yaml",
         check=_check_versions,
     )
+    topics = load_table("formulary_topics", GuidelineTopic, path=data_dir / "formulary_topics.yaml")
+    codes = {topic.code: topic.title for topic in topics.rows}
     dated = {v.id for v in versions.rows if v.effective is not None}
     for index, row in enumerate(drugs.rows):
         if row.listed_in not in dated:
@@ -188,12 +171,19 @@ def load_formulary(data_dir: Path = DATA_DIR) -> Formulary:
                 f"{drugs.file}: rows.{index} ({row.ingredient}): listed_in {row.listed_in!r} "
                 f"is not a dated version in {versions.file}"
             )
+        unknown = [code for code in row.topics if code not in codes]
+        if unknown:
+            raise KnowledgeBaseError(
+                f"{drugs.file}: rows.{index} ({row.ingredient}): unknown topic codes {unknown} "
+                f"(known: {sorted(codes)}, in {topics.file})"
+            )
     ordered = sorted(versions.rows, key=lambda v: (v.effective is None, v.effective or dt.date.min))
     return Formulary(
         rows=tuple(drugs.rows),
         versions=tuple(ordered),
         provenance=drugs.provenance,
-        files=(drugs.file, versions.file),
+        files=(drugs.file, versions.file, topics.file),
+        topics=codes,
     )
 
 
@@ -375,7 +365,7 @@ def assess(
     status = FormularyStatus(
         **base,
         status=row.status,
-        guideline_topics=row.topic_names,
+        guideline_topics=formulary.topic_names(row),
         source=row.source,
         verified=row.verified,
         special_fill=_flag(row.special_fill_days),
@@ -464,7 +454,7 @@ def formulary_rows(formulary: Formulary) -> list[dict]:
     return [
         {
             **row.model_dump(mode="json"),
-            "guideline_topics": row.topic_names,
+            "guideline_topics": formulary.topic_names(row),
             "listed_from": str(formulary.version(row.listed_in).effective),
         }
         for row in formulary.rows
