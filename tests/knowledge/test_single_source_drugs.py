@@ -9,10 +9,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
 import yaml
 
 from openimr.knowledge import drugs
+from openimr.letters.vocab import treatment_topics
 
 SRC = Path(drugs.__file__).resolve().parents[1]  # src/openimr
 KNOWLEDGE_DATA = SRC / "knowledge" / "data"
@@ -23,9 +23,6 @@ RETIRED = (
 )
 # A YAML file naming this many generics of the table is a drug list.
 MAX_GENERICS_ELSEWHERE = 5
-# Known copies not yet derived from the drug table, each with its own strict-xfail test below so
-# that fixing it forces this entry out.
-NOT_YET_DERIVED = {"letters/data/audit_vocabulary.yaml": "audit topics list drug names by class"}
 
 
 def _single_generics() -> set[str]:
@@ -67,13 +64,19 @@ def _drug_lists() -> dict[str, list[str]]:
 
 
 def test_no_yaml_outside_knowledge_lists_generic_drugs() -> None:
-    offenders = {k: v for k, v in _drug_lists().items() if k not in NOT_YET_DERIVED}
+    offenders = _drug_lists()
     assert not offenders, f"drug lists outside knowledge/data: {offenders}"
 
 
-@pytest.mark.xfail(strict=True, reason="the letters audit topics still list drugs (issue 15)")
-def test_the_audit_vocabulary_no_longer_lists_drugs() -> None:
-    assert "letters/data/audit_vocabulary.yaml" not in _drug_lists()
+def test_the_audit_topics_take_their_drug_names_from_the_table() -> None:
+    topics = {row.topic: row for row in treatment_topics()}
+    opioid_names = {
+        n for row in drugs.drug_table().rows if row.drug_class == "opioid" for n in row.names()
+    }
+    assert opioid_names and opioid_names <= set(topics["opioids"].item_terms)
+    assert "tramadol*" in topics["opioids"].citation_terms
+    # a compounded kit is a compound drug as well as its ingredient's class
+    assert "synapryn" in topics["topical analgesics"].item_terms
 
 
 def _is_factor_table(node: ast.Dict, opioids: set[str]) -> bool:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openimr.errors import KnowledgeBaseError
 from openimr.knowledge.anatomy import load_anatomy
+from openimr.knowledge.drugs import class_table, drug_class, drug_class_names, drug_table
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -41,6 +42,7 @@ class TopicRow(_Row):
     item_terms: list[str] = Field(min_length=1)
     citation_terms: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list)
+    drug_classes: list[str] = Field(default_factory=list)  # their drug names are item terms
 
 
 class BodyRegionRow(_Row):
@@ -115,9 +117,49 @@ def guideline_titles() -> tuple[GuidelineTitle, ...]:
     return tuple(sorted(rows, key=lambda r: -len(r.title)))
 
 
+def _drug_names_by_class() -> dict[str, set[str]]:
+    """Every name of the drug table (generic, alias, brand, record name) and every class word,
+    under its drug class: the one drug vocabulary, read by class."""
+    names: dict[str, set[str]] = {}
+    for row in drug_table().rows:
+        klass = drug_class(row.generic) or "other"
+        names.setdefault(klass, set()).update(row.names())
+        for brand in row.brands:
+            # a compounded kit is also a compound drug, whatever its active ingredient
+            if brand.drug_class or brand.source == "kit":
+                names.setdefault(brand.drug_class or "compound", set()).add(brand.name.lower())
+    for klass in class_table().rows:
+        names.setdefault(klass.name, set()).update(word.lower() for word in klass.words)
+    return names
+
+
 @lru_cache(maxsize=1)
 def treatment_topics() -> tuple[TopicRow, ...]:
-    return tuple(_rows("audit_vocabulary.yaml", "topics", TopicRow))
+    rows: list[TopicRow] = _rows("audit_vocabulary.yaml", "topics", TopicRow)
+    known = set(drug_class_names())
+    for index, row in enumerate(rows):
+        unknown = sorted(set(row.drug_classes) - known)
+        if unknown:
+            raise KnowledgeBaseError(
+                f"{DATA_DIR / 'audit_vocabulary.yaml'}: topics[{index}] ({row.topic}): "
+                f"unknown drug classes {unknown}"
+            )
+    names = _drug_names_by_class()
+
+    def drug_names(row: TopicRow) -> list[str]:
+        return sorted({name for klass in row.drug_classes for name in names.get(klass, ())})
+
+    # guideline sections are named after drugs ("Tramadol (Ultram)"), so a citation naming a drug
+    # of the topic's classes, with any ending, addresses the topic as much as an item naming it
+    return tuple(
+        row.model_copy(
+            update={
+                "item_terms": [*row.item_terms, *drug_names(row)],
+                "citation_terms": [*row.citation_terms, *(f"{n}*" for n in drug_names(row))],
+            }
+        )
+        for row in rows
+    )
 
 
 @lru_cache(maxsize=1)
