@@ -904,6 +904,15 @@ def _inherit(disputed: _Read, original: _Read) -> None:
         disputed.contrast = original.contrast
 
 
+def _other_reason(text: str, read: _Read) -> list[str]:
+    """`other` is never silent: it says why (nothing known was named) beside its low confidence."""
+    if read.category != "other" or read.service is not None:
+        return []
+    shown = " ".join(text.split())
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return [f"category other: no known treatment, device, service or drug named in {shown!r}"]
+
+
 def _to_request(text: str, read: _Read, partial: PartialAuthorization | None) -> TreatmentRequest:
     return TreatmentRequest(
         text=text,
@@ -926,7 +935,7 @@ def _to_request(text: str, read: _Read, partial: PartialAuthorization | None) ->
         partial_authorization=partial,
         confidence=read.confidence,
         unparsed_spans=read.unparsed_spans,
-        warnings=read.warnings,
+        warnings=[*read.warnings, *_other_reason(text, read)],
     )
 
 
