@@ -19,6 +19,7 @@ SCRIPTS = [
     ["formulary_bench.py"],
     ["render_bench.py"],
     ["engine_evaluate_bench.py"],
+    ["fit_overturn_likelihood.py", "--no-write"],
     ["requests_unseen_bench.py"],
     ["fuzz_bench.py"],
     ["timing_limits_bench.py"],

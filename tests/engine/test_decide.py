@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
+
 from openimr.domain import ClinicalFacts, DisputedItem
 from openimr.engine.decide import decide_item
+from openimr.engine.pipeline import decide_case
 from openimr.guidelines import load_knowledge_base
+from openimr.intake import load_case
 from openimr.requests import parse_request
 
 
@@ -49,3 +55,12 @@ def test_outcome_never_contradicts_the_trace() -> None:
         else:
             assert not failing and not det.gaps, text
             assert "is medically necessary" in det.rationale
+
+
+def test_every_item_of_a_case_carries_an_overturn_likelihood() -> None:
+    cases = Path(__file__).resolve().parents[2] / "examples" / "cases"
+    det = decide_case(load_case(cases / "pt-and-compound-cream.yaml"), today=dt.date(2026, 1, 15))
+    assert len(det.items) == 2
+    for item in det.items:
+        assert item.overturn_likelihood is not None and 0 <= item.overturn_likelihood <= 1
+    assert all("overturn_likelihood" in item for item in json.loads(det.model_dump_json())["items"])

@@ -59,8 +59,15 @@ def test_redecide_cli_jsonl_shape(dev_txt: Path, capsys: pytest.CaptureFixture[s
     assert record["file"] == f"{LETTERS[0]}.txt"
     assert len(record["items"]) == 2
     for item in record["items"]:
-        assert set(item) == {"treatment", "decision", "guideline", "rationale"}
+        assert set(item) == {
+            "treatment",
+            "decision",
+            "guideline",
+            "rationale",
+            "overturn_likelihood",
+        }
         assert item["decision"] in ("Upheld", "Overturned")
+        assert 0 <= item["overturn_likelihood"] <= 1
 
 
 def test_evaluate_reports_every_metric_and_causes(dev_txt: Path, tmp_path: Path) -> None:
@@ -133,3 +140,34 @@ def test_evaluate_lists_citation_misses(
         and "reviewer: Decision based on MTUS Knee Complaints 2004" in listing
     )
     assert listing.count("openimr:  MTUS") == 2
+
+
+def test_evaluate_prints_likelihood_auc_brier_and_calibration(
+    dev_txt: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The dev letters are the model's own: their likelihood figures are labelled in-sample, with
+    the model file's out-of-fold figures beside them."""
+    for name in LETTERS:
+        shutil.copy(dev_txt / f"{name}.txt", tmp_path / f"{name}.txt")
+    assert main(["evaluate", str(tmp_path), "--json"]) == 0
+    likelihood = json.loads(capsys.readouterr().out)["likelihood"]
+    assert likelihood["sample"] == "in-sample"
+    assert likelihood["items"] == sum(b["items"] for b in likelihood["calibration"]) > 2
+    assert 0 <= likelihood["brier"] <= 1
+    assert "out-of-fold" in likelihood["out_of_fold"]
+    assert main(["evaluate", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "overturn likelihood, in-sample" in text
+    assert re.search(r"AUC (\d\.\d{3}|n/a)\s+Brier \d\.\d{4}", text)
+    assert "calibration (bins of equal size)" in text
+    assert "the model file's own figures: out-of-fold" in text
+
+
+def test_letters_the_model_never_saw_are_out_of_sample(dev_txt: Path, tmp_path: Path) -> None:
+    text = (dev_txt / f"{LETTERS[0]}.txt").read_text(encoding="utf-8")
+    renamed = text.replace(LETTERS[0], "CM99-0000001")
+    assert renamed != text
+    (tmp_path / "unseen.txt").write_text(renamed, encoding="utf-8")
+    report = evaluate_paths([tmp_path])
+    assert report.items and report.items[0].case_number == "CM99-0000001"
+    assert report.likelihood["sample"] == "out-of-sample"

@@ -56,6 +56,8 @@ class ItemDetermination(Model):
     gaps: list[str] = Field(default_factory=list)  # documentation that would change the outcome
     rationale: str
     confidence: float = Field(ge=0, le=1)
+    # the chance a reviewer overturns the UR decision, from this trace (engine.likelihood)
+    overturn_likelihood: float | None = Field(default=None, ge=0, le=1)
     # MTUS Drug Formulary status of a medication item reviewed on or after 2018-01-01; left out
     # of the output when absent, so earlier cases read as before
     formulary: FormularyStatus | None = Field(default=None, exclude_if=lambda value: value is None)

@@ -16,6 +16,7 @@ from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.request import TreatmentRequest
 from openimr.domain.reviewer import Reviewer, ReviewerCredentials
 from openimr.engine.decide import decide_item
+from openimr.engine.likelihood import with_overturn_likelihood
 from openimr.engine.summary import documents_reviewed, summarize_case
 from openimr.errors import InputError, StateError
 from openimr.evidence import extract
@@ -173,12 +174,14 @@ def decide_items(
                     ]
                 )
         item_facts = ClinicalFacts(facts=facts.facts + _co_requested_drugs(requests, index))
-        decided[index] = _with_formulary(
-            decide_item(
-                case.disputed_items[index], requests[index], item_facts, case, kb, review_date
-            ),
-            review_date,
-            _dispensing(case, facts, review_date),
+        decided[index] = with_overturn_likelihood(
+            _with_formulary(
+                decide_item(
+                    case.disputed_items[index], requests[index], item_facts, case, kb, review_date
+                ),
+                review_date,
+                _dispensing(case, facts, review_date),
+            )
         )
     return [decided[i] for i in range(len(requests))]
 

@@ -46,6 +46,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             "disagreements": [d.model_dump() for d in report.disagreements()],
             "citation_misses": [d.model_dump() for d in report.citation_misses()],
             "by_category": report.by_category,
+            "likelihood": report.likelihood,
             "skipped": report.skipped,
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -78,6 +79,7 @@ def _evaluate(args: argparse.Namespace) -> int:
                 f"  {_figure(row['accuracy']):>8}  {_figure(row['overturn_recall']):>15}"
                 f"  {_figure(row['citation_agreement']):>8}"
             )
+    _print_likelihood(report.likelihood)
     causes: dict[str, int] = {}
     for d in report.disagreements():
         causes[d.cause or "?"] = causes.get(d.cause or "?", 0) + 1
@@ -101,6 +103,25 @@ def _evaluate(args: argparse.Namespace) -> int:
             print(f"      reviewer: {_one_line(d.reviewer_guideline)}")
             print(f"      openimr:  {_one_line(d.our_guideline)}")
     return 0
+
+
+def _print_likelihood(figures: dict) -> None:
+    if not figures.get("items"):
+        return
+    sample = figures["sample"]
+    note = " (the model was fitted on these letters)" if sample == "in-sample" else ""
+    print(f"overturn likelihood, {sample}{note}:")
+    print(
+        f"  AUC {_figure(figures['auc'])}   Brier {figures['brier']:.4f}"
+        f"   (base rate {_figure(figures['base_rate'])}, its Brier {_figure(figures['brier_base_rate'])})"
+    )
+    print("  calibration (bins of equal size): probabilities  items  mean predicted  observed")
+    for b in figures["calibration"]:
+        print(
+            f"    {b['low']:.3f}-{b['high']:.3f}  {b['items']:>20}  {b['mean_predicted']:>14.3f}  {b['observed']:>8.3f}"
+        )
+    if figures.get("out_of_fold"):
+        print(f"  the model file's own figures: {figures['out_of_fold']}")
 
 
 def _figure(value: float | int | None) -> str:

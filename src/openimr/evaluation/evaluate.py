@@ -19,8 +19,14 @@ from pydantic import BaseModel, Field
 from tqdm import tqdm
 
 from openimr.domain.determination import ItemDetermination
+from openimr.engine.likelihood import default_model, fitted_letters
 from openimr.errors import OpenIMRError
-from openimr.evaluation.metrics import Confusion, agreement_metrics, confusion
+from openimr.evaluation.metrics import (
+    Confusion,
+    agreement_metrics,
+    confusion,
+    likelihood_metrics,
+)
 from openimr.evaluation.redecide import decide_blinded_text, letter_files, letter_text
 from openimr.guidelines import load_knowledge_base, parse_citations
 from openimr.letters.parse import parse_text
@@ -38,6 +44,7 @@ class ItemComparison(BaseModel):
     citation_match: bool | None  # None when the reviewer cited no guideline
     document_match: bool | None = None  # the same guideline document, whatever the section
     confidence: float
+    overturn_likelihood: float | None = None
     gaps: list[str] = Field(default_factory=list)
     cause: str | None = (
         None  # for a disagreement: parser, missing_guideline_row, fact_not_extracted, criterion_judgment
@@ -54,6 +61,9 @@ class EvaluationReport(BaseModel):
         default_factory=list
     )  # letters that could not be parsed, with reason
     by_category: dict[str, dict[str, float | int | None]] = Field(default_factory=dict)
+    # AUC, Brier and calibration of the overturn likelihood, with `sample` saying whether the
+    # model was fitted on these letters and `out_of_fold` its cross-validated figures on its own
+    likelihood: dict[str, Any] = Field(default_factory=dict)
 
     def disagreements(self) -> list[ItemComparison]:
         return [i for i in self.items if i.truth != i.ours]
@@ -140,6 +150,7 @@ def evaluate_paths(
                         truth.maximus_guideline, mine, kb, whole_document=True
                     ),
                     confidence=mine.confidence,
+                    overturn_likelihood=mine.overturn_likelihood,
                     gaps=mine.gaps,
                     cause=disagreement_cause(truth.decision, mine),
                 )
@@ -156,7 +167,27 @@ def evaluate_paths(
         items=comparisons,
         skipped=skipped,
         by_category=category_breakdown(comparisons),
+        likelihood=likelihood_report(comparisons),
     )
+
+
+def likelihood_report(comparisons: list[ItemComparison]) -> dict[str, Any]:
+    """The likelihood's figures on these items, labelled in-sample when the model was fitted on
+    these letters (its figures there flatter it; the model file's out-of-fold ones do not)."""
+    scored = [c for c in comparisons if c.overturn_likelihood is not None]
+    report: dict[str, Any] = likelihood_metrics(
+        [c.truth == "Overturned" for c in scored], [c.overturn_likelihood or 0.0 for c in scored]
+    )
+    letters = {c.case_number or c.file for c in scored}
+    fitted = letters & fitted_letters()
+    if letters and fitted == letters:
+        report["sample"] = "in-sample"
+    elif fitted:
+        report["sample"] = f"partly in-sample ({len(fitted)} of {len(letters)} letters)"
+    else:
+        report["sample"] = "out-of-sample"
+    report["out_of_fold"] = default_model().provenance.note
+    return report
 
 
 def _share(cited: list[ItemComparison], field: str) -> float | None:

@@ -89,3 +89,78 @@ def agreement_metrics(
         if n
         else None,
     }
+
+
+# Scores: how well a probability of Overturned ranks and calibrates against the real outcomes.
+
+
+def auc(truth: Sequence[bool], scores: Sequence[float]) -> float | None:
+    """Area under the ROC curve: the chance that a random overturned item scores above a random
+    upheld one, a tie counting half (the Mann-Whitney statistic). None with one class only."""
+    if len(truth) != len(scores):
+        raise ValueError("truth and scores differ in length")
+    positives = [s for t, s in zip(truth, scores, strict=True) if t]
+    negatives = [s for t, s in zip(truth, scores, strict=True) if not t]
+    if not positives or not negatives:
+        return None
+    wins = sum((p > n) + 0.5 * (p == n) for p in positives for n in negatives)
+    return wins / (len(positives) * len(negatives))
+
+
+def brier(truth: Sequence[bool], probabilities: Sequence[float]) -> float | None:
+    """Mean squared difference between the probability and the outcome (1 overturned, 0 upheld)."""
+    if len(truth) != len(probabilities):
+        raise ValueError("truth and probabilities differ in length")
+    if not truth:
+        return None
+    return sum((p - float(t)) ** 2 for t, p in zip(truth, probabilities, strict=True)) / len(truth)
+
+
+class CalibrationBin(BaseModel):
+    low: float  # the lowest and highest probability in the bin
+    high: float
+    items: int
+    mean_predicted: float
+    observed: float  # the share of the bin's items that were overturned
+
+
+def calibration_table(
+    truth: Sequence[bool], probabilities: Sequence[float], bins: int = 5
+) -> list[CalibrationBin]:
+    """Items sorted by probability and cut into `bins` groups of (nearly) equal size: most
+    probabilities are low, so equal-width bins would leave all but the first nearly empty."""
+    if len(truth) != len(probabilities):
+        raise ValueError("truth and probabilities differ in length")
+    order = sorted(range(len(truth)), key=lambda i: probabilities[i])
+    table: list[CalibrationBin] = []
+    count = min(bins, len(order))
+    for b in range(count):
+        members = order[b * len(order) // count : (b + 1) * len(order) // count]
+        probs = [probabilities[i] for i in members]
+        table.append(
+            CalibrationBin(
+                low=round(min(probs), 4),
+                high=round(max(probs), 4),
+                items=len(members),
+                mean_predicted=round(sum(probs) / len(probs), 4),
+                observed=round(sum(bool(truth[i]) for i in members) / len(members), 4),
+            )
+        )
+    return table
+
+
+def likelihood_metrics(
+    truth: Sequence[bool], probabilities: Sequence[float], bins: int = 5
+) -> dict[str, object]:
+    """AUC, Brier score (and the base rate's, for scale) and the calibration table."""
+    rate = sum(map(bool, truth)) / len(truth) if truth else None
+    figure = auc(truth, probabilities)
+    score = brier(truth, probabilities)
+    return {
+        "items": len(truth),
+        "auc": _round(figure),
+        "brier": _round(score),
+        "base_rate": _round(rate),
+        "brier_base_rate": _round(rate * (1 - rate)) if rate is not None else None,
+        "calibration": [b.model_dump() for b in calibration_table(truth, probabilities, bins)],
+    }

@@ -46,6 +46,7 @@ def redecide_record(path: Path, items: list[ItemDetermination]) -> dict[str, Any
                 if item.citations
                 else None,
                 "rationale": item.rationale,
+                "overturn_likelihood": item.overturn_likelihood,
             }
             for item in items
         ],
