@@ -1,6 +1,6 @@
 """How well the therapy-course reading of 9792.20 functional improvement tells function from pain.
 
-`openimr.engine.criteria._names_function` decides whether a sentence reporting an earlier therapy
+`openimr.engine.checks.history.names_function` decides whether a sentence reporting an earlier therapy
 course's benefit names a gain in function, activity or work. The held-out sentences in
 tests/data/functional_improvement_heldout.jsonl were written and labelled by a helper that had not
 seen the rule. Usage: .venv/bin/python benchmarks/function_words_bench.py
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from openimr.engine.criteria import _names_function
+from openimr.engine.checks.history import names_function
 
 DATA = (
     Path(__file__).resolve().parents[1] / "tests" / "data" / "functional_improvement_heldout.jsonl"
@@ -25,7 +25,7 @@ def main() -> None:
     tp = fp = fn = tn = 0
     wrong = []
     for row in rows:
-        said = _names_function(row["text"])
+        said = names_function(row["text"])
         truth = bool(row["functional"])
         tp += said and truth
         fp += said and not truth

@@ -14,10 +14,12 @@ from typing import Any
 import pytest
 
 from openimr.domain.common import EvidenceSpan
+from openimr.domain.determination import CriterionResult
 from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.guideline import Criterion, Recommendation
 from openimr.domain.request import TreatmentRequest
-from openimr.engine.criteria import evaluate_criterion  # noqa: E402
+from openimr.engine import checks
+from openimr.guidelines import check_params as cp
 from openimr.guidelines import load_knowledge_base
 
 KB = load_knowledge_base()
@@ -28,10 +30,14 @@ ROWS = sorted(
 )
 
 
+def evaluate_criterion(
+    crit: Criterion, request: TreatmentRequest, facts: ClinicalFacts
+) -> CriterionResult:
+    return checks.evaluate_criterion(crit, checks.check_context(request, facts))
+
+
 def _modality(crit: Criterion, rec: Recommendation) -> str:
-    named = crit.params.get("modalities") or crit.params.get("modality")
-    if isinstance(named, str):
-        return named
+    named = getattr(crit.params, "modalities", None)
     if named:
         return named[0]
     t = rec.treatments
@@ -46,7 +52,7 @@ def _setup(
     req: dict[str, Any] = {"text": rec.section, "service": modality}
     facts: list[ClinicalFact] = []
     cond = crit.applies_if
-    if cond == "continuation" or crit.check == "prior_trial_improvement":
+    if (cond and cond.when == "continuation") or crit.check == "prior_trial_improvement":
         effect = "improved" if met else "no improvement"
         said = "it improved her walking and daily activities" if met else "it did not help"
         facts.append(
@@ -56,40 +62,37 @@ def _setup(
                 span=EvidenceSpan(record_id="r1", start=0, end=len(said), text=said),
             )
         )
-    elif cond and cond != "initial" and not cond.startswith("!"):
-        facts.append(ClinicalFact(kind=cond))
+    if cond:
+        facts.extend(ClinicalFact(kind=kind) for kind in cond.with_facts)
     p = crit.params
-    check = crit.check
-    if check == "sessions_at_most":
-        req["sessions"] = p["max"] if met else p["max"] + 1
-    elif check == "frequency_at_most":
-        req["frequency_per_week"] = p["max"] if met else p["max"] + 1
-    elif check == "duration_at_most":
-        req["duration_weeks"] = p["weeks"] if met else p["weeks"] + 1
-    elif check == "quantity_at_most":
-        req["quantity"] = p["max"] if met else p["max"] + 1
-    elif check == "fact_present":
-        facts.append(
-            ClinicalFact(kind=p["kind"], negated=not met, attributes=p.get("attributes") or {})
-        )
-    elif check == "fact_absent":
+    if isinstance(p, cp.SessionsAtMost):
+        req["sessions"] = p.max if met else p.max + 1
+    elif isinstance(p, cp.FrequencyAtMost):
+        req["frequency_per_week"] = p.max if met else p.max + 1
+    elif isinstance(p, cp.DurationAtMost):
+        req["duration_weeks"] = p.weeks if met else p.weeks + 1
+    elif isinstance(p, cp.QuantityAtMost):
+        req["quantity"] = p.max if met else p.max + 1
+    elif isinstance(p, cp.FactPresent):
+        facts.append(ClinicalFact(kind=p.kind, negated=not met, attributes=dict(p.attributes)))
+    elif isinstance(p, cp.FactAbsent):
         if not met:
-            facts.append(ClinicalFact(kind=p["kind"], attributes=p.get("attributes") or {}))
-    elif check == "any_fact_present":
-        facts.append(ClinicalFact(kind=p["kinds"][0], negated=not met))
-    elif check == "diagnosis_names":
-        facts.append(ClinicalFact(kind="diagnosis", value=p["terms"][0], negated=not met))
-    elif check == "chronic_pain":
+            facts.append(ClinicalFact(kind=p.kind))
+    elif isinstance(p, cp.AnyFactPresent):
+        facts.append(ClinicalFact(kind=p.kinds[0], negated=not met))
+    elif isinstance(p, cp.DiagnosisNames):
+        facts.append(ClinicalFact(kind="diagnosis", value=p.terms[0], negated=not met))
+    elif isinstance(p, cp.ChronicPain):
         if met:
             facts.append(ClinicalFact(kind="chronic_pain"))
-    elif check in ("age_at_least", "age_at_most"):
-        older = check == "age_at_least"
-        age = p["years"] if met else p["years"] + (-1 if older else 1)
-        facts.append(ClinicalFact(kind="age", value=age))
-    elif check == "med_at_most":
+    elif isinstance(p, cp.AgeAtLeast):
+        facts.append(ClinicalFact(kind="age", value=p.years if met else p.years - 1))
+    elif isinstance(p, cp.AgeAtMost):
+        facts.append(ClinicalFact(kind="age", value=p.years if met else p.years + 1))
+    elif isinstance(p, cp.MedAtMost):
         # morphine 30 mg tablets for 30 days: the daily MED equals the tablet count
         req.update(drug="morphine", drug_class="opioid", strength="30 mg")
-        req["quantity"] = int(p["mg"]) if met else int(p["mg"]) * 2
+        req["quantity"] = int(p.mg) if met else int(p.mg) * 2
     return TreatmentRequest(**req), facts
 
 
@@ -105,8 +108,7 @@ def test_each_criterion_can_be_met_and_not_met(rec: Recommendation) -> None:
                 assert rec.status == "not_recommended", f"{rec.id}: unconditional not_recommended"
             else:  # e.g. continuing a drug meant for a short course: fine when it is a new course
                 req = TreatmentRequest(text=rec.section, service=_modality(crit, rec))
-                cond = crit.applies_if
-                outside = [ClinicalFact(kind=cond[1:])] if cond.startswith("!") else []
+                outside = [ClinicalFact(kind=k) for k in crit.applies_if.without_facts]
                 fresh = evaluate_criterion(crit, req, ClinicalFacts(facts=outside))
                 assert fresh.status == "not_applicable", f"{rec.id}:{crit.id}"
             exercised += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import openimr.engine.criteria as criteria_mod  # noqa: E402
+import openimr.engine.checks as checks_mod  # noqa: E402
 import openimr.engine.decide as decide_mod  # noqa: E402
 from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.request import TreatmentRequest
@@ -31,7 +31,8 @@ def _outcome(request: TreatmentRequest, facts: ClinicalFacts) -> tuple[str, str]
     rec = search(KB, request, review_date=JAN_2017, facts=facts).best
     assert rec is not None
     criteria = list(rec.criteria) + decide_mod.implicit_criteria(rec)
-    results = [criteria_mod.evaluate_criterion(c, request, facts) for c in criteria]
+    ctx = checks_mod.check_context(request, facts)
+    results = [checks_mod.evaluate_criterion(c, ctx) for c in criteria]
     return rec.id, decide_mod.choose_outcome(results)
 
 

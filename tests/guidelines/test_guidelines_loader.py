@@ -10,6 +10,7 @@ import pytest
 from openimr.domain.facts import FACT_KINDS
 from openimr.errors import KnowledgeBaseError, NotFoundError
 from openimr.guidelines import load_knowledge_base
+from openimr.guidelines.check_params import SessionsAtMost
 from openimr.guidelines.loader import DATA_DIR, data_files, load_files
 
 GOOD_ROW = """
@@ -51,7 +52,8 @@ def test_knowledge_base_is_large_and_every_row_has_provenance_and_criteria() -> 
         for crit in rec.criteria:
             if crit.required and crit.check != "not_recommended":
                 assert crit.gap, f"{rec.id}:{crit.id} needs a gap sentence"
-            for kind in [crit.params.get("kind"), *crit.params.get("kinds", [])]:
+            kinds = [getattr(crit.params, "kind", None), *getattr(crit.params, "kinds", [])]
+            for kind in kinds:
                 assert kind is None or kind in FACT_KINDS, f"{rec.id}:{crit.id} {kind}"
 
 
@@ -119,7 +121,7 @@ def test_good_file_loads(tmp_path: Path) -> None:
         (("status: recommended", "status: maybe"), "row ok_row: status"),
         (
             ("check: sessions_at_most, params: {max: 6}", "check: sessions_at_most, params: {}"),
-            "needs params",
+            "row ok_row: criterion visits: params.max: Field required",
         ),
         (
             (
@@ -175,9 +177,66 @@ def test_real_data_file_with_a_bad_row_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "data" / "mtus" / "acupuncture_2007.yaml"
     path.write_text(path.read_text().replace("check: frequency_at_most", "check: visits_at_most"))
     with pytest.raises(
-        KnowledgeBaseError, match=r"acupuncture_2007.yaml: row acupuncture: criteria"
+        KnowledgeBaseError,
+        match=r"acupuncture_2007.yaml: row acupuncture: criterion \w+: unknown check 'visits_at_most'",
     ):
         load_files(tmp_path / "data")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ("{maxx: 6}", "params.maxx: Extra inputs are not permitted"),  # misspelt key
+        ("{max: 6, include_prior: false}", "params.include_prior: Extra inputs are not permitted"),
+        (
+            "{max: six}",
+            "params.max: Input should be a valid integer, unable to parse string as an integer",
+        ),
+    ],
+)
+def test_a_misspelt_or_unknown_param_is_refused_at_load(
+    tmp_path: Path, params: str, message: str
+) -> None:
+    text = GOOD_ROW.replace("params: {max: 6}", f"params: {params}")
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_files(_write(tmp_path, text))
+    assert str(err.value) == f"bad.yaml: row ok_row: criterion visits: {message}"
+
+
+@pytest.mark.parametrize(
+    ("applies_if", "message"),
+    [
+        ("continuation", "applies_if: Input should be a valid dictionary"),  # the old string form
+        ("{when: sometimes}", "applies_if.when: Input should be 'initial' or 'continuation'"),
+        ("{unless: continuation}", "applies_if.unless: Extra inputs are not permitted"),
+        ("{without_facts: [unicorn]}", "unknown fact kind(s) ['unicorn']"),
+        ("{}", "applies_if needs when, with_facts or without_facts"),
+    ],
+)
+def test_an_unknown_applies_if_is_refused_at_load(
+    tmp_path: Path, applies_if: str, message: str
+) -> None:
+    text = GOOD_ROW.replace(
+        ", gap: fewer visits}", f", applies_if: {applies_if}, gap: fewer visits}}"
+    )
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_files(_write(tmp_path, text))
+    assert str(err.value).startswith("bad.yaml: row ok_row: criterion visits: ")
+    assert message in str(err.value)
+
+
+def test_applies_if_loads_as_structure(tmp_path: Path) -> None:
+    text = GOOD_ROW.replace(
+        ", gap: fewer visits}",
+        ", applies_if: {when: initial, without_facts: [surgery_authorized]}, gap: fewer visits}",
+    )
+    crit = load_files(_write(tmp_path, text))[0].rows[0].criteria[0]
+    assert crit.applies_if is not None
+    assert (crit.applies_if.when, crit.applies_if.without_facts) == (
+        "initial",
+        ("surgery_authorized",),
+    )
+    assert crit.params == SessionsAtMost(max=6)
 
 
 def test_uncached_loading_reads_every_data_file() -> None:

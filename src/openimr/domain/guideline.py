@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field, SerializeAsAny, model_validator
 
 from openimr.domain.common import Model
+from openimr.domain.facts import FACT_KINDS
 from openimr.domain.request import BodyPart, Category
 
 SearchLevel = Literal["mtus", "acoem_odg", "other_guideline", "peer_reviewed"]
@@ -39,48 +40,63 @@ def mtus_silence_note(
     )
 
 
-# Criterion checks the engine knows how to evaluate. `params` are per check:
-#   sessions_at_most {max}                    requested sessions (freq x weeks when only those given)
-#   frequency_at_most {max}                   visits per week
-#   duration_at_most {weeks}                  requested weeks
-#   quantity_at_most {max}                    units dispensed per fill
-#   fact_present {kind, [attributes]}         an asserted fact of that kind in the record
-#   fact_absent {kind}                        no asserted fact of that kind
-#   any_fact_present {kinds: [...]}           at least one asserted fact among kinds
-#   prior_trial_improvement {modality}        prior course of this modality showed functional improvement
-#   chronic_pain {}                           symptoms lasting > 3 months
-#   age_at_least {years} / age_at_most {years}
-#   not_recommended {}                        the row says the treatment is not recommended
-#   med_at_most {mg}                          morphine-equivalent dose ceiling for opioids
-#   diagnosis_names {terms: [...]}            a documented diagnosis names one of the terms
-CheckName = Literal[
-    "sessions_at_most",
-    "frequency_at_most",
-    "duration_at_most",
-    "quantity_at_most",
-    "fact_present",
-    "fact_absent",
-    "any_fact_present",
-    "prior_trial_improvement",
-    "chronic_pain",
-    "age_at_least",
-    "age_at_most",
-    "not_recommended",
-    "med_at_most",
-    "diagnosis_names",
-]
+class CheckParams(Model):
+    """The params of one criterion check: a frozen model per check (the schemas are
+    `openimr.guidelines.check_params`), so an unknown key fails when the row is loaded and no code
+    can change a criterion's params afterwards."""
+
+    model_config = ConfigDict(frozen=True)
+    check: ClassVar[str] = ""  # the check these params are for (its name in the YAML rows)
+
+
+TreatmentUse = Literal["initial", "continuation"]
+
+
+class AppliesIf(Model):
+    """When a criterion applies; every condition given must hold.
+
+    `when`: the requested treatment was given before (continuation) or not (initial);
+    `with_facts` / `without_facts`: fact kinds the record asserts / does not assert.
+    """
+
+    model_config = ConfigDict(frozen=True)
+    when: TreatmentUse | None = None
+    with_facts: tuple[str, ...] = ()
+    without_facts: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _known(self) -> AppliesIf:
+        if self.when is None and not self.with_facts and not self.without_facts:
+            raise ValueError("applies_if needs when, with_facts or without_facts")
+        unknown = [k for k in (*self.with_facts, *self.without_facts) if k not in FACT_KINDS]
+        if unknown:
+            raise ValueError(f"unknown fact kind(s) {unknown}")
+        return self
+
+    def describe(self) -> str:
+        """The condition as the trace has always shown it ("continuation", "!surgery_authorized")."""
+        parts = [self.when] if self.when else []
+        parts += list(self.with_facts) + [f"!{k}" for k in self.without_facts]
+        return " and ".join(parts)
 
 
 class Criterion(Model):
+    model_config = ConfigDict(frozen=True)
     id: str
     description: str  # our own words; rendered into the trace and rationale
-    check: CheckName
-    params: dict[str, Any] = Field(default_factory=dict)
-    # when set, the criterion applies only if: a fact kind is asserted ("radiculopathy"), is not
-    # ("!radiculopathy"), the treatment was used before ("continuation") or not ("initial")
-    applies_if: str | None = None
+    check: str  # a check of the engine's registry; its params schema is `params`' class
+    params: SerializeAsAny[CheckParams]
+    applies_if: AppliesIf | None = None  # None: the criterion always applies
     required: bool = True  # a required criterion not met/not documented leads to Upheld
     gap: str | None = None  # documentation that would satisfy it ("approvable if ...")
+
+    @model_validator(mode="after")
+    def _params_for_check(self) -> Criterion:
+        if type(self.params).check != self.check:
+            raise ValueError(
+                f"params for {type(self.params).check or 'no check'} given to check {self.check}"
+            )
+        return self
 
 
 class Limits(Model):

@@ -7,15 +7,23 @@ applies is met), and the rationale is rendered from the same trace, so the two c
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from openimr.domain.case import Case, DisputedItem
 from openimr.domain.determination import Citation, CriterionResult, ItemDetermination, Outcome
 from openimr.domain.facts import ClinicalFacts
-from openimr.domain.guideline import Criterion, Recommendation
+from openimr.domain.guideline import CheckParams, Criterion, Recommendation
 from openimr.domain.request import TreatmentRequest
-from openimr.engine.criteria import evaluate_criterion
+from openimr.engine.checks import check_context, evaluate_criterion
 from openimr.engine.rationale import with_reviewer_notes, write_rationale
+from openimr.guidelines.check_params import (
+    AnyFactPresent,
+    DurationAtMost,
+    FactPresent,
+    FrequencyAtMost,
+    MedAtMost,
+    NotRecommended,
+    SessionsAtMost,
+)
 from openimr.guidelines.kb import KnowledgeBase
 from openimr.guidelines.search import search
 from openimr.knowledge.treatments import is_course
@@ -29,13 +37,13 @@ def implicit_criteria(rec: Recommendation) -> list[Criterion]:
     extra: list[Criterion] = []
     limits = rec.limits
 
-    def add(check: str, description: str, gap: str, **params: Any) -> None:
-        if check not in have:
+    def add(params: CheckParams, description: str, gap: str) -> None:
+        if params.check not in have:
             extra.append(
                 Criterion(
-                    id=f"{rec.id}.{check}",
+                    id=f"{rec.id}.{params.check}",
                     description=description,
-                    check=check,
+                    check=params.check,
                     params=params,
                     gap=gap,
                 )
@@ -43,37 +51,33 @@ def implicit_criteria(rec: Recommendation) -> list[Criterion]:
 
     if rec.status == "not_recommended":
         add(
-            "not_recommended",
+            NotRecommended(),
             f"{rec.section}: recommended by the guideline",
             "evidence that the guideline's exception applies",
         )
     if limits.visits is not None:
         add(
-            "sessions_at_most",
+            SessionsAtMost(max=limits.visits),
             f"No more than {limits.visits} visits",
             f"a request within {limits.visits} visits",
-            max=limits.visits,
         )
     if limits.frequency_per_week is not None:
         add(
-            "frequency_at_most",
+            FrequencyAtMost(max=limits.frequency_per_week),
             f"No more than {limits.frequency_per_week:g} visits a week",
             "a request within the recommended frequency",
-            max=limits.frequency_per_week,
         )
     if limits.duration_weeks is not None:
         add(
-            "duration_at_most",
+            DurationAtMost(weeks=limits.duration_weeks),
             f"No longer than {limits.duration_weeks:g} weeks",
             "a request within the recommended duration",
-            weeks=limits.duration_weeks,
         )
     if limits.morphine_equivalent_mg is not None:
         add(
-            "med_at_most",
+            MedAtMost(mg=limits.morphine_equivalent_mg),
             f"Morphine-equivalent dose at most {limits.morphine_equivalent_mg:g} mg a day",
             "a dose within the morphine-equivalent ceiling",
-            mg=limits.morphine_equivalent_mg,
         )
     return extra
 
@@ -94,7 +98,7 @@ def trial_criteria(request: TreatmentRequest) -> list[Criterion]:
                 id="partial_authorization.opioid_response",
                 description="pain and function on the opioid documented before more than UR certified is given",
                 check="any_fact_present",
-                params={"kinds": ["pain_relief", "functional_improvement"]},
+                params=AnyFactPresent(kinds=["pain_relief", "functional_improvement"]),
                 gap="documentation of the pain relief and function on the opioid so far",
             )
         ]
@@ -105,7 +109,7 @@ def trial_criteria(request: TreatmentRequest) -> list[Criterion]:
             id="partial_authorization.trial_response",
             description="objective functional improvement documented from the visits already authorized",
             check="fact_present",
-            params={"kind": "functional_improvement"},
+            params=FactPresent(kind="functional_improvement"),
             gap="documentation of objective functional improvement from the visits already authorized",
         )
     ]
@@ -222,17 +226,11 @@ def decide_item(
     top = hits[0]
     rec: Recommendation = top.recommendation
     criteria = list(rec.criteria) + implicit_criteria(rec) + trial_criteria(request)
-    if "post_surgical" in rec.phases:
-        # a post-operative course is counted afresh: therapy before the operation does not use it up
-        criteria = [
-            c.model_copy(update={"params": {**c.params, "include_prior": False}})
-            if c.check == "sessions_at_most"
-            else c.model_copy(update={"params": {**c.params, "post_surgical": True}})
-            if c.check == "prior_trial_improvement"
-            else c
-            for c in criteria
-        ]
-    results = [evaluate_criterion(c, request, facts, case) for c in criteria]
+    # a post-operative course is counted afresh: therapy before the operation does not use it up
+    ctx = check_context(
+        request, facts, case, review_date, post_surgical="post_surgical" in rec.phases
+    )
+    results = [evaluate_criterion(c, ctx) for c in criteria]
     unestablished = unestablished_necessity(rec, results)
     if unestablished is not None:
         results.append(unestablished)

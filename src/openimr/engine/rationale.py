@@ -5,7 +5,7 @@ from __future__ import annotations
 from openimr.domain.determination import CriterionResult, Outcome
 from openimr.domain.guideline import Recommendation
 from openimr.domain.request import TreatmentRequest
-from openimr.engine.criteria import capitalize as _capital
+from openimr.engine.checks.common import capitalize as _capital
 
 _STATUS_LEAD = {
     "met": "Met",

@@ -60,8 +60,9 @@ def _show(args: argparse.Namespace) -> int:
     print("  criteria:")
     for c in rec.criteria:
         mark = "required" if c.required else "optional"
-        when = f" (when {c.applies_if})" if c.applies_if else ""
-        print(f"    - {c.id} [{c.check} {c.params or ''}] {mark}{when}: {c.description}")
+        when = f" (when {c.applies_if.describe()})" if c.applies_if else ""
+        params = c.params.model_dump(exclude_defaults=True)
+        print(f"    - {c.id} [{c.check} {params or ''}] {mark}{when}: {c.description}")
         if c.gap:
             print(f"      gap: {c.gap}")
     p = rec.provenance
