@@ -99,7 +99,11 @@ def read_facts(text: str, category: str) -> Reading:
 def read_derive(text: str, category: str) -> Reading:
     derive = importlib.import_module("openimr.evidence.derive")
     facts = extract_text(text)
-    courses = [c for c in derive.prior_courses(facts) if c.category == category]
+    courses = [
+        c
+        for c in derive.prior_courses(facts)
+        if LABEL_CATEGORY.get(c.modality, c.category) == category
+    ]
     if not courses:
         return False, None, None, None
     course = courses[0]
