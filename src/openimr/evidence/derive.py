@@ -19,7 +19,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -95,7 +95,7 @@ def load_derive_data(path: Path = DATA_FILE) -> DeriveData:
         raise KnowledgeBaseError(f"{path.name}: {where}: {err['msg']}") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(name: str) -> re.Pattern[str]:
     return re.compile(load_derive_data().patterns[name], re.IGNORECASE)
 
@@ -248,9 +248,7 @@ def prior_courses(facts: ClinicalFacts) -> list[PriorCourse]:
             course = courses[key] = PriorCourse(
                 modality=modality, category=category, region=region, body_parts=parts
             )
-        mentions = (
-            per_sentence.get((fact.span.record_id, fact.span.start), 1) if fact.span else 1
-        )
+        mentions = per_sentence.get((fact.span.record_id, fact.span.start), 1) if fact.span else 1
         sessions, effect = _reading(fact, mentions)
         if category in ("medication", "surgery"):
             sessions = None  # a dose or a level is not a count of visits
@@ -293,9 +291,7 @@ def course_facts(
         if any(w.lower() in modality or modality in w.lower() for w in words):
             continue  # the record already names it as the request does
         first = course.facts[0]
-        attrs = {
-            k: v for k, v in first.attributes.items() if k not in ("sessions", "modality")
-        }
+        attrs = {k: v for k, v in first.attributes.items() if k not in ("sessions", "modality")}
         attrs.update(
             modality=name,
             derived_from="prior_course",
@@ -355,7 +351,9 @@ def surgery_date(fact: ClinicalFact) -> dt.date | None:
 def _months_later(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def care_phase(
