@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from typing import Any
 from openimr.domain.case import Case
 from openimr.domain.facts import ClinicalFacts
 from openimr.engine import pipeline
-from openimr.evidence import extract, extract_text
+from openimr.evidence import derive, extract, extract_text
 from openimr.guidelines import search as search_module
 from openimr.intake.load import load_case
 
@@ -62,7 +61,10 @@ def _case(text: str, injury: dt.date, request: dt.date) -> Case:
 
 
 def _facts_phase(case: Case | None, facts: ClinicalFacts) -> str | None:
-    if case is not None and pipeline._recent_surgery(case, facts, []) is not None:
+    if (
+        case is not None
+        and getattr(pipeline, "_recent_surgery", derive.recent_surgery)(case, facts, []) is not None
+    ):
         return "post_surgical"
     return search_module._phase(facts)
 
@@ -79,7 +81,6 @@ def read_facts(row: dict[str, Any], setting: str) -> str | None:
 
 
 def read_derive(row: dict[str, Any], setting: str) -> str | None:
-    derive = importlib.import_module("openimr.evidence.derive")
     if setting == "text":
         facts = extract_text(row["text"])
         return derive.care_phase(facts).phase
