@@ -32,7 +32,7 @@ def test_three_week_old_injury_pt_is_not_routed_to_chronic_pain_rows(kb) -> None
     found = search_text(kb, "Physical therapy 2x3 for the low back", REVIEW, _phase("acute"))
     assert found.level == "mtus"
     assert kb.document_of(found.best.id).key != "mtus_cpmtg"
-    assert "chronic" not in (found.best.phases or kb.document_of(found.best.id).phases)
+    assert "acute" in (found.best.phases or kb.document_of(found.best.id).phases)
 
 
 def test_chronic_case_pt_goes_to_the_chronic_pain_guideline(kb) -> None:
@@ -60,8 +60,12 @@ def test_post_surgical_period_makes_physical_medicine_post_operative(kb) -> None
 def test_misfit_rule(kb) -> None:
     row = next(r for r in kb.rows if kb.document_of(r.id).key == "mtus_cpmtg" and not r.phases)
     doc = kb.document_of(row.id).phases
-    assert doc == ["chronic"]
+    assert doc == ["subacute", "chronic"]  # 9792.20(c): pain past the time of healing
     assert phase_misfit(row, doc, "acute", False)
+    assert not phase_misfit(row, doc, "subacute", False)
     assert not phase_misfit(row, doc, "chronic", False)
+    # an early-phase row in a later phase is only scored lower, not set aside
+    early = next(r for r in kb.rows if r.phases == ["acute", "subacute"])
+    assert not phase_misfit(early, [], "chronic", False)
     assert not phase_misfit(row, doc, None, False)
     assert not phase_misfit(row, [], "acute", False)

@@ -156,20 +156,27 @@ def post_operative(request: TreatmentRequest, facts: ClinicalFacts | None) -> bo
     return request.category == "physical_medicine" and _care_phase(facts) == "post_surgical"
 
 
+_PHASE_ORDER = {"acute": 0, "subacute": 1, "chronic": 2}
+
+
 def phase_misfit(
     rec: Recommendation, document_phases: list[str], phase: str | None, post_op: bool
 ) -> bool:
-    """A row whose phases of care (its own, else its document's) exclude the case's.
+    """A row written for a later phase of care than the case's (its own phases, else its
+    document's): chronic-pain rows presume pain past the time of healing and earlier care tried,
+    so an injury a few weeks old is not judged by them while a row for its phase addresses it.
 
-    The MTUS assigns documents to phases: the clinical-topic chapters (9792.23.x) to acute and
-    subacute presentations, the Chronic Pain Medical Treatment Guidelines (9792.24.2) to chronic
-    pain (three months or more, 9792.20), the Postsurgical Treatment Guidelines (9792.24.3) to the
-    postsurgical period. A misfit row is used only when no row of its level that fits addresses
-    the request, so the search still goes MTUS first (9792.21.1)."""
+    A misfit row ranks after every row of its level that fits, so the search still goes MTUS
+    first (9792.21.1): when only a chronic-pain row of the MTUS addresses the request, it governs.
+    A row for an earlier phase met in a later one keeps the scoring of `score_row` only: the
+    clinical-topic chapters stay in force for their body part after the acute phase."""
     phases = set(rec.phases or document_phases)
-    if not phase or not phases or phase in phases:
+    timed = [_PHASE_ORDER[p] for p in phases if p in _PHASE_ORDER]
+    if phase not in _PHASE_ORDER or not timed or phase in phases:
         return False
-    return not ("post_surgical" in phases and post_op)
+    if "post_surgical" in phases and post_op:
+        return False
+    return _PHASE_ORDER[phase] < min(timed)
 
 
 def _case_body_parts(facts: ClinicalFacts | None) -> list[str]:
