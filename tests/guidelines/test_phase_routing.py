@@ -67,5 +67,9 @@ def test_misfit_rule(kb) -> None:
     # an early-phase row in a later phase is only scored lower, not set aside
     early = next(r for r in kb.rows if r.phases == ["acute", "subacute"])
     assert not phase_misfit(early, [], "chronic", False)
+    # a row for chronic pain only, in a subacute case: its own criteria judge the duration
+    chronic_only = next(r for r in kb.rows if r.phases == ["chronic"])
+    assert not phase_misfit(chronic_only, [], "subacute", False)
+    assert phase_misfit(chronic_only, [], "acute", False)
     assert not phase_misfit(row, doc, None, False)
     assert not phase_misfit(row, [], "acute", False)

@@ -156,27 +156,23 @@ def post_operative(request: TreatmentRequest, facts: ClinicalFacts | None) -> bo
     return request.category == "physical_medicine" and _care_phase(facts) == "post_surgical"
 
 
-_PHASE_ORDER = {"acute": 0, "subacute": 1, "chronic": 2}
-
-
 def phase_misfit(
     rec: Recommendation, document_phases: list[str], phase: str | None, post_op: bool
 ) -> bool:
-    """A row written for a later phase of care than the case's (its own phases, else its
-    document's): chronic-pain rows presume pain past the time of healing and earlier care tried,
-    so an injury a few weeks old is not judged by them while a row for its phase addresses it.
+    """A row written only for later phases of care (its own phases, else its document's) met in
+    an acute case: an injury a few weeks old, not yet past the anticipated time of healing, is not
+    judged by rows that presume chronic pain (9792.20(c): pain persisting beyond that time; the
+    CPMTG, 9792.24.2) while a row for its phase addresses the request.
 
     A misfit row ranks after every row of its level that fits, so the search still goes MTUS
     first (9792.21.1): when only a chronic-pain row of the MTUS addresses the request, it governs.
-    A row for an earlier phase met in a later one keeps the scoring of `score_row` only: the
-    clinical-topic chapters stay in force for their body part after the acute phase."""
+    Later phases are only scored (`score_row`): a subacute case may already have pain past the
+    time of healing, and a chronic-pain row's own criteria (e.g. pain for three months) judge it;
+    the clinical-topic chapters stay in force for their body part after the acute phase."""
     phases = set(rec.phases or document_phases)
-    timed = [_PHASE_ORDER[p] for p in phases if p in _PHASE_ORDER]
-    if phase not in _PHASE_ORDER or not timed or phase in phases:
+    if phase != "acute" or not phases & {"subacute", "chronic"} or "acute" in phases:
         return False
-    if "post_surgical" in phases and post_op:
-        return False
-    return _PHASE_ORDER[phase] < min(timed)
+    return not ("post_surgical" in phases and post_op)
 
 
 def _case_body_parts(facts: ClinicalFacts | None) -> list[str]:
