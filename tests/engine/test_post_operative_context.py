@@ -10,7 +10,8 @@ from openimr.domain.case import Case
 from openimr.domain.common import EvidenceSpan
 from openimr.domain.facts import ClinicalFact
 from openimr.engine.decide import decide_item
-from openimr.engine.pipeline import _recent_surgery, decide_items
+from openimr.engine.pipeline import decide_items
+from openimr.evidence.derive import is_surgery, recent_surgery, surgery_not_in_dispute
 from openimr.guidelines import load_knowledge_base
 from openimr.intake.load import load_case
 from openimr.requests import parse_request
@@ -54,17 +55,17 @@ NO_REQUESTS: list = []
 
 def test_surgery_in_the_four_weeks_before_the_request_is_recent() -> None:
     case = _case(dt.date(2017, 3, 1), dt.date(2017, 4, 12), "note")
-    assert _recent_surgery(case, _surgery("2017-04-01"), NO_REQUESTS) is not None
-    assert _recent_surgery(case, _surgery("2017-03-15"), NO_REQUESTS) is not None  # day 28
-    assert _recent_surgery(case, _surgery("2017-03-14"), NO_REQUESTS) is None  # day 29
-    assert _recent_surgery(case, _surgery("2017-04-13"), NO_REQUESTS) is None  # after the request
-    assert _recent_surgery(case, _surgery("2017-04-01", historical=True), NO_REQUESTS) is None
-    assert _recent_surgery(case, _surgery("2016-12-01"), NO_REQUESTS) is None  # before this injury
+    assert recent_surgery(case, _surgery("2017-04-01"), NO_REQUESTS) is not None
+    assert recent_surgery(case, _surgery("2017-03-15"), NO_REQUESTS) is not None  # day 28
+    assert recent_surgery(case, _surgery("2017-03-14"), NO_REQUESTS) is None  # day 29
+    assert recent_surgery(case, _surgery("2017-04-13"), NO_REQUESTS) is None  # after the request
+    assert recent_surgery(case, _surgery("2017-04-01", historical=True), NO_REQUESTS) is None
+    assert recent_surgery(case, _surgery("2016-12-01"), NO_REQUESTS) is None  # before this injury
     # undated: recent only when the injury itself is within the window, at an injured body part
-    assert _recent_surgery(case, _surgery(), NO_REQUESTS) is None
+    assert recent_surgery(case, _surgery(), NO_REQUESTS) is None
     fresh = _case(dt.date(2017, 4, 1), dt.date(2017, 4, 12), "note")
-    assert _recent_surgery(fresh, _surgery(sites=("lumbar spine",)), NO_REQUESTS) is not None
-    assert _recent_surgery(fresh, _surgery(sites=("knee",)), NO_REQUESTS) is None
+    assert recent_surgery(fresh, _surgery(sites=("lumbar spine",)), NO_REQUESTS) is not None
+    assert recent_surgery(fresh, _surgery(sites=("knee",)), NO_REQUESTS) is None
 
 
 def test_a_month_only_surgery_date_is_taken_at_mid_month() -> None:
@@ -76,17 +77,17 @@ def test_a_month_only_surgery_date_is_taken_at_mid_month() -> None:
         return facts
 
     assert (
-        _recent_surgery(case, month("2017-03-01"), NO_REQUESTS) is not None
+        recent_surgery(case, month("2017-03-01"), NO_REQUESTS) is not None
     )  # "03/2017": 03/15, day 28
     assert (
-        _recent_surgery(case, month("2017-02-01"), NO_REQUESTS) is None
+        recent_surgery(case, month("2017-02-01"), NO_REQUESTS) is None
     )  # "02/2017": 02/15, day 56
     assert (
-        _recent_surgery(case, month("2017-04-01"), NO_REQUESTS) is not None
+        recent_surgery(case, month("2017-04-01"), NO_REQUESTS) is not None
     )  # this month: up to the request
     # a month wholly before the injury stays outside it (not moved up to the injury date)
     fresh = _case(dt.date(2017, 4, 1), dt.date(2017, 4, 12), "note")
-    assert _recent_surgery(fresh, month("2016-02-01"), NO_REQUESTS) is None
+    assert recent_surgery(fresh, month("2016-02-01"), NO_REQUESTS) is None
 
 
 def test_a_planned_or_disputed_operation_is_not_a_recent_one() -> None:
@@ -95,10 +96,10 @@ def test_a_planned_or_disputed_operation_is_not_a_recent_one() -> None:
         "2017-04-05",
         sentence="Right shoulder arthroscopy is scheduled for 04/05/2017 pending authorization.",
     )
-    assert _recent_surgery(case, planned, NO_REQUESTS) is None
+    assert recent_surgery(case, planned, NO_REQUESTS) is None
     disputed = [parse_request("Right shoulder arthroscopy with subacromial decompression")]
     assert disputed[0].category == "surgery"
-    assert _recent_surgery(case, _surgery("2017-04-01"), disputed) is None
+    assert recent_surgery(case, _surgery("2017-04-01"), disputed) is None
 
 
 def test_opioid_after_a_recent_operation_is_judged_as_post_operative_pain() -> None:
@@ -161,19 +162,18 @@ def test_partly_certified_non_opioid_drug_is_judged_on_its_row() -> None:
 
 
 def test_an_assistant_surgeon_is_a_service_of_the_operation_not_one() -> None:
-    from openimr.engine.pipeline import _is_surgery, _surgery_not_in_dispute
 
     case = _case(dt.date(2017, 3, 1), dt.date(2017, 4, 12), "note")
     texts = ["Assistant PA", "Pre-operative EKG"]
     requests = [parse_request(t) for t in texts]
-    assert not any(_is_surgery(r) for r in requests)
+    assert not any(is_surgery(r) for r in requests)
     items = [DisputedItem(id=str(i), text=t) for i, t in enumerate(texts)]
     assert (
-        _surgery_not_in_dispute(case.model_copy(update={"disputed_items": items}), requests)
+        surgery_not_in_dispute(case.model_copy(update={"disputed_items": items}), requests)
         is not None
     )
     for text in (
         "Right shoulder arthroscopy with rotator cuff repair",
         "Right carpal tunnel release with an assistant",
     ):
-        assert _is_surgery(parse_request(text)), text
+        assert is_surgery(parse_request(text)), text

@@ -88,6 +88,7 @@ FACT_KINDS: dict[str, str] = {
     "si_joint_signs": "positive sacroiliac joint provocation tests (e.g. FABER, Gaenslen, thigh thrust)",
     "surgery_authorized": "the surgery this item supports is certified or found necessary in this review",
     "tear_sign": "a positive provocative exam test for a tear or structural lesion (McMurray's, O'Brien's, drop arm...)",
+    "care_phase": "phase of care at the review (value: acute|subacute|chronic|post_surgical; attributes: time_phase, days_since_injury, surgery_date)",
     "recent_surgery": "a surgery for this injury within 4 weeks before the request (the acute post-operative period)",
     "bleeding_risk": "history of bleeding, a bleeding-prone condition, or anticoagulant therapy",
     "cardiac_risk_factors": "clinical cardiac risk factors (ischemic heart disease, heart failure, stroke, insulin-treated diabetes, renal insufficiency)",

@@ -5,6 +5,10 @@
     facts = extract_text(summary, "summary", reference_date=decision_date)
     facts.asserted("straight_leg_raise"); facts.negated("functional_improvement")
 
+Readers: one per fact kind (`openimr.evidence.readers`, `@reader("kind")`); how each kind treats
+context is data (data/kinds.yaml). Facts derived from facts (prior courses, phase of care, recent
+surgery, co-requested drugs) are in `openimr.evidence.derive`.
+
 Conventions a consumer can rely on:
 
 - Status: `negated` = the record states absence ("no documentation of functional improvement",

@@ -22,52 +22,22 @@ from openimr.domain.common import EvidenceSpan
 from openimr.domain.facts import ClinicalFact, ClinicalFacts, phase_of_care
 from openimr.evidence import values as V
 from openimr.evidence.pipeline import SPAN_GROUP, build_nlp
+from openimr.evidence.readers import SpanRead, kinds_with
+from openimr.evidence.readers import clause_bounds as _clause_bounds
+from openimr.evidence.readers import read as run_reader
 from openimr.evidence.rules import load_rules
 from openimr.knowledge.treatments import conservative_modalities
 
-EXAM_TESTS = {"spurling", "straight_leg_raise", "tinel", "phalen"}
-NEURO_KINDS = {"weakness", "sensory_deficit", "reflex_change"}
-# context does not change these: a body part is the patient's even in "MRI of the knee to rule
-# out a tear"
-CONTEXT_FREE = {"body_part", "age", "sex", "injury_date"}
-# a work status value already says whether the worker works ("not working"); a pain score is a
-# number even after "without" ("8/10 without medications")
-NEGATION_FREE = {"work_status", "pain_score"}
-# a plan is what surgery_planned states; an authorization is a fact even of a future operation
-# ("approved to undergo arthroscopy")
-HYPOTHETICAL_FREE = {"surgery_planned", "surgery_authorized"}
-# in a plan, "continue"/"refill"/"remains" states what is true now for these kinds
-ONGOING_KINDS = {"work_status", "home_exercise_program", "current_medication", "prior_treatment"}
-LOCATED_KINDS = {
-    "red_flag",
-    "imaging_result",
-    "electrodiagnostic_result",
-    "surgery",
-    "surgery_planned",
-    "prior_treatment",
-    "radiculopathy",
-    "numbness",
-    "weakness",
-    "sensory_deficit",
-    "reflex_change",
-    "neuro_deficit",
-    "diagnosis",
-    "instability",
-    "osteoarthritis",
-    "spasm",
-    "mechanical_symptoms",
-    "si_joint_signs",
-    "crps",
-    "surgery_authorized",
-    "therapy_plateau",
-    "failed_conservative_care",
-    "functional_improvement",
-    "tear_sign",
-}
-# a suspected diagnosis is what these kinds mean ("rule out CRPS" is CRPS suspected)
-SUSPICION_COUNTS = {"crps"}
-# read from sentences about the UR decision too: they state what was authorized (never a denial)
-UR_READABLE = {"surgery_authorized"}
+# how each kind is read is data (data/kinds.yaml, openimr.evidence.readers)
+EXAM_TESTS = kinds_with("exam_test")
+NEURO_KINDS = kinds_with("neuro")
+CONTEXT_FREE = kinds_with("context", False)
+NEGATION_FREE = kinds_with("negatable", False)
+HYPOTHETICAL_FREE = kinds_with("hypothetical", False)
+ONGOING_KINDS = kinds_with("ongoing")
+LOCATED_KINDS = kinds_with("located")
+SUSPICION_COUNTS = kinds_with("suspicion_counts")
+UR_READABLE = kinds_with("ur_readable")
 SPAN_KEYS = ("matched", "match_start", "match_end")
 PAST_CARE = re.compile(
     r"\b(?:to date|previous\w*|prior|in the past|past treatments?|history|ha(?:s|ve) (?:had|included|"
@@ -81,12 +51,6 @@ _TEST_LIST_RESULT = re.compile(
     re.IGNORECASE,
 )
 EXAM_WINDOW_AFTER = 60
-_NORMAL_RESULT = re.compile(
-    r"(?:essentially\s+|entirely\s+|completely\s+)?(?:normal|unremarkable|negative|within\s+normal\s+limits|"
-    r"no\s+(?:evidence|sign|signs|abnormalit\w*|acute|significant|electrodiagnostic|radiculopathy|neuropathy)|"
-    r"without\s+(?:evidence|abnormalit\w*))\b",
-    re.IGNORECASE,
-)
 
 
 def _nearest(regex: re.Pattern[str], text: str, start: int, end: int) -> int | None:
@@ -132,13 +96,6 @@ def _exam_status(text: str, start: int, end: int) -> str | None:
     if near_abnormal is None or (near_normal is not None and near_normal < near_abnormal):
         return "normal"
     return "abnormal"
-
-
-def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around [start, end): delimited by ; , : or the text ends."""
-    left = max(text.rfind(d, 0, start) for d in (";", ",", ":"))
-    rights = [i for i in (text.find(d, end) for d in (";", ",")) if i != -1]
-    return left + 1, (min(rights) if rights else len(text))
 
 
 class _Reader:
@@ -324,128 +281,21 @@ class _Reader:
             else:  # instability tests: the finding is instability, the test says which
                 attrs.update(test=match_text, result=result)
 
-        if kind == "age":
-            value = V.parse_age(match_text)
-        elif kind == "injury_date":
-            date = V.parse_date(match_text)
-            value = date.isoformat() if date else None
-        elif kind == "pain_score":
-            parsed = V.parse_pain_score(match_text)
-            if parsed is None:
-                return
-            low, high = parsed
-            value = V.number(high)
-            attrs.update(low=V.number(low), high=V.number(high))
-            if re.search(
-                r"\bfrom\s*$", sent_text[max(0, rel_start - 12) : rel_start], re.I
-            ) and re.search(r"\bto\b", match_text, re.I):
-                # "decreased from 8/10 to 5/10": a change, not a range
-                first, second = V.parse_pain_scores_in_order(match_text)
-                value = V.number(second)
-                attrs = {"previous": V.number(first), "change": V.number(second - first)}
-            # read up to the next score only: "8/10 without and 6/10 with medications"
-            after = re.split(r"\d\s*/\s*10|\d\s+out\s+of", sent_text[rel_end : rel_end + 60])[0]
-            before = sent_text[max(0, rel_start - 40) : rel_start]
-            if re.match(r"\W*(?:without|off)\b", after, re.I) or V.pattern(
-                "without_medication"
-            ).search(after):
-                attrs["when"] = "without_medication"
-            elif re.match(r"\W*(?:with|on)\b", after, re.I) or V.pattern("with_medication").search(
-                after
-            ):
-                attrs["when"] = "with_medication"
-            elif V.pattern("without_medication").search(before):
-                attrs["when"] = "without_medication"
-        elif kind == "pain_relief":
-            percent = V.parse_percent(match_text)
-            if percent is None:
-                percent = V.parse_percent(sent_text[rel_end : rel_end + 40])
-            if percent is not None:
-                attrs["percent"] = percent
-        elif kind == "prior_treatment":
-            value = attrs.get("modality")
-            c_start, c_end = _clause_bounds(sent_text, rel_start, rel_end)
-            clause = sent_text[c_start:c_end]
-            sessions = V.parse_sessions(clause)
-            if sessions is not None:
-                attrs["sessions"] = sessions
-            effect = V.parse_effect(clause)
-            if effect is not None:
-                attrs["effect"] = effect
-        elif kind == "home_exercise_program":
-            c_start, c_end = _clause_bounds(sent_text, rel_start, rel_end)
-            effect = V.parse_effect(sent_text[c_start:c_end])
-            if effect is not None:
-                attrs["effect"] = effect
-        elif kind == "current_medication":
-            after = sent_text[rel_end : rel_end + 80]
-            months = V.parse_duration_months(after, self.reference_date)
-            if months is not None:
-                attrs["duration_months"] = months
-            if V.pattern("long_term").search(sent_text):
-                attrs["long_term"] = True
-            # "a Medrol Dosepak which failed to have any effect": the drug is the subject
-            _, c_end = _clause_bounds(sent_text, rel_start, rel_end)
-            if V.pattern("medication_failed").search(sent_text[rel_end:c_end]):
-                attrs["effect"] = "no_improvement"
-            else:  # "meloxicam, however the worker states it is not effective"
-                tail = sent_text[rel_end:]
-                pronoun = V.pattern("medication_pronoun").match(tail)
-                clause_after = re.split(r"[,;]", tail[pronoun.end() :] if pronoun else "")[0]
-                if pronoun and V.pattern("medication_failed").search(clause_after[:40]):
-                    attrs["effect"] = "no_improvement"
-        elif kind in ("urine_drug_screen", "cures_check"):
-            if V.pattern("uds_inconsistent").search(sent_text):
-                attrs["consistent"] = False
-            elif V.pattern("uds_consistent").search(sent_text):
-                attrs["consistent"] = True
-        elif kind in ("imaging_result", "electrodiagnostic_result"):
-            finding = re.search(
-                r"\b(?:revealed|showed|shows|demonstrated|noted|were|was)\b\s+(.*)",
-                sent_text[rel_end:],
-                re.IGNORECASE,
-            )
-            if finding:
-                attrs["finding"] = finding.group(1).rstrip(" .")
-                # "was normal", "showed no evidence of...": a study done, but nothing found
-                attrs["abnormal"] = not _NORMAL_RESULT.match(attrs["finding"])
-        elif kind == "surgery":
-            after = sent_text[rel_end : rel_end + 60]
-            dates = V.find_dates(after)
-            if dates:
-                attrs["date"] = dates[0][0].isoformat()
-                if V.month_only(after[dates[0][1] : dates[0][2]]):
-                    attrs["date_precision"] = "month"
-            attrs["procedure"] = match_text
-            if flags["hypothetical"] and not flags["negated"]:
-                # a surgery in the plan is a surgery planned, and that is a fact of the present
-                kind, flags["hypothetical"] = "surgery_planned", False
-        elif kind == "surgery_authorized":
-            c_start, _ = _clause_bounds(sent_text, rel_start, rel_end)
-            if re.search(
-                r"\b(?:if|once|until|unless|whether|when)\b",
-                sent_text[c_start:rel_end],
-                re.IGNORECASE,
-            ):
-                return  # "once the surgery is approved": a condition, not an authorization
-            value = match_text
-        elif kind == "work_status" and value is None:
-            rest = sent_text[rel_end:].strip(" .:")
-            rest = re.sub(
-                r"^(?:was|is|were|remains|has been)?\s*(?:noted\s+)?(?:as|to be)?\s*",
-                "",
-                rest,
-                flags=re.IGNORECASE,
-            )
-            if re.match(
-                r"(?:deferred|unknown|pending|not\s+(?:stated|provided|documented|"
-                r"specified|detailed|indicated))\b",
-                rest,
-                re.IGNORECASE,
-            ):
-                return  # the record names the work status without stating it
-            value = rest or None
-        self.add(kind, sent, (start, end), value, attrs, **flags)
+        read = SpanRead(
+            kind=kind,
+            sent_text=sent_text,
+            rel_start=rel_start,
+            rel_end=rel_end,
+            match_text=match_text,
+            value=value,
+            attrs=attrs,
+            flags=flags,
+            reference_date=self.reference_date,
+            meta=meta,
+        )
+        if not run_reader(read):
+            return
+        self.add(read.kind, sent, (start, end), read.value, read.attrs, **read.flags)
 
     # --- diagnoses ---------------------------------------------------------------------------
     def read_diagnoses(self, sent_start: int, sent_end: int) -> None:

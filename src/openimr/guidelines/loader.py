@@ -35,7 +35,7 @@ import yaml
 from pydantic import Field, ValidationError
 
 from openimr.domain.common import Model
-from openimr.domain.guideline import Criterion, Recommendation, SearchLevel
+from openimr.domain.guideline import Criterion, Phase, Recommendation, SearchLevel
 from openimr.errors import KnowledgeBaseError
 from openimr.guidelines.check_params import PARAMS
 from openimr.knowledge.drugs import drug_class_names
@@ -65,6 +65,9 @@ class GuidelineDocument(Model):
     cited_as: list[str] = Field(default_factory=list)
     chapter: str | None = None
     level: SearchLevel = "mtus"
+    # the phases of care the document governs; a row without phases of its own takes these when
+    # the search tells rows that fit the case's phase from those that do not
+    phases: list[Phase] = Field(default_factory=list)
     editions: list[Edition]
     source: str
     note: str | None = None

@@ -116,11 +116,23 @@ def _index(kb: KnowledgeBase) -> _Index:
     return idx
 
 
-def _phase(facts: ClinicalFacts | None) -> str | None:
-    """chronic (chronic pain asserted, in the text or by the dates), else the phase dated from the
-    injury (acute or subacute), else acute when chronic pain is negated, else unknown."""
+def _care_phase(facts: ClinicalFacts | None) -> str | None:
+    """The phase of care the evidence stage derived (`evidence.derive.care_phase`), if any."""
     if facts is None:
         return None
+    found = facts.asserted("care_phase")
+    return str(found[0].value) if found else None
+
+
+def _phase(facts: ClinicalFacts | None) -> str | None:
+    """acute, subacute or chronic: the phase dated from the injury (the care_phase fact), else
+    chronic when chronic pain is asserted (in the text or by the dates), else the phase the
+    chronic_pain fact was dated with, else acute when chronic pain is negated, else unknown."""
+    if facts is None:
+        return None
+    for fact in facts.asserted("care_phase"):
+        if fact.attributes.get("time_phase"):
+            return str(fact.attributes["time_phase"])
     if facts.asserted("chronic_pain"):
         return "chronic"
     negated = facts.negated("chronic_pain")
@@ -128,6 +140,39 @@ def _phase(facts: ClinicalFacts | None) -> str | None:
         if fact.attributes.get("phase") in ("acute", "subacute"):
             return str(fact.attributes["phase"])
     return "acute" if negated else None
+
+
+def post_operative(request: TreatmentRequest, facts: ClinicalFacts | None) -> bool:
+    """Whether the request is care around an operation: a pre-/post-operative word in its text,
+    this case's surgery found necessary, a surgery in the 4 weeks before the request, or physical
+    medicine within the postsurgical physical medicine period of a dated surgery (the MTUS
+    Postsurgical Treatment Guidelines, 9792.24.3, govern physical medicine in that period)."""
+    if _POST_OP.search(request.text):
+        return True
+    if facts is None:
+        return False
+    if facts.asserted("surgery_authorized") or facts.asserted("recent_surgery"):
+        return True
+    return request.category == "physical_medicine" and _care_phase(facts) == "post_surgical"
+
+
+def phase_misfit(
+    rec: Recommendation, document_phases: list[str], phase: str | None, post_op: bool
+) -> bool:
+    """A row written only for later phases of care (its own phases, else its document's) met in
+    an acute case: an injury a few weeks old, not yet past the anticipated time of healing, is not
+    judged by rows that presume chronic pain (9792.20(c): pain persisting beyond that time; the
+    CPMTG, 9792.24.2) while a row for its phase addresses the request.
+
+    A misfit row ranks after every row of its level that fits, so the search still goes MTUS
+    first (9792.21.1): when only a chronic-pain row of the MTUS addresses the request, it governs.
+    Later phases are only scored (`score_row`): a subacute case may already have pain past the
+    time of healing, and a chronic-pain row's own criteria (e.g. pain for three months) judge it;
+    the clinical-topic chapters stay in force for their body part after the acute phase."""
+    phases = set(rec.phases or document_phases)
+    if phase != "acute" or not phases & {"subacute", "chronic"} or "acute" in phases:
+        return False
+    return not ("post_surgical" in phases and post_op)
 
 
 def _case_body_parts(facts: ClinicalFacts | None) -> list[str]:
@@ -265,9 +310,7 @@ def score_row(
             score -= 4
     # a surgery in the record may be years old; only this case's approved surgery, or one done in
     # the weeks before the request, counts as context
-    post_op = bool(_POST_OP.search(request.text)) or bool(
-        facts and (facts.asserted("surgery_authorized") or facts.asserted("recent_surgery"))
-    )
+    post_op = post_operative(request, facts)
     if "post_surgical" in rec.phases:
         if post_op:
             score += 4
@@ -313,8 +356,10 @@ def search(
     words = tokens(request.text, drop=False)
     if request.partial_authorization is not None:
         words = tokens(request.partial_authorization.disputed.text, drop=False) or words
-    scored: list[tuple[int, float, int, str, SearchHit]] = []
+    scored: list[tuple[int, bool, float, int, str, SearchHit]] = []
     best_per_row: dict[tuple[str, str], tuple] = {}
+    phase = _phase(facts)
+    post_op = post_operative(request, facts)
     for rec in kb.rows:
         if not in_force(rec, review_date):
             continue
@@ -331,19 +376,24 @@ def search(
             continue
         level_rank = LEVEL_ORDER.index(rec.level)
         newest = (rec.effective_from or dt.date.min).toordinal()
-        key = (kb.document_of(rec.id).key, rec.id.split(".", 1)[-1])
+        document = kb.document_of(rec.id)
+        key = (document.key, rec.id.split(".", 1)[-1])
+        misfit = phase_misfit(rec, document.phases, phase, post_op)
+        if misfit:
+            reasons = [*reasons, f"written for another phase of care than this {phase} case"]
         # ties: the newest edition, then file order (files list the general row before narrower ones)
         entry = (
             level_rank,
+            misfit,
             -score,
             -newest,
             order[rec.id],
             SearchHit(recommendation=rec, score=score, reasons=reasons),
         )
-        if key not in best_per_row or entry[:4] < best_per_row[key][:4]:
+        if key not in best_per_row or entry[:5] < best_per_row[key][:5]:
             best_per_row[key] = entry
-    scored = sorted(best_per_row.values(), key=lambda e: e[:4])
-    hits = [e[4] for e in scored[:limit]]
+    scored = sorted(best_per_row.values(), key=lambda e: e[:5])
+    hits = [e[5] for e in scored[:limit]]
     level: SearchLevel = hits[0].recommendation.level if hits else "peer_reviewed"
     return SearchResult(level=level, review_date=review_date, request=request, hits=hits)
 
