@@ -13,6 +13,7 @@ import openimr.engine.checks as checks_mod  # noqa: E402
 import openimr.engine.decide as decide_mod  # noqa: E402
 from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.request import TreatmentRequest
+from openimr.engine.outcome import choose_outcome
 from openimr.guidelines import load_knowledge_base
 from openimr.guidelines.search import search
 
@@ -33,7 +34,7 @@ def _outcome(request: TreatmentRequest, facts: ClinicalFacts) -> tuple[str, str]
     criteria = list(rec.criteria) + decide_mod.implicit_criteria(rec)
     ctx = checks_mod.check_context(request, facts)
     results = [checks_mod.evaluate_criterion(c, ctx) for c in criteria]
-    return rec.id, decide_mod.choose_outcome(results)
+    return rec.id, choose_outcome(results)
 
 
 REPAIR = TreatmentRequest(
