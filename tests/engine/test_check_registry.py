@@ -34,13 +34,21 @@ def test_registering_with_another_schema_or_twice_is_refused() -> None:
 
 def test_params_and_criteria_are_frozen() -> None:
     params = SessionsAtMost(max=6)
-    crit = Criterion(id="c", description="d", check="sessions_at_most", params=params, gap="g")
+    crit = Criterion(
+        id="c", description="d", check="sessions_at_most", role="limit", params=params, gap="g"
+    )
     with pytest.raises(ValueError):
         params.max = 12  # type: ignore[misc]
     with pytest.raises(ValueError):
         crit.params = SessionsAtMost(max=12)  # type: ignore[misc]
     with pytest.raises(ValueError, match="params for fact_present given to check sessions_at_most"):
-        Criterion(id="c", description="d", check="sessions_at_most", params=FactPresent(kind="age"))
+        Criterion(
+            id="c",
+            description="d",
+            check="sessions_at_most",
+            role="limit",
+            params=FactPresent(kind="age"),
+        )
 
 
 def test_the_post_surgical_course_is_a_context_field_not_a_patched_param() -> None:
@@ -53,7 +61,12 @@ def test_the_post_surgical_course_is_a_context_field_not_a_patched_param() -> No
     )
     facts = ClinicalFacts(facts=[done])
     crit = Criterion(
-        id="v", description="d", check="sessions_at_most", params=SessionsAtMost(max=20), gap="g"
+        id="v",
+        description="d",
+        check="sessions_at_most",
+        role="limit",
+        params=SessionsAtMost(max=20),
+        gap="g",
     )
     # before an operation the visits already given count against the limit; after it, afresh
     assert evaluate_criterion(crit, check_context(pt, facts)).status == "not_met"

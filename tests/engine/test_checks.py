@@ -26,7 +26,11 @@ def fact(kind: str, text: str, negated: bool = False, **attributes: object) -> C
 
 def crit(check: str, **params: object) -> Criterion:
     return Criterion(
-        id=f"t.{check}", description=check, check=check, params=PARAMS[check](**params)
+        id=f"t.{check}",
+        description=check,
+        check=check,
+        role="limit",
+        params=PARAMS[check](**params),
     )
 
 
@@ -135,6 +139,7 @@ def test_applies_if_continuation_of_a_drug() -> None:
         id="t.uds",
         description="drug screens",
         check="fact_present",
+        role="limit",
         params=PARAMS["fact_present"](kind="urine_drug_screen"),
         applies_if={"when": "continuation"},
     )
@@ -258,6 +263,7 @@ def test_a_drug_co_requested_in_the_review_is_not_an_earlier_course() -> None:
         id="t.c",
         description="continuation",
         check="fact_present",
+        role="limit",
         params=PARAMS["fact_present"](kind="urine_drug_screen"),
         applies_if={"when": "continuation"},
     )

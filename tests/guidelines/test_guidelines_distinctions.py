@@ -13,6 +13,7 @@ import openimr.engine.checks as checks_mod  # noqa: E402
 import openimr.engine.decide as decide_mod  # noqa: E402
 from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.request import TreatmentRequest
+from openimr.engine.outcome import choose_outcome
 from openimr.guidelines import load_knowledge_base
 from openimr.guidelines.search import search
 
@@ -33,7 +34,7 @@ def _outcome(request: TreatmentRequest, facts: ClinicalFacts) -> tuple[str, str]
     criteria = list(rec.criteria) + decide_mod.implicit_criteria(rec)
     ctx = checks_mod.check_context(request, facts)
     results = [checks_mod.evaluate_criterion(c, ctx) for c in criteria]
-    return rec.id, decide_mod.choose_outcome(results)
+    return rec.id, choose_outcome(results)
 
 
 REPAIR = TreatmentRequest(
@@ -118,12 +119,13 @@ def test_opioid_continuation_needs_pain_relief_as_well_as_function() -> None:
     assert _outcome(norco, _facts(*chronic, "pain_relief", **on_it))[1] == "Overturned"
 
 
-def test_biofeedback_only_within_a_cbt_program() -> None:
+def test_biofeedback_within_a_cbt_program_is_context() -> None:
+    """'An option in a CBT program' is context by the role rule: it informs, never decides."""
     biofeedback = TreatmentRequest(
         text="Biofeedback 4 sessions", category="psychological", sessions=4
     )
     row, outcome = _outcome(biofeedback, _facts("depression_anxiety"))
     assert row.endswith(".biofeedback")
-    assert outcome == "Upheld"
+    assert outcome == "Overturned"
     cbt = {"prior_treatment": {"modality": "psychotherapy"}}
     assert _outcome(biofeedback, _facts("prior_treatment", **cbt))[1] == "Overturned"

@@ -27,7 +27,7 @@ rows:
     treatments: {categories: [massage], synonyms: [massage]}
     status: recommended
     criteria:
-      - {id: visits, description: up to 6, check: sessions_at_most, params: {max: 6}, gap: fewer visits}
+      - {id: visits, role: limit, description: up to 6, check: sessions_at_most, params: {max: 6}, gap: fewer visits}
     provenance: {source: test}
     rationale: test row
 """
@@ -244,3 +244,21 @@ def test_uncached_loading_reads_every_data_file() -> None:
     loaded = load_files(DATA_DIR)  # uncached parse and validation of every file
     assert len(loaded) == len(data_files(DATA_DIR)) > 0
     assert all(lf.rows for lf in loaded)
+
+
+@pytest.mark.parametrize("role", ["", "role: decisive, "])
+def test_a_criterion_without_a_known_role_is_refused_naming_file_row_and_criterion(
+    tmp_path: Path, role: str
+) -> None:
+    text = GOOD_ROW.replace("role: limit, ", role)
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_files(_write(tmp_path, text))
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith("bad.yaml: row ok_row: criterion visits: role must be one of")
+
+
+def test_every_criterion_of_the_knowledge_base_has_a_role() -> None:
+    kb = load_knowledge_base()
+    roles = {c.role for rec in kb.rows for c in rec.criteria}
+    assert roles == {"limit", "prerequisite", "indication", "context", "exclusion", "monitoring"}

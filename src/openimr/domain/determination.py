@@ -9,7 +9,7 @@ from pydantic import Field
 
 from openimr.domain.common import EvidenceSpan, Model
 from openimr.domain.formulary import FormularyStatus
-from openimr.domain.guideline import SearchLevel
+from openimr.domain.guideline import Role, SearchLevel
 from openimr.domain.request import TreatmentRequest
 from openimr.domain.reviewer import ReviewerCredentials
 
@@ -39,6 +39,7 @@ class CriterionResult(Model):
     description: str
     status: CriterionStatus
     required: bool = True
+    role: Role | None = None  # the criterion's role; None for engine notes that decide nothing
     explanation: str
     evidence: list[EvidenceSpan] = Field(default_factory=list)
 

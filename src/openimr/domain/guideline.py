@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from pydantic import ConfigDict, Field, SerializeAsAny, model_validator
 
@@ -80,11 +80,18 @@ class AppliesIf(Model):
         return " and ".join(parts)
 
 
+# What a criterion is to the guideline, read from its wording (guidelines/data/README.md); the
+# outcome rule (engine/outcome.py) says what met / not met / not documented does for each role.
+Role = Literal["limit", "prerequisite", "indication", "context", "exclusion", "monitoring"]
+ROLES: tuple[Role, ...] = get_args(Role)
+
+
 class Criterion(Model):
     model_config = ConfigDict(frozen=True)
     id: str
     description: str  # our own words; rendered into the trace and rationale
     check: str  # a check of the engine's registry; its params schema is `params`' class
+    role: Role  # no default: every criterion says what it is to the guideline
     params: SerializeAsAny[CheckParams]
     applies_if: AppliesIf | None = None  # None: the criterion always applies
     required: bool = True  # a required criterion not met/not documented leads to Upheld

@@ -1,7 +1,7 @@
 """Decide one disputed item: find the governing recommendation, check its criteria, choose the outcome.
 
-The outcome follows from the trace alone (Overturned only when every required criterion that
-applies is met), and the rationale is rendered from the same trace, so the two cannot disagree.
+The outcome follows from the trace alone, by the role rule of `engine.outcome` (Upheld when a
+criterion's role makes its result decide), and the rationale is rendered from the same trace, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ import datetime as dt
 from openimr.domain.case import Case, DisputedItem
 from openimr.domain.determination import Citation, CriterionResult, ItemDetermination, Outcome
 from openimr.domain.facts import ClinicalFacts
-from openimr.domain.guideline import CheckParams, Criterion, Recommendation
+from openimr.domain.guideline import CheckParams, Criterion, Recommendation, Role
 from openimr.domain.request import TreatmentRequest
 from openimr.engine.checks import check_context, evaluate_criterion
+from openimr.engine.checks.history import modality_terms, prior_use
+from openimr.engine.outcome import choose_outcome, deciding, undocumented_indications
 from openimr.engine.rationale import with_reviewer_notes, write_rationale
 from openimr.guidelines.check_params import (
     AnyFactPresent,
@@ -37,13 +39,14 @@ def implicit_criteria(rec: Recommendation) -> list[Criterion]:
     extra: list[Criterion] = []
     limits = rec.limits
 
-    def add(params: CheckParams, description: str, gap: str) -> None:
+    def add(params: CheckParams, description: str, gap: str, role: Role = "limit") -> None:
         if params.check not in have:
             extra.append(
                 Criterion(
                     id=f"{rec.id}.{params.check}",
                     description=description,
                     check=params.check,
+                    role=role,
                     params=params,
                     gap=gap,
                 )
@@ -54,6 +57,7 @@ def implicit_criteria(rec: Recommendation) -> list[Criterion]:
             NotRecommended(),
             f"{rec.section}: recommended by the guideline",
             "evidence that the guideline's exception applies",
+            role="exclusion",
         )
     if limits.visits is not None:
         add(
@@ -98,6 +102,7 @@ def trial_criteria(request: TreatmentRequest) -> list[Criterion]:
                 id="partial_authorization.opioid_response",
                 description="pain and function on the opioid documented before more than UR certified is given",
                 check="any_fact_present",
+                role="prerequisite",
                 params=AnyFactPresent(kinds=["pain_relief", "functional_improvement"]),
                 gap="documentation of the pain relief and function on the opioid so far",
             )
@@ -109,6 +114,7 @@ def trial_criteria(request: TreatmentRequest) -> list[Criterion]:
             id="partial_authorization.trial_response",
             description="objective functional improvement documented from the visits already authorized",
             check="fact_present",
+            role="prerequisite",
             params=FactPresent(kind="functional_improvement"),
             gap="documentation of objective functional improvement from the visits already authorized",
         )
@@ -123,38 +129,6 @@ def citation_for(rec: Recommendation) -> Citation:
         section=rec.section,
         pages=rec.pages,
         level=rec.level,
-    )
-
-
-def choose_outcome(results: list[CriterionResult]) -> Outcome:
-    """Overturned only when the required criteria that apply are all met (and there is one)."""
-    required = [r for r in results if r.required and r.status != "not_applicable"]
-    if required and all(r.status == "met" for r in required):
-        return "Overturned"
-    return "Upheld"
-
-
-def unestablished_necessity(
-    rec: Recommendation, results: list[CriterionResult]
-) -> CriterionResult | None:
-    """When none of a row's required conditions could be checked, necessity is not established.
-
-    The requesting physician carries the burden of documenting medical necessity: a request too
-    open (no duration, no quantity) or a record too thin for any of the guideline's conditions to
-    be applied does not establish it. The trace says so, so that the rationale can.
-    """
-    if any(r.required and r.status != "not_applicable" for r in results):
-        return None
-    unchecked = [r.explanation.rstrip(".") for r in results if r.required]
-    detail = (
-        "; ".join(unchecked) if unchecked else "the row states no condition that can be checked"
-    )
-    return CriterionResult(
-        criterion_id=f"{rec.id}.conditions_checkable",
-        description="the guideline's conditions for this treatment can be applied to the request and the records",
-        status="not_documented",
-        required=True,
-        explanation=f"None of them could be applied here ({detail}).",
     )
 
 
@@ -231,21 +205,12 @@ def decide_item(
         request, facts, case, review_date, post_surgical="post_surgical" in rec.phases
     )
     results = [evaluate_criterion(c, ctx) for c in criteria]
-    unestablished = unestablished_necessity(rec, results)
-    if unestablished is not None:
-        results.append(unestablished)
-    outcome = choose_outcome(results)
+    # a monitored drug already taken is being continued (the outcome rule's monitoring role)
+    continuing = bool(prior_use(request, facts, modality_terms((), request)))
+    outcome = choose_outcome(results, continuing)
     by_id = {c.id: c for c in criteria}
-    gaps = (
-        [
-            (by_id[r.criterion_id].gap if r.criterion_id in by_id else None)
-            or "a request and records that show the guideline's conditions are met (for example its duration and quantity)"
-            for r in results
-            if r.required and r.status in ("not_met", "not_documented")
-        ]
-        if outcome == "Upheld"
-        else []
-    )
+    named = deciding(results, continuing) + undocumented_indications(results)
+    gaps = [g for r in results if r in named and (g := by_id[r.criterion_id].gap)]
     rationale = write_rationale(request, rec, results, outcome, gaps)
     if edition_note:
         rationale = f"{edition_note} {rationale}"

@@ -58,9 +58,17 @@ def write_rationale(
         sentences.append("In this case, criterion by criterion: " + " ".join(findings))
     if outcome == "Overturned":
         if any(r.required and r.status == "met" for r in results):
-            lead = "The documentation meets the guideline's criteria"
+            lead = (
+                "Nothing in the documentation goes against the guideline's limits and prerequisites"
+            )
         else:
             lead = "The guideline recommends this treatment and none of its conditions applies against it here"
+        if gaps:
+            # undocumented indications: named for the reviewer, but silence alone does not deny
+            sentences.append(
+                "The records provided do not show " + "; ".join(gaps) + ", which alone does not "
+                "make the treatment unnecessary under the guideline."
+            )
         sentences.append(f"{lead}, so the request for {subject} is medically necessary.")
     else:
         if gaps:

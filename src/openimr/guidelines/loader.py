@@ -35,7 +35,7 @@ import yaml
 from pydantic import Field, ValidationError
 
 from openimr.domain.common import Model
-from openimr.domain.guideline import Criterion, Phase, Recommendation, SearchLevel
+from openimr.domain.guideline import ROLES, Criterion, Phase, Recommendation, SearchLevel
 from openimr.errors import KnowledgeBaseError
 from openimr.guidelines.check_params import PARAMS
 from openimr.knowledge.drugs import drug_class_names
@@ -112,6 +112,13 @@ def _criteria(path: Path, row_id: str, raw: object) -> list[Criterion]:
         if not isinstance(item, dict):
             raise _fail(path, row_id, f"criteria #{index + 1}: a criterion must be a mapping")
         where = f"criterion {item.get('id') or '#' + str(index + 1)}"
+        if item.get("role") not in ROLES:
+            # the outcome rule reads the role, so a criterion without one cannot be decided
+            raise _fail(
+                path,
+                row_id,
+                f"{where}: role must be one of {', '.join(ROLES)} (got {item.get('role')!r})",
+            )
         check = item.get("check")
         schema = PARAMS.get(str(check))
         if schema is None:

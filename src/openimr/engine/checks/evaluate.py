@@ -37,6 +37,7 @@ def _result(
         description=criterion.description,
         status=status,
         required=criterion.required,
+        role=criterion.role,
         explanation=explanation,
         evidence=evidence or [],
     )
