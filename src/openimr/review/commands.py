@@ -10,6 +10,7 @@ import sys
 
 from pydantic import ValidationError
 
+from openimr import review as review_service  # lazy, like the store
 from openimr import store as case_store  # lazy: `decide --no-store` never imports SQLAlchemy
 from openimr.domain.determination import Determination
 from openimr.errors import InputError, NotFoundError, StateError
@@ -17,7 +18,7 @@ from openimr.intake import load_case
 from openimr.intake.load import describe_validation_error
 from openimr.io_util import iso_date, read_input_text, to_json, write_atomic
 from openimr.letters.render import render_letter
-from openimr.review import service
+from openimr.review import determination as rules
 from openimr.reviewers import load_panel
 
 FORMATS = ("text", "html", "pdf", "json")
@@ -39,14 +40,14 @@ def _store_url(args: argparse.Namespace) -> str | None:
     return getattr(args, "db", None) or os.environ.get("OPENIMR_DB") or None
 
 
-def _open(args: argparse.Namespace) -> service.ReviewService:
-    return service.ReviewService(case_store.open_store(_store_url(args)))
+def _open(args: argparse.Namespace) -> review_service.ReviewService:
+    return review_service.ReviewService(case_store.open_store(_store_url(args)))
 
 
 def _decide(args: argparse.Namespace) -> int:
     case = load_case(args.case)
     panel = load_panel(args.panel) if args.panel else None
-    det = service.draft(case, panel=panel, decision_date=args.date)
+    det = rules.draft(case, panel=panel, decision_date=args.date)
     fmt = "json" if args.json else args.format
     _emit(render_letter(det, fmt), args.output)  # write the letter first: a bad -o stores nothing
     if args.no_store:
@@ -89,7 +90,7 @@ def _sign(args: argparse.Namespace) -> int:
     det = load_determination(args.determination) if args.determination else None
     if args.no_store:
         assert det is not None
-        signed = service.sign_determination(det, args.reviewer)
+        signed = rules.sign_determination(det, args.reviewer)
     else:
         signed = _sign_stored(args, det)
     fmt = "json" if args.json else args.format
@@ -111,7 +112,7 @@ def _sign_stored(args: argparse.Namespace, det: Determination | None) -> Determi
                 "reviewer come from the file alone",
                 file=sys.stderr,
             )
-            signed = service.sign_determination(det, args.reviewer)
+            signed = rules.sign_determination(det, args.reviewer)
             review.store.record_signature(signed, actor=f"reviewer:{args.reviewer}")
             return signed
         draft = stored.determination
@@ -126,15 +127,16 @@ def _sign_stored(args: argparse.Namespace, det: Determination | None) -> Determi
         assigned = stored.summary.assigned_reviewer or (
             draft.reviewer.code if draft.reviewer else None
         )
-        signer = review.credentials_of(args.reviewer, draft)
-        signed = service.sign_determination(draft, args.reviewer, assigned, signer=signer)
+        # the signer's own credentials go on the letter (looked up only for the assigned one)
+        signer = review.credentials_of(args.reviewer, draft) if args.reviewer == assigned else None
+        signed = rules.sign_determination(draft, args.reviewer, assigned, signer=signer)
         review.store.record_signature(signed, actor=f"reviewer:{args.reviewer}")
         return signed
     finally:
         review.store.close()
 
 
-def _physician(review: service.ReviewService, number: str, given: str | None) -> str:
+def _physician(review: review_service.ReviewService, number: str, given: str | None) -> str:
     """The reviewer making the change: --reviewer, else the case's assigned reviewer (else the
     draft's), so a change is always attributed to someone."""
     if given:
@@ -153,7 +155,7 @@ def _read_text(path: str | None, what: str) -> str | None:
     return read_input_text(path, what, "plain text")
 
 
-def _report(change: service.ReviewChange, args: argparse.Namespace) -> None:
+def _report(change: review_service.ReviewChange, args: argparse.Namespace) -> None:
     if args.json:
         print(to_json(change))
         return
