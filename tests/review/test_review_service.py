@@ -82,7 +82,9 @@ def test_overrides_are_audited_and_signing_waits_for_a_consistent_letter(
     assert review.store.get_case(number, "check").summary.state == "drafted"
     done = review.override(number, "1", "R012", "reviewer:R012", rationale=RATIONALE)
     assert done.problems == []
-    review.edit_summary(number, "A worker with wrist pain.", "R012", "reviewer:R012", reason="short")
+    review.edit_summary(
+        number, "A worker with wrist pain.", "R012", "reviewer:R012", reason="short"
+    )
     entries = [e for e in review.store.audit_entries(number) if e.action in ("override", "edit")]
     assert [(e.action, e.detail["field"], e.detail["reason"]) for e in entries] == [
         ("override", "outcome", "first course"),
