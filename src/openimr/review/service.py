@@ -249,7 +249,7 @@ class ReviewService:
         ) -> Determination:
             return sign_determination(det, code, assigned, at, signer)
 
-        return self.store.sign(number, reviewer_code, actor, when=when or now(), signer=_sign)
+        return self.store.sign(number, reviewer_code, actor, when=when, signer=_sign)
 
     # -- reading
 
