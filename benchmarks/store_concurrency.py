@@ -144,6 +144,21 @@ def stand_in_decide(case, reviewer):  # type: ignore[no-untyped-def]
     )
 
 
+def bench_reviewer(code: str):  # type: ignore[no-untyped-def]
+    from openimr.domain import Reviewer
+
+    return Reviewer(
+        code=code,
+        degree="MD",
+        licenses=[{"state": "CA"}],
+        board_certifications=["Physical Medicine & Rehabilitation"],
+        specialties=["Physical Medicine & Rehabilitation"],
+        years_in_practice=12,
+        hours_per_week=40,
+        capacity=1000,
+    )
+
+
 def pipeline_available() -> bool:
     try:
         from openimr.engine.pipeline import decide_case  # noqa: F401
@@ -162,7 +177,13 @@ def serve(url: str, port: int, clients: int) -> None:
 
     keys = {ADMIN: "admin", INTAKE: "intake"}
     keys.update({reviewer_key(i): f"reviewer:R-{i:03d}" for i in range(clients)})
-    services = Services() if pipeline_available() else Services(decide=stand_in_decide)
+    # assignment screens every named reviewer: the bench's own panel, all qualified physiatrists
+    panel = [bench_reviewer(f"R-{i:03d}") for i in range(clients)]
+    services = (
+        Services(panel=lambda: panel)
+        if pipeline_available()
+        else Services(panel=lambda: panel, decide=stand_in_decide)
+    )
     app = create_app(url, api_keys=keys, services=services)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
@@ -244,6 +265,7 @@ def run_case(rec: Recorder, base: str, client: int, number: str) -> None:
                 f"/cases/{number}/assign",
                 INTAKE,
                 json={"reviewer": reviewer},
+                audited=2,  # the case is read for screening (a view), then assigned
             )
         )
         ok(rec.call(http, "records_complete", "POST", f"/cases/{number}/records-complete", INTAKE))
@@ -266,7 +288,13 @@ def race(rec: Recorder, base: str, clients: int, number: str) -> dict[str, Count
             body = {"json": case_body(number)} if step == "create" else {}
             rec.call(http, step, "POST", path, INTAKE, audited=audited, **body)
         rec.call(
-            http, "assign", "POST", f"/cases/{number}/assign", INTAKE, json={"reviewer": "R-000"}
+            http,
+            "assign",
+            "POST",
+            f"/cases/{number}/assign",
+            INTAKE,
+            json={"reviewer": "R-000"},
+            audited=2,
         )
 
     def attempt(step: str, path: str, key: str, audited: int) -> int:

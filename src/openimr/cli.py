@@ -30,13 +30,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
         " exit 1 if any ineligible",
     ),
     "decide": (
-        "openimr.engine.commands",
+        "openimr.review.commands",
         "run the full pipeline on a case file and print the draft letter",
     ),
+    "override": (
+        "openimr.review.commands",
+        "the reviewer changes an item's outcome (with a reason) or rationale",
+    ),
+    "edit-summary": ("openimr.review.commands", "the reviewer rewrites the clinical case summary"),
     "sign": (
-        "openimr.engine.commands",
+        "openimr.review.commands",
         "the assigned reviewer signs a draft; the letter loses its DRAFT mark",
     ),
+    "letter": ("openimr.review.commands", "the letter of a stored case's latest determination"),
     "parse": (
         "openimr.letters.commands",
         "read a published IMR letter (PDF or text) or a directory of them into data",

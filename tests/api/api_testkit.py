@@ -22,12 +22,34 @@ REV1 = {"X-API-Key": "rev1-key-000001"}
 REV2 = {"X-API-Key": "rev2-key-000002"}
 
 
+def stand_in_reviewer(code: str, **changes):  # type: ignore[no-untyped-def]
+    """A qualified, conflict-free physiatrist (massage of the wrist is in their field)."""
+    from openimr.domain import Reviewer
+
+    fields = {
+        "code": code,
+        "degree": "MD",
+        "licenses": [{"state": "CA"}],
+        "board_certifications": ["Physical Medicine & Rehabilitation"],
+        "specialties": ["Physical Medicine & Rehabilitation"],
+        "years_in_practice": 12,
+        "hours_per_week": 40,
+    }
+    return Reviewer.model_validate({**fields, **changes})
+
+
+def stand_in_panel():  # type: ignore[no-untyped-def]
+    """R-1 and R-2 qualify; R-9 is unqualified (three years in practice)."""
+    return [
+        stand_in_reviewer("R-1"),
+        stand_in_reviewer("R-2"),
+        stand_in_reviewer("R-9", years_in_practice=3),
+    ]
+
+
 def stand_in_services():  # type: ignore[no-untyped-def]
     """Pipeline stages with known answers, so the API tests test the API."""
     from openimr.api.services import Services, screen_case
-
-    def pick(case, today: dt.date):  # type: ignore[no-untyped-def]
-        return ("R-1", None, {"why": "stand-in"})
 
     def decide(case, reviewer):  # type: ignore[no-untyped-def]
         return make_determination(case)
@@ -37,7 +59,7 @@ def stand_in_services():  # type: ignore[no-untyped-def]
             return b"%PDF-1.7 stand-in " + det.status.encode()
         return f"<html>{det.case_number} {det.status.upper()}</html>"
 
-    return Services(screen=screen_case, pick_reviewer=pick, decide=decide, render=render)
+    return Services(screen=screen_case, panel=stand_in_panel, decide=decide, render=render)
 
 
 def case_body(number: str = "CM15-0012345", **changes) -> dict:  # type: ignore[no-untyped-def]

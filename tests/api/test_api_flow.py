@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from api_testkit import ADMIN, INTAKE, REV1, REV2, case_body
+from api_testkit import ADMIN, INTAKE, REV1, REV2, case_body, stand_in_reviewer
 from store_testkit import make_case, make_determination
 
 
@@ -189,19 +189,29 @@ def test_missing_pipeline_stage_is_503_not_500(tmp_path) -> None:  # type: ignor
 
 
 def test_a_hand_assignment_keeps_the_panel_credentials(client, app) -> None:  # type: ignore[no-untyped-def]
-    from openimr.api.services import panel_reviewer
-    from openimr.reviewers import load_panel
-
-    code = load_panel()[0].code
     client.post("/cases", json=case_body(), headers=INTAKE)
     client.post("/cases/CM15-0012345/screen", headers=INTAKE)
-    out = client.post("/cases/CM15-0012345/assign", json={"reviewer": code}, headers=ADMIN)
-    assert out.json()["assigned_reviewer"] == code
-    assert app.state.store.reviewer(code) == panel_reviewer(code)
-    client.post("/cases", json=case_body("CM15-0000002"), headers=INTAKE)
-    client.post("/cases/CM15-0000002/screen", headers=INTAKE)
-    client.post("/cases/CM15-0000002/assign", json={"reviewer": "NOT-ON-PANEL"}, headers=ADMIN)
+    out = client.post("/cases/CM15-0012345/assign", json={"reviewer": "R-2"}, headers=ADMIN)
+    assert out.status_code == 200 and out.json()["assigned_reviewer"] == "R-2"
+    assert app.state.store.reviewer("R-2") == stand_in_reviewer("R-2")
+
+
+def test_assignment_refuses_unknown_and_excluded_reviewers_with_reasons(client, app) -> None:  # type: ignore[no-untyped-def]
+    client.post("/cases", json=case_body(), headers=INTAKE)
+    client.post("/cases/CM15-0012345/screen", headers=INTAKE)
+    unknown = client.post(
+        "/cases/CM15-0012345/assign", json={"reviewer": "NOT-ON-PANEL"}, headers=ADMIN
+    )
+    assert unknown.status_code == 404
+    assert unknown.json() == {"error": "reviewer NOT-ON-PANEL: not on the panel (the sample panel)"}
+    excluded = client.post("/cases/CM15-0012345/assign", json={"reviewer": "R-9"}, headers=INTAKE)
+    assert excluded.status_code == 409
+    error = excluded.json()["error"]
+    assert error.startswith("reviewer R-9 cannot review case CM15-0012345: ")
+    assert "years" in error and "\n" not in error
     assert app.state.store.reviewer("NOT-ON-PANEL") is None
+    summary = client.get("/cases/CM15-0012345", headers=ADMIN).json()["summary"]
+    assert (summary["state"], summary["assigned_reviewer"]) == ("eligible", None)
 
 
 def test_screening_reasons_use_the_lifecycle_codes(client) -> None:  # type: ignore[no-untyped-def]

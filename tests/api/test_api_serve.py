@@ -89,7 +89,7 @@ def test_real_pipeline_behind_the_api(tmp_path) -> None:  # type: ignore[no-unty
             )
             assert created.status_code == 201, created.text
             client.post(f"/cases/{number}/screen", headers=admin)
-            client.post(f"/cases/{number}/assign", json={"reviewer": "R-1"}, headers=admin)
+            client.post(f"/cases/{number}/assign", json={"on": "2015-01-12"}, headers=admin)
             decided = client.post(f"/cases/{number}/decide", headers=admin)
             assert decided.status_code == 200, decided.text
             items = decided.json()["items"]

@@ -29,9 +29,10 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # typ
 
 @pytest.fixture
 def store(store_url: str):  # type: ignore[no-untyped-def]
-    from openimr.engine.pipeline import sign_determination
+    from store_testkit import stand_in_signer
+
     from openimr.store import open_store
 
-    opened = open_store(store_url, signer=sign_determination)
+    opened = open_store(store_url, signer=stand_in_signer)
     yield opened
     opened.close()

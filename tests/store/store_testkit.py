@@ -48,6 +48,17 @@ def make_determination(case: Case, outcome: str = "Upheld") -> Determination:
     )
 
 
+def stand_in_signer(
+    det: Determination, code: str, assigned: str | None, when=None
+) -> Determination:  # type: ignore[no-untyped-def]
+    """The review service's signing, with made-up credentials for the signer."""
+    from openimr.domain.reviewer import ReviewerCredentials
+    from openimr.review.determination import sign_determination
+
+    signer = ReviewerCredentials(code=code, licensure=["California"], specialty="Test Medicine")
+    return sign_determination(det, code, assigned, when, signer)
+
+
 def advance_to_records_complete(store, number: str, reviewer: str = "R-1") -> None:  # type: ignore[no-untyped-def]
     store.transition(number, "eligible", "intake")
     store.assign(number, reviewer, "admin", on=dt.date(2015, 1, 12))

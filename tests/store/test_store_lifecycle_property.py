@@ -7,9 +7,8 @@ import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from store_testkit import make_case, make_determination
+from store_testkit import make_case, make_determination, stand_in_signer
 
-from openimr.engine.pipeline import sign_determination
 from openimr.errors import StateError
 from openimr.store import lifecycle, open_store
 
@@ -31,7 +30,7 @@ MOVES = [
 @given(moves=st.lists(st.sampled_from(MOVES), min_size=1, max_size=10))
 def test_store_follows_the_state_machine(tmp_path_factory, moves: list[str]) -> None:  # type: ignore[no-untyped-def]
     store = open_store(
-        f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}", signer=sign_determination
+        f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}", signer=stand_in_signer
     )
     case = make_case()
     store.add_case(case, "intake")

@@ -1,16 +1,17 @@
 """The pipeline stages the API wires together, behind one small seam so tests can stand in.
 
 A stand-in may raise `StageUnavailable` (a stage this deployment lacks): the API answers 503.
+Review actions themselves (assign, decide, override, sign) are the review service's
+(`openimr.review.service.ReviewService`), built over these stages.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from openimr.domain import Case, Determination, Reviewer
-from openimr.engine.pipeline import assign_reviewer, decide_case
+from openimr.engine.pipeline import decide_case
 from openimr.intake.screen import screen_batch
 from openimr.letters.render import render_letter
 from openimr.reviewers import load_panel
@@ -46,21 +47,6 @@ def screen_case(case: Case, earlier: Sequence[Case] = ()) -> Screening:
     return Screening(eligible=False, reason=known[0], reasons=known, messages=list(result.messages))
 
 
-def pick_reviewer(case: Case, today: dt.date) -> tuple[str, Reviewer | None, dict]:
-    """The best qualified, conflict-free reviewer of the sample panel for the case."""
-    panel = load_panel()
-    chosen = assign_reviewer(case, panel, today)
-    if chosen is None:
-        return "", None, {}
-    reviewer = next((r for r in panel if r.code == chosen.code), None)
-    return chosen.code, reviewer, {"specialty": chosen.specialty, "licensure": chosen.licensure}
-
-
-def panel_reviewer(code: str) -> Reviewer | None:
-    """The panel entry for a reviewer code, so a hand assignment keeps the credentials too."""
-    return next((r for r in load_panel() if r.code == code), None)
-
-
 def decide(case: Case, reviewer: Reviewer | None) -> Determination:
     return decide_case(case, panel=[reviewer] if reviewer else None)
 
@@ -69,10 +55,13 @@ def render(det: Determination, fmt: str) -> str | bytes:
     return render_letter(det, fmt)
 
 
+def sample_panel() -> list[Reviewer]:
+    return load_panel()
+
+
 @dataclass
 class Services:
     screen: Callable[[Case, Sequence[Case]], Screening] = screen_case
-    pick_reviewer: Callable[[Case, dt.date], tuple[str, Reviewer | None, dict]] = pick_reviewer
-    panel_reviewer: Callable[[str], Reviewer | None] = panel_reviewer
+    panel: Callable[[], list[Reviewer]] = sample_panel
     decide: Callable[[Case, Reviewer | None], Determination] = decide
     render: Callable[[Determination, str], str | bytes] = render

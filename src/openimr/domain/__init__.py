@@ -40,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     "Recommendation": "openimr.domain.guideline",
     "Reviewer": "openimr.domain.reviewer",
     "ReviewerCredentials": "openimr.domain.reviewer",
+    "Override": "openimr.domain.determination",
     "Signature": "openimr.domain.determination",
     "TreatmentRequest": "openimr.domain.request",
     "Treatments": "openimr.domain.guideline",
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
         Determination,
         DocumentReviewed,
         ItemDetermination,
+        Override,
         Signature,
     )
     from openimr.domain.facts import FACT_KINDS, ClinicalFact, ClinicalFacts
@@ -112,6 +114,7 @@ __all__ = [
     "Recommendation",
     "Reviewer",
     "ReviewerCredentials",
+    "Override",
     "Signature",
     "TreatmentRequest",
     "Treatments",

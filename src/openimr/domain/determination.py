@@ -70,6 +70,24 @@ class Signature(Model):
     attestation: str
 
 
+OverrideField = Literal["outcome", "rationale", "clinical_case_summary"]
+
+
+class Override(Model):
+    """One change the physician made to the engine's draft: what it was, what it is now, who
+    changed it, when and why. The items and summary hold the physician's text; these records
+    keep the draft's beside it."""
+
+    field: OverrideField
+    item: int | None = Field(default=None, ge=1)  # 1-based item number; None for the summary
+    item_id: str | None = None
+    draft_value: str
+    new_value: str
+    reviewer_code: str
+    at: dt.datetime
+    reason: str | None = None
+
+
 class DocumentReviewed(Model):
     description: str  # "PR-2 progress report, Dr. A (orthopedic surgery), 12/01/2014"
 
@@ -89,3 +107,6 @@ class Determination(Model):
     items: list[ItemDetermination]
     signature: Signature | None = None
     engine_version: str
+    # the physician's changes to the draft, in order; left out when there are none, so an
+    # unedited draft reads as before
+    overrides: list[Override] = Field(default_factory=list, exclude_if=lambda value: not value)

@@ -9,25 +9,20 @@ import datetime as dt
 
 from openimr import __version__
 from openimr.domain.case import Case
-from openimr.domain.determination import Determination, ItemDetermination, Signature
+from openimr.domain.determination import Determination, ItemDetermination
 from openimr.domain.facts import ClinicalFact, ClinicalFacts
 from openimr.domain.request import TreatmentRequest
 from openimr.domain.reviewer import Reviewer, ReviewerCredentials
 from openimr.engine.decide import decide_item
 from openimr.engine.likelihood import with_overturn_likelihood
 from openimr.engine.summary import documents_reviewed, summarize_case
-from openimr.errors import InputError, StateError
+from openimr.errors import InputError
 from openimr.evidence import derive, extract
 from openimr.formulary import status_for_request
 from openimr.guidelines import KnowledgeBase, load_knowledge_base
 from openimr.knowledge.formulary import FORMULARY_START, Dispensing
 from openimr.requests import parse_request
 from openimr.reviewers import assign, credentials, load_panel
-
-ATTESTATION = (
-    "I have reviewed the complete case file and the determination above, have no affiliation with "
-    "any party to this dispute, and adopt the decisions and rationales as my own."
-)
 
 
 def parse_items(case: Case) -> list[TreatmentRequest]:
@@ -170,35 +165,4 @@ def decide_case(
         clinical_case_summary=case.summary or summarize_case(case, chosen_date),
         items=items,
         engine_version=__version__,
-    )
-
-
-def sign_determination(
-    det: Determination,
-    reviewer_code: str,
-    assigned_code: str | None = None,
-    when: dt.datetime | None = None,
-) -> Determination:
-    """The assigned reviewer attests; the letter loses its DRAFT mark. Anyone else is refused."""
-    if det.status == "signed":
-        raise StateError(
-            f"determination {det.case_number} is already signed by {det.signature.reviewer_code if det.signature else '?'}"
-        )
-    assigned = assigned_code or (det.reviewer.code if det.reviewer else None)
-    if assigned is None:
-        raise StateError(
-            f"determination {det.case_number} has no assigned reviewer; assign one before signing"
-        )
-    if reviewer_code != assigned:
-        raise StateError(
-            f"reviewer {reviewer_code} is not the reviewer assigned to {det.case_number} ({assigned}); only the assigned reviewer may sign"
-        )
-    signed_at = when or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    return det.model_copy(
-        update={
-            "status": "signed",
-            "signature": Signature(
-                reviewer_code=reviewer_code, signed_at=signed_at, attestation=ATTESTATION
-            ),
-        }
     )

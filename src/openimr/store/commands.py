@@ -7,12 +7,10 @@ import datetime as dt
 import getpass
 import sys
 
-from openimr.domain.case import Case
-from openimr.errors import InputError, NotFoundError
 from openimr.intake import load_case
 from openimr.io_util import iso_date, to_json
-from openimr.requests import parse_request
-from openimr.reviewers import assign, load_panel
+from openimr.review.service import ReviewService
+from openimr.reviewers import load_panel
 from openimr.store import open_store
 from openimr.store.lifecycle import STATES
 
@@ -34,6 +32,10 @@ def _fmt(day: dt.date | None) -> str:
     return day.isoformat() if day else "-"
 
 
+def _days(days: int | None) -> str:
+    return "-" if days is None else str(days)
+
+
 def _cases_list(args: argparse.Namespace) -> int:
     store = _store(args, must_exist=True)
     try:
@@ -50,12 +52,12 @@ def _cases_list(args: argparse.Namespace) -> int:
         return 0
     print(
         f"{'CASE':<15} {'STATE':<20} {'PRIORITY':<9} {'REVIEWER':<10} {'RECORDS DUE':<11} "
-        f"{'DECISION DUE':<12} ITEMS"
+        f"{'DECISION DUE':<12} {'DAYS LEFT':<9} ITEMS"
     )
     for c in cases:
         print(
             f"{c.case_number:<15} {c.state:<20} {c.priority:<9} {c.assigned_reviewer or '-':<10} "
-            f"{_fmt(c.records_due):<11} {_fmt(c.decision_due):<12} {c.items}"
+            f"{_fmt(c.records_due):<11} {_fmt(c.decision_due):<12} {_days(c.days_left):<9} {c.items}"
             f"{'  OVERDUE' if c.overdue else ''}"
         )
     return 0
@@ -120,28 +122,16 @@ def _cases_move(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refuse_unscreened(case: Case, code: str, panel_path: str | None, on: dt.date | None) -> None:
-    """A reviewer must be on the panel, and not excluded by the panel's screening for this case."""
-    panel = load_panel(panel_path)
-    source = panel_path or "the sample panel"
-    if code not in {reviewer.code for reviewer in panel}:
-        raise NotFoundError(f"reviewer {code}: not on the panel ({source})")
-    requests = [parse_request(item.text) for item in case.disputed_items]
-    screened = assign(case, panel, requests, today=on)
-    for exclusion in screened.excluded:
-        if exclusion.reviewer == code:
-            raise InputError(
-                f"reviewer {code} cannot review case {case.case_number}: "
-                + "; ".join(exclusion.reasons)
-            )
-
-
 def _cases_assign(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
-        case = store.get_case(args.number, _actor(args)).case
-        _refuse_unscreened(case, args.reviewer, args.panel, args.on)
-        summary = store.assign(args.number, args.reviewer, _actor(args), on=args.on)
+        # the one assignment path (the API's too): on the panel, qualified, conflict-free
+        review = ReviewService(
+            store,
+            panel=lambda: load_panel(args.panel),
+            panel_source=args.panel or "the sample panel",
+        )
+        summary = review.assign(args.number, _actor(args), reviewer=args.reviewer, on=args.on)
     finally:
         store.close()
     if args.json:

@@ -125,3 +125,19 @@ def decision_due(priority: str, records_complete_on: dt.date | None) -> dt.date 
     if records_complete_on is None:
         return None
     return records_complete_on + dt.timedelta(days=DECISION_DUE_DAYS[priority])
+
+
+def pending_deadline(
+    records_due_on: dt.date | None, decision_due_on: dt.date | None
+) -> tuple[dt.date | None, str | None]:
+    """The deadline a case waits on: the decision once records are complete, else the records."""
+    if decision_due_on is not None:
+        return decision_due_on, "decision"
+    if records_due_on is not None:
+        return records_due_on, "records"
+    return None, None
+
+
+def days_left(due: dt.date | None, today: dt.date) -> int | None:
+    """Calendar days from `today` to `due` (negative: overdue), None without a deadline."""
+    return (due - today).days if due is not None else None

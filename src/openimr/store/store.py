@@ -19,7 +19,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from openimr.domain import Case, Determination, Reviewer
+from openimr.domain import Case, Determination, Override, Reviewer
 from openimr.errors import InputError, NotFoundError, StateError
 from openimr.store import lifecycle
 from openimr.store.audit import AuditVerification, canonical_detail, entry_hash, verify_chain
@@ -57,6 +57,7 @@ class CaseSummary(BaseModel):
     determination_status: str | None = None
     items: int = 0
     overdue: bool = False  # an open case past its records or decision deadline today
+    days_left: int | None = None  # to the pending deadline (decision, else records); < 0 overdue
     version: int
 
 
@@ -207,6 +208,7 @@ class Store:
             else None
         )
         overdue = any(due is not None and due < today for due in (records_due, decision_due))
+        pending, _ = lifecycle.pending_deadline(records_due, decision_due)
         return CaseSummary(
             case_number=row.case_number,
             state=row.state,
@@ -221,6 +223,7 @@ class Store:
             determination_status=status,
             items=items,
             overdue=overdue,
+            days_left=lifecycle.days_left(pending, today),
             version=row.version,
         )
 
@@ -569,6 +572,37 @@ class Store:
             )
             return self._summary(session, row)
 
+    def save_revision(self, det: Determination, changes: list[Override], actor: str) -> CaseSummary:
+        """Store the physician's revision of the latest draft, one audit entry per change (the
+        field, item, reviewer and reason; the texts themselves are in the stored draft)."""
+        if det.status != "draft":
+            raise StateError(f"case {det.case_number}: only a draft can be revised")
+        with self._tx() as session:
+            row = self._case_row(session, det.case_number, lock=True)
+            if not lifecycle.is_open(row.state):
+                raise StateError(f"case {det.case_number}: is {row.state}; the draft cannot change")
+            latest = self._latest_determination(session, row.id)
+            if latest is None or latest.status != "draft":
+                raise StateError(f"case {det.case_number}: no stored draft to revise")
+            self._store_determination(session, row, det, actor)
+            for change in changes:
+                self._append_audit(
+                    session,
+                    actor,
+                    "override" if change.field == "outcome" else "edit",
+                    det.case_number,
+                    {
+                        "field": change.field,
+                        "item": change.item,
+                        "item_id": change.item_id,
+                        "reviewer": change.reviewer_code,
+                        "reason": change.reason,
+                        "from": change.draft_value if change.field == "outcome" else None,
+                        "to": change.new_value if change.field == "outcome" else None,
+                    },
+                )
+            return self._summary(session, row)
+
     def _store_determination(
         self, session: Session, row: CaseRow, det: Determination, actor: str
     ) -> None:
@@ -702,10 +736,17 @@ class Store:
         return det
 
     def sign(
-        self, number: str, reviewer_code: str, actor: str, when: dt.datetime | None = None
+        self,
+        number: str,
+        reviewer_code: str,
+        actor: str,
+        when: dt.datetime | None = None,
+        signer: Signer | None = None,
     ) -> Determination:
-        """The assigned reviewer attests the latest draft: drafted -> signed."""
-        if self.signer is None:
+        """The assigned reviewer attests the latest draft: drafted -> signed. `signer` (the
+        review service's, with the signer's credentials) replaces the store's own."""
+        signer = signer or self.signer
+        if signer is None:
             raise StateError(f"case {number}: this store was opened without a signer; not signed")
         with self._tx() as session:
             row = self._case_row(session, number, lock=True)
@@ -735,7 +776,7 @@ class Store:
                 latest = self._latest_determination(session, row.id)
                 assert latest is not None  # drafted implies a stored draft
                 draft = Determination.model_validate(latest.determination_json)
-                signed = self.signer(draft, reviewer_code, row.assigned_reviewer, when)
+                signed = signer(draft, reviewer_code, row.assigned_reviewer, when)
                 self._move(session, row, "signed", actor, None)
                 self._store_determination(session, row, signed, actor)
                 self._append_audit(session, actor, "sign", number, {"reviewer": reviewer_code})
