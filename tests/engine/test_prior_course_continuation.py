@@ -13,6 +13,7 @@ CONTINUATION = Criterion(
     id="more",
     description="More only with documented functional improvement",
     check="prior_trial_improvement",
+    role="prerequisite",
     params=PARAMS["prior_trial_improvement"](),
     applies_if={"when": "continuation"},
     gap="functional improvement from the earlier course",

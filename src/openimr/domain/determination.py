@@ -53,6 +53,8 @@ class ItemDetermination(Model):
     citations: list[Citation] = Field(default_factory=list)
     search_level: SearchLevel | None = None
     review_date: dt.date | None = None  # the date whose MTUS editions the search used
+    # the request continues a drug or course already taken: the outcome rule reads it (monitoring)
+    continuing: bool = Field(default=False, exclude_if=lambda value: not value)
     criteria: list[CriterionResult] = Field(default_factory=list)
     gaps: list[str] = Field(default_factory=list)  # documentation that would change the outcome
     rationale: str

@@ -225,6 +225,7 @@ def decide_item(
         citations=[citation_for(rec)],
         search_level=rec.level,
         review_date=review_date,
+        continuing=continuing,
         criteria=results,
         gaps=gaps,
         rationale=rationale,

@@ -28,7 +28,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from openimr.domain.determination import CriterionResult, CriterionStatus, Outcome
+from openimr.domain.determination import (
+    CriterionResult,
+    CriterionStatus,
+    ItemDetermination,
+    Outcome,
+)
 from openimr.domain.guideline import Role
 
 # "deny": the result decides Upheld; "none": it does not decide; "unmonitored": it decides only
@@ -80,3 +85,11 @@ def undocumented_indications(results: list[CriterionResult]) -> list[CriterionRe
 def choose_outcome(results: list[CriterionResult], continuing: bool = False) -> Outcome:
     """Upheld when any criterion decides against the request, else Overturned."""
     return "Upheld" if deciding(results, continuing) else "Overturned"
+
+
+def draft_outcome(item: ItemDetermination) -> Outcome:
+    """The outcome the engine's rule gives an item's trace: Upheld when no guideline or evidence
+    was found to support it, else the criteria's outcome (reading whether it continues a course)."""
+    if not item.citations:
+        return "Upheld"
+    return choose_outcome(item.criteria, item.continuing)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from openimr.domain import Case, Determination, Override, Reviewer
 from openimr.domain.determination import Outcome, OverrideField, Signature
 from openimr.domain.reviewer import ReviewerCredentials
-from openimr.engine.decide import choose_outcome
+from openimr.engine.outcome import draft_outcome as engine_outcome
 from openimr.engine.pipeline import decide_case, parse_items
 from openimr.errors import InputError, NotFoundError, StateError
 from openimr.review.conclusion import stated_outcome
@@ -184,7 +184,7 @@ def signing_problems(det: Determination) -> list[str]:
     for number, item in enumerate(det.items, start=1):
         records = [o for o in det.overrides if o.item == number]
         outcome_changes = [o for o in records if o.field == "outcome"]
-        draft_outcome = choose_outcome(item.criteria)
+        draft_outcome = engine_outcome(item)
         recorded = outcome_changes[-1].new_value if outcome_changes else draft_outcome
         if (outcome_changes and outcome_changes[0].draft_value != draft_outcome) or (
             recorded != item.outcome
