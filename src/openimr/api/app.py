@@ -26,6 +26,7 @@ from starlette.routing import Match, Route
 
 from openimr import __version__
 from openimr.api.auth import ApiKey, KeyRing, resolve_keys
+from openimr.api.precedents import register_precedent_routes
 from openimr.api.services import Services, StageUnavailable
 from openimr.domain import Determination
 from openimr.engine.pipeline import sign_determination
@@ -304,6 +305,8 @@ def create_app(
         return who.reviewer if who.role == "reviewer" else None
 
     Caller = Annotated[ApiKey, Depends(caller)]
+
+    register_precedent_routes(app, the_store, Caller, allow, _ERRORS)
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:
