@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import multiprocessing
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from openimr.corpus.index import read_precedents
+from openimr.corpus.index import read_precedents, warm_up
 from openimr.corpus.plot import plot_stats
 from openimr.corpus.precedents import find_precedents
 from openimr.corpus.stats import corpus_stats
@@ -27,6 +28,12 @@ from openimr.requests.commands import _one_line_json, _read_batch
 from openimr.store import Store, open_store
 from openimr.store.precedents import PrecedentRepository
 
+# fork where the platform has it, so the workers inherit warm_up's tables; else the default
+_FORK = (
+    multiprocessing.get_context("fork")
+    if "fork" in multiprocessing.get_all_start_methods()
+    else None
+)
 JOBS = 2  # the machine's cores; parsing is CPU-bound, storing is one writer
 PARALLEL_FROM = 8  # fewer letters parse faster than worker processes start
 PROGRESS_FROM = 20  # a progress bar only for a folder worth waiting on
@@ -56,7 +63,8 @@ def _read_all(files: list[Path], jobs: int) -> Iterator[PrecedentLetter | str]:
     if jobs <= 1 or len(paths) < PARALLEL_FROM:
         yield from map(_read_one, paths)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    warm_up()  # before the fork: the workers inherit the loaded tables
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_FORK) as pool:
         yield from pool.map(_read_one, paths, chunksize=4)
 
 

@@ -77,6 +77,14 @@ def letter_precedents(letter: ParsedLetter, kb: KnowledgeBase | None = None) -> 
     )
 
 
+def warm_up() -> None:
+    """Load the tables the parsers use (knowledge base, lexicon, anatomy) in this process, so
+    worker processes forked from it start with them instead of each loading its own."""
+    load_knowledge_base()
+    parse_request("MRI of the lumbar spine")
+    regions_of(["lumbar spine"])
+
+
 def read_precedents(path: str | Path) -> PrecedentLetter:
     """Parse a letter file (PDF or text) into precedents; InputError naming the file if it is not
     a decided IMR letter."""
