@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.orm import Session
@@ -33,13 +33,22 @@ from openimr.store.models import PrecedentItemRow, PrecedentLetterRow
 from openimr.store.store import Store
 
 # Structured agreement outranks words: a same-category item comes before any other, then one on
-# the same body region, then the same drug; the normalized text score (0..1) orders within.
-RANK_WEIGHTS: dict[str, float] = {"category": 4.0, "region": 2.0, "drug": 1.0, "text": 1.0}
+# the same body region, the same body part, the same drug; the normalized text score (0..1)
+# orders within.
+RANK_WEIGHTS: dict[str, float] = {
+    "category": 4.0,
+    "region": 2.0,
+    "part": 1.0,  # the guideline chapters go by body part: the knee's is not the hip's
+    "drug": 1.0,
+    "text": 1.0,
+}
 # FTS5 bm25() column weights and PostgreSQL ts_rank weights {D, C, B, A}: item, guideline, rationale
 _BM25_WEIGHTS = (4.0, 2.0, 1.0)
 _PG_WEIGHTS = "{0.0, 0.25, 0.5, 1.0}"
-_TEXT_CANDIDATES = 60  # per text search (unrestricted, and within the query's category)
 _EXCERPT_CHARS = 240
+# text matches ranked per query: enough that the structured order has the best of them to choose
+# from, few enough that scoring them stays cheap on a large corpus
+_TEXT_POOL = 200
 _TERM = re.compile(r"^[a-z0-9]+$")
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -225,84 +234,133 @@ class PrecedentRepository:
     # ----------------------------------------------------------------- search
 
     def search(self, query: PrecedentQuery, limit: int = 10) -> list[PrecedentHit]:
-        """The `limit` best matches: structured agreement first, then full-text rank."""
+        """The `limit` best matches: structured agreement first, then full-text rank.
+
+        The engine's ranked text match picks the best `_TEXT_POOL` items; a query whose category
+        has fewer than `limit` among them searches again within its category (so a same-category
+        item is never crowded out by wordier ones), then falls back on category alone. The
+        candidates are scored from a few light columns; only the winners are read whole."""
         terms = [t for t in query.terms if _TERM.match(t)]
         with self.store._tx() as session:
-            scores: dict[int, float] = {}
-            if terms:
-                scores.update(self._text_ranks(session, terms, query, None))
-                if query.category:
-                    scores.update(self._text_ranks(session, terms, query, query.category))
-            ids = set(scores)
-            if len(ids) < limit and query.category:
-                ids.update(self._structured_ids(session, query, limit))
-            if not ids:
+            found = self._candidates(session, terms, query, None) if terms else []
+            if query.category and sum(c.cm for c in found) < limit:
+                seen = {c.id for c in found}
+                more = self._candidates(session, terms, query, query.category) if terms else []
+                more += self._structured(session, query, limit)
+                for c in more:
+                    if c.id not in seen:
+                        seen.add(c.id)
+                        found.append(c)
+            if not found:
                 return []
-            rows = session.execute(
-                select(PrecedentItemRow).where(PrecedentItemRow.id.in_(ids))
-            ).scalars()
-            top = max(scores.values(), default=0.0) or 1.0
-            hits = [self._hit(row, query, terms, scores.get(row.id, 0.0) / top) for row in rows]
-        hits.sort(key=lambda h: (-h.score, h.case_number, h.item))
-        return hits[:limit]
+            top = max((c.s for c in found), default=0.0) or 1.0
+            scored = sorted(
+                ((self._score(c, query, c.s / top), c) for c in found),
+                key=lambda sc: (-sc[0][0], sc[1].case_number, sc[1].item),
+            )[:limit]
+            rows = {
+                r.id: r
+                for r in session.execute(
+                    select(PrecedentItemRow).where(
+                        PrecedentItemRow.id.in_([c.id for _, c in scored])
+                    )
+                ).scalars()
+            }
+            return [
+                self._hit(rows[c.id], query, terms, score, why, c.s / top)
+                for (score, why), c in scored
+            ]
 
-    def _text_ranks(
+    def _candidates(
         self, session: Session, terms: list[str], query: PrecedentQuery, category: str | None
-    ) -> dict[int, float]:
-        """item id -> text relevance (higher is better) of the best text matches."""
-        params: dict[str, Any] = {
-            "n": _TEXT_CANDIDATES,
-            "x": query.exclude_case or "",
-            "c": category,
-        }
-        where = "i.case_number != :x" + (" AND i.category = :c" if category else "")
+    ) -> list[Any]:
+        """The best `_TEXT_POOL` text matches (only of `category` when given), with flags for
+        what they share with the query."""
+        params: dict[str, Any] = {"n": _TEXT_POOL, "x": query.exclude_case or ""}
+        params.update(c=query.category or "", d=query.drug or "", k=category or "")
+        regions = _like_any("i.regions", "r", query.regions, params)
+        parts = _like_any("i.body_parts", "p", query.body_parts, params)
+        columns = (
+            "i.id, i.case_number, i.item, i.category, i.regions, i.body_parts, i.drug, "
+            "CASE WHEN i.category = :c THEN 1 ELSE 0 END AS cm, "
+            f"CASE WHEN {regions} THEN 1 ELSE 0 END AS rm, "
+            f"CASE WHEN {parts} THEN 1 ELSE 0 END AS pm, "
+            "CASE WHEN i.drug = :d THEN 1 ELSE 0 END AS dm, t.s"
+        )
+        within = "AND i.category = :k" if category else ""
         if self._pg:
             params["q"] = " | ".join(terms)
-            sql = (
+            pool = (
                 f"SELECT i.id, ts_rank('{_PG_WEIGHTS}', i.search_vector, q, 1) AS s "
                 "FROM precedent_items i, to_tsquery('english', :q) q "
-                f"WHERE i.search_vector @@ q AND {where} ORDER BY s DESC, i.id LIMIT :n"
+                f"WHERE i.search_vector @@ q {within} ORDER BY s DESC, i.id LIMIT :n"
             )
         else:
             params["q"] = " OR ".join(f'"{t}"' for t in terms)
             weights = ", ".join(str(w) for w in _BM25_WEIGHTS)
-            sql = (
-                f"SELECT i.id, -bm25(precedent_fts, {weights}) AS s FROM precedent_fts f "
-                "JOIN precedent_items i ON i.id = f.rowid "
-                f"WHERE precedent_fts MATCH :q AND {where} ORDER BY s DESC, i.id LIMIT :n"
+            join = "JOIN precedent_items i ON i.id = f.rowid" if category else ""
+            pool = (
+                f"SELECT f.rowid AS id, -bm25(precedent_fts, {weights}) AS s "
+                f"FROM precedent_fts f {join} "
+                f"WHERE precedent_fts MATCH :q {within} ORDER BY s DESC, f.rowid LIMIT :n"
             )
-        return {row.id: float(row.s) for row in session.execute(text(sql), params)}
+        sql = (
+            f"WITH t AS ({pool}) SELECT {columns} FROM t JOIN precedent_items i ON i.id = t.id "
+            "WHERE i.case_number != :x"
+        )
+        return [_Candidate(*row) for row in session.execute(text(sql), params)]
 
-    def _structured_ids(self, session: Session, query: PrecedentQuery, limit: int) -> list[int]:
+    def _structured(self, session: Session, query: PrecedentQuery, limit: int) -> list[Any]:
         """Same-category (and same-region) items for a query whose words matched too few."""
-        q = select(PrecedentItemRow.id).where(PrecedentItemRow.category == query.category)
+        cols = (
+            PrecedentItemRow.id,
+            PrecedentItemRow.case_number,
+            PrecedentItemRow.item,
+            PrecedentItemRow.category,
+            PrecedentItemRow.regions,
+            PrecedentItemRow.body_parts,
+            PrecedentItemRow.drug,
+        )
+        q = select(*cols).where(PrecedentItemRow.category == query.category)
         if query.exclude_case:
             q = q.where(PrecedentItemRow.case_number != query.exclude_case)
         if query.regions:
             q = q.where(or_(*[PrecedentItemRow.regions.like(f"%|{r}|%") for r in query.regions]))
         q = q.order_by(PrecedentItemRow.case_number, PrecedentItemRow.item).limit(limit)
-        return list(session.execute(q).scalars())
+        return [_Candidate(*row, 0, 0, 0, 0, 0.0) for row in session.execute(q)]
 
-    def _hit(
-        self, row: PrecedentItemRow, query: PrecedentQuery, terms: list[str], text_score: float
-    ) -> PrecedentHit:
+    @staticmethod
+    def _score(c: Any, query: PrecedentQuery, text_score: float) -> tuple[float, list[str]]:
         why: list[str] = []
         score = RANK_WEIGHTS["text"] * text_score
-        if query.category and row.category == query.category:
+        if query.category and c.category == query.category:
             score += RANK_WEIGHTS["category"]
-            why.append(f"same category: {row.category}")
-        shared = [r for r in query.regions if r in _unbars(row.regions)]
-        if shared:
+            why.append(f"same category: {c.category}")
+        regions = [r for r in query.regions if r in _unbars(c.regions)]
+        if regions:
             score += RANK_WEIGHTS["region"]
-            parts = [p for p in _unbars(row.body_parts) if p in query.body_parts]
-            on = f" ({', '.join(parts)})" if parts else ""
-            why.append(f"same body region: {', '.join(shared)}{on}")
-        if query.drug and row.drug == query.drug:
+            why.append(f"same body region: {', '.join(regions)}")
+        parts = [p for p in query.body_parts if p in _unbars(c.body_parts)]
+        if parts:
+            score += RANK_WEIGHTS["part"]
+            why.append(f"same body part: {', '.join(parts)}")
+        if query.drug and c.drug == query.drug:
             score += RANK_WEIGHTS["drug"]
-            why.append(f"same drug: {row.drug}")
+            why.append(f"same drug: {c.drug}")
+        return round(score, 4), why
+
+    def _hit(
+        self,
+        row: PrecedentItemRow,
+        query: PrecedentQuery,
+        terms: list[str],
+        score: float,
+        why: list[str],
+        text_score: float,
+    ) -> PrecedentHit:
         words = _matched_words(terms, row)
         if words:
-            why.append(f"words matched: {', '.join(words)} (text score {text_score:.2f})")
+            why = [*why, f"words matched: {', '.join(words)} (text score {text_score:.2f})"]
         return PrecedentHit(
             case_number=row.case_number,
             item=row.item,
@@ -311,9 +369,33 @@ class PrecedentRepository:
             decision=row.decision,  # type: ignore[arg-type]
             guideline=row.guideline,
             excerpt=_excerpt(row.rationale or row.treatment, terms),
-            score=round(score, 4),
+            score=score,
             why=why,
         )
+
+
+class _Candidate(NamedTuple):
+    id: int
+    case_number: str
+    item: int
+    category: str
+    regions: str
+    body_parts: str
+    drug: str | None
+    cm: int
+    rm: int
+    pm: int
+    dm: int
+    s: float
+
+
+def _like_any(column: str, prefix: str, values: list[str], params: dict[str, Any]) -> str:
+    """`(col LIKE :p0 OR col LIKE :p1)` for '|value|' lists; a false condition for none."""
+    if not values:
+        return "1 = 0"
+    for n, value in enumerate(values):
+        params[f"{prefix}{n}"] = f"%|{value}|%"
+    return "(" + " OR ".join(f"{column} LIKE :{prefix}{n}" for n in range(len(values))) + ")"
 
 
 def _stem(word: str) -> str:
