@@ -18,6 +18,9 @@ from openimr.safe_yaml import load_yaml
 MAX_QUERY_CHARS = 4000
 MAX_TERMS = 32  # a long query keeps its first words; the structured fields carry the rest
 _WORD = re.compile(r"[a-z][a-z0-9]*|\d+[a-z]*")
+# Medications are governed by the chronic pain and opioid guidelines whatever the injured part;
+# the injury's body parts say which chapter governs imaging, therapy or a procedure.
+BODY_WIDE_CATEGORIES = frozenset({"medication", "laboratory"})
 _DATA = Path(__file__).with_name("data") / "query_stopwords.yaml"
 
 
@@ -56,14 +59,17 @@ def build_query(
     text: str, case: Case | None = None, exclude_case: str | None = None
 ) -> PrecedentQuery:
     """Read a query as a disputed item: category, drug and body parts (from the case's injury when
-    the text names none); `exclude_case` (default: the case's own number) is left out."""
+    the text names none, except for BODY_WIDE_CATEGORIES); `exclude_case` (default: the case's
+    own number) is left out."""
     text = " ".join(text.split())
     if not text:
         raise InputError("query: empty text")
     if len(text) > MAX_QUERY_CHARS:
         raise InputError(f"query: longer than {MAX_QUERY_CHARS} characters")
     request = parse_request(text)
-    body_parts = list(request.body_parts) or (list(case.injury.body_parts) if case else [])
+    body_parts = list(request.body_parts)
+    if not body_parts and case and request.category not in BODY_WIDE_CATEGORIES:
+        body_parts = list(case.injury.body_parts)
     extra = [request.drug.replace("/", " ") if request.drug else "", *body_parts]
     category = None if request.category == "other" else request.category
     return PrecedentQuery(

@@ -36,12 +36,13 @@ from openimr.store.store import Store
 # the same body region, the same body part, the same drug; the normalized text score (0..1)
 # orders within.
 RANK_WEIGHTS: dict[str, float] = {
-    "category": 4.0,
+    "category": 6.0,  # more than all the others together
     "region": 2.0,
     "part": 1.0,  # the guideline chapters go by body part: the knee's is not the hip's
     "drug": 1.0,
     "text": 1.0,
 }
+assert RANK_WEIGHTS["category"] > sum(w for k, w in RANK_WEIGHTS.items() if k != "category")
 # FTS5 bm25() column weights and PostgreSQL ts_rank weights {D, C, B, A}: item, guideline, rationale
 _BM25_WEIGHTS = (4.0, 2.0, 1.0)
 _PG_WEIGHTS = "{0.0, 0.25, 0.5, 1.0}"
