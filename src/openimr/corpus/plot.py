@@ -59,7 +59,7 @@ def plot_stats(stats: CorpusStats, path: str | Path) -> Path:
         f" {stats.overturned} overturned",
         fontsize=11,
     )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.985))  # room for the title above the first panel
     try:
         fig.savefig(path, dpi=120)
     finally:
