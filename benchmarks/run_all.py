@@ -24,6 +24,7 @@ SCRIPTS = [
     ["fuzz_bench.py"],
     ["timing_limits_bench.py"],
     ["startup_bench.py"],
+    ["precedents_bench.py"],
 ]
 
 if __name__ == "__main__":

@@ -81,6 +81,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "openimr.evaluation.commands",
         "blind each letter in DIR, re-decide, compare with the reviewer",
     ),
+    "corpus": (
+        "openimr.corpus.commands",
+        "the precedent corpus: add published letters (idempotent by case number)",
+    ),
+    "precedents": (
+        "openimr.corpus.commands",
+        "decided items of published letters most like a disputed item",
+    ),
+    "stats": (
+        "openimr.corpus.commands",
+        "outcomes by category, guideline, year, specialty, region (Wilson intervals)",
+    ),
     "cases": ("openimr.store.commands", "the case store: list, show, add, move, assign"),
     "audit-log": ("openimr.store.commands", "the hash-chained audit log: verify, show"),
     "serve": ("openimr.api.commands", "run the HTTP API (FastAPI + uvicorn)"),

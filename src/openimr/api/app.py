@@ -16,7 +16,7 @@ from openimr import __version__
 from openimr.api.auth import ApiKey, KeyRing, resolve_keys
 from openimr.api.deps import AppContext, Caller
 from openimr.api.errors import BodyLimit, install_error_handlers
-from openimr.api.routes import audit, cases, letters, lifecycle, review, reviewers
+from openimr.api.routes import audit, cases, letters, lifecycle, precedents, review, reviewers
 from openimr.api.services import Services
 from openimr.review.service import ReviewService
 from openimr.store import Store, open_store
@@ -73,7 +73,7 @@ def create_app(
         return JSONResponse(app.openapi())
 
     # in the order of a case's life (the OpenAPI schema lists them so)
-    for module in (cases, reviewers, review, letters, lifecycle, audit):
+    for module in (cases, reviewers, review, letters, lifecycle, audit, precedents):
         app.include_router(module.router)
     return app
 

@@ -129,3 +129,44 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class PrecedentLetterRow(Base):
+    """One published letter in the precedent corpus; its content hash makes re-adding idempotent."""
+
+    __tablename__ = "precedent_letters"
+
+    case_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_name: Mapped[str | None] = mapped_column(Text)
+    items: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PrecedentItemRow(Base):
+    """One decided item. The text search index (SQLite FTS5 table `precedent_fts`, or the
+    PostgreSQL generated column `search_vector`) is created by the migration, not mapped here."""
+
+    __tablename__ = "precedent_items"
+    __table_args__ = (UniqueConstraint("case_number", "item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_number: Mapped[str] = mapped_column(
+        ForeignKey("precedent_letters.case_number", ondelete="CASCADE"), index=True
+    )
+    item: Mapped[int] = mapped_column(Integer)
+    treatment: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    drug: Mapped[str | None] = mapped_column(Text)
+    body_parts: Mapped[str] = mapped_column(Text)  # "|lumbar spine|knee|": matchable with LIKE
+    regions: Mapped[str] = mapped_column(Text)  # "|spine|lower_limb|"
+    guideline: Mapped[str | None] = mapped_column(String(64), index=True)
+    guideline_name: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(Text)
+    guideline_text: Mapped[str | None] = mapped_column(Text)
+    rationale: Mapped[str | None] = mapped_column(Text)
+    reviewer_specialty: Mapped[str | None] = mapped_column(Text)
+    decision_date: Mapped[dt.date | None] = mapped_column(Date)
+    search_text: Mapped[str] = mapped_column(Text)  # treatment + parsed fields, for the index
+    item_json: Mapped[dict[str, Any]] = mapped_column(JSON)
