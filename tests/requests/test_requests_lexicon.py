@@ -48,6 +48,6 @@ def _broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
 
 
 def test_invalid_yaml_is_a_knowledge_base_error(tmp_path: Path) -> None:
-    data = _broken_copy(tmp_path, "number_words.yaml", "numbers:", "numbers: [")
-    with pytest.raises(KnowledgeBaseError, match="number_words.yaml"):
+    data = _broken_copy(tmp_path, "filler_words.yaml", "words: [", "words: [[")
+    with pytest.raises(KnowledgeBaseError, match="filler_words.yaml"):
         load_lexicon(data)

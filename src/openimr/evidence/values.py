@@ -9,31 +9,9 @@ import datetime as dt
 import re
 
 from openimr.evidence.rules import load_rules
+from openimr.knowledge.numbers import RECORD_KINDS, number_words
 
-WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "sixteen": 16,
-    "eighteen": 18,
-    "twenty": 20,
-    "twenty-four": 24,
-    "twenty four": 24,
-    "thirty": 30,
-    "thirty-six": 36,
-    "thirty six": 36,
-    "several": 3,
-}
+WORD_NUMBERS = number_words(RECORD_KINDS)
 MONTHS = {
     m: i
     for i, m in enumerate(

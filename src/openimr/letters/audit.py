@@ -26,6 +26,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from openimr.knowledge.numbers import number_words
 from openimr.letters.model import ParsedItem, ParsedLetter
 from openimr.letters.vocab import (
     body_regions,
@@ -320,26 +321,7 @@ def check_summary(number: int, item: ParsedItem, summary: str) -> Finding | None
     )
 
 
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "sixteen": 16,
-    "eighteen": 18,
-    "twenty": 20,
-    "twenty-four": 24,
-    "thirty": 30,
-}
+_NUMBER_WORDS = number_words(("cardinal",))
 _NUM = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _UNITS = r"(?:sessions?|visits?|treatments?)"
 

@@ -21,6 +21,7 @@ from openimr.domain import request as request_module
 from openimr.errors import KnowledgeBaseError
 from openimr.knowledge import drugs as drug_knowledge
 from openimr.knowledge.anatomy import Anatomy, load_anatomy
+from openimr.knowledge.numbers import REQUEST_KINDS, number_words
 from openimr.knowledge.tables import table_sources
 from openimr.knowledge.treatments import ServicePattern, load_treatments
 
@@ -57,12 +58,6 @@ class DrugFormFile(_Row):
 class SideAbbreviation(_Row):
     part: str
     side: str
-
-
-class NumberFile(_Row):
-    version: int
-    source: str
-    numbers: dict[str, int]
 
 
 class FillerFile(_Row):
@@ -274,7 +269,7 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
 
     drug_fields = _drug_lexicon(data_dir)
     services = load_treatments().request_patterns()
-    numbers: NumberFile = _validate(NumberFile, data_dir, "number_words.yaml")
+    numbers = number_words(REQUEST_KINDS)
     filler: FillerFile = _validate(FillerFile, data_dir, "filler_words.yaml")
     body = _body_lexicon(load_anatomy())
 
@@ -283,10 +278,10 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     except (ImportError, AttributeError, TypeError, ValueError):
         # re's private parser changed (another Python version): try every pattern at each hit
         service_index = ({}, tuple(range(len(services))))
-    number_words = sorted(numbers.numbers, key=len, reverse=True)
+    longest_first = sorted(numbers, key=len, reverse=True)
     number_pattern = (
         r"(?:\d+(?:\.\d+)?|"
-        + "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in number_words)
+        + "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in longest_first)
         + r")"
     )
     return Lexicon(
@@ -301,7 +296,7 @@ def parse_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         services_by_first_char=service_index[0],
         services_any_first_char=service_index[1],
         **body,
-        numbers={word.lower(): value for word, value in numbers.numbers.items()},
+        numbers=dict(numbers),
         number_pattern=number_pattern,
         filler_words=frozenset(word.lower() for word in filler.words),
     )
