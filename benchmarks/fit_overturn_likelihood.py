@@ -232,6 +232,14 @@ def main() -> None:
     lam = choose_lambda(x, y, files, FOLDS)
     w = fit(x, y, lam)
     insample = predict(x, w)
+    print("by category: items, overturned, out-of-fold AUC / in-sample AUC (n/a: one class only)")
+    for category in sorted({item.request.category for item in items}):
+        rows = [i for i, item in enumerate(items) if item.request.category == category]
+        truth = [bool(y[i]) for i in rows]
+        both = any(truth) and not all(truth)
+        oof_auc = f"{auc(truth, [float(oof[i]) for i in rows]):.3f}" if both else "n/a"
+        in_auc = f"{auc(truth, [float(insample[i]) for i in rows]):.3f}" if both else "n/a"
+        print(f"  {category:<18} {len(rows):>3} {sum(truth):>3}  {oof_auc} / {in_auc}")
     ins = figures(y, insample)
     print(f"final fit on all dev letters: strength {lam}")
     print(f"  in-sample AUC {ins['auc']:.3f}  Brier {ins['brier']:.4f}")
