@@ -12,6 +12,7 @@ from openimr.requests import parse_request
 CONTINUATION = Criterion(
     id="more",
     description="More only with documented functional improvement",
+    role="prerequisite",
     check="prior_trial_improvement",
     role="prerequisite",
     params=PARAMS["prior_trial_improvement"](),

@@ -119,13 +119,88 @@ def test_opioid_continuation_needs_pain_relief_as_well_as_function() -> None:
     assert _outcome(norco, _facts(*chronic, "pain_relief", **on_it))[1] == "Overturned"
 
 
-def test_biofeedback_within_a_cbt_program_is_context() -> None:
-    """'An option in a CBT program' is context by the role rule: it informs, never decides."""
+def test_biofeedback_needs_the_cbt_program_it_belongs_to() -> None:
+    """Not a stand-alone treatment, only within a CBT program: the program is a prerequisite."""
     biofeedback = TreatmentRequest(
         text="Biofeedback 4 sessions", category="psychological", sessions=4
     )
     row, outcome = _outcome(biofeedback, _facts("depression_anxiety"))
     assert row.endswith(".biofeedback")
-    assert outcome == "Overturned"
+    assert outcome == "Upheld"
     cbt = {"prior_treatment": {"modality": "psychotherapy"}}
     assert _outcome(biofeedback, _facts("prior_treatment", **cbt))[1] == "Overturned"
+
+
+def test_starting_an_opioid_needs_non_opioid_care_and_a_baseline_urine_test_first() -> None:
+    tramadol = TreatmentRequest(
+        text="Tramadol 50mg #60",
+        category="medication",
+        drug="tramadol",
+        drug_class="opioid",
+        strength="50 mg",
+        quantity=60,
+    )
+    row, outcome = _outcome(tramadol, _facts("chronic_pain", "pain_score"))
+    assert row == "mtus_opioids2016.chronic_maintenance"
+    assert outcome == "Upheld"
+    # the 2016 guideline's steps before starting: alternatives first (3.2), risk screen (3.3.1),
+    # baseline urine drug test (3.3.6)
+    ready = ("chronic_pain", "failed_conservative_care", "opioid_risk_screening")
+    assert _outcome(tramadol, _facts(*ready))[1] == "Upheld"
+    assert _outcome(tramadol, _facts(*ready, "urine_drug_screen"))[1] == "Overturned"
+
+
+def test_gastric_protection_is_for_gi_risk_in_a_worker_on_an_nsaid() -> None:
+    ppi = TreatmentRequest(
+        text="Omeprazole 20mg #30", category="medication", drug="omeprazole", quantity=30
+    )
+    on_nsaid = {"current_medication": {"drug": "naproxen", "drug_class": "nsaid"}}
+    row, outcome = _outcome(ppi, _facts("current_medication", **on_nsaid))
+    assert row == "cpmtg2016.nsaid_gi_risk"
+    assert outcome == "Upheld"  # on an NSAID without GI risk: not for everyone taking one
+    assert _outcome(ppi, _facts("current_medication", "gi_risk", **on_nsaid))[1] == "Overturned"
+    assert _outcome(ppi, _facts("gi_risk"))[1] == "Upheld"  # GI risk but no NSAID
+
+
+def test_a_cox2_nsaid_needs_gi_risk_a_non_selective_one_does_not() -> None:
+    celecoxib = TreatmentRequest(
+        text="Celecoxib 200mg #30", category="medication", drug="celecoxib", drug_class="nsaid"
+    )
+    naproxen = TreatmentRequest(
+        text="Naproxen 550mg #60", category="medication", drug="naproxen", drug_class="nsaid"
+    )
+    row, outcome = _outcome(celecoxib, _facts("pain_score"))
+    assert row == "cpmtg2016.nsaids_cox2"
+    assert outcome == "Upheld"
+    assert _outcome(celecoxib, _facts("pain_score", "gi_risk"))[1] == "Overturned"
+    row, outcome = _outcome(naproxen, _facts("pain_score"))
+    assert row == "cpmtg2016.nsaids"
+    assert outcome == "Overturned"
+
+
+def test_cyclobenzaprine_is_for_an_acute_spasm_or_exacerbation() -> None:
+    flexeril = TreatmentRequest(
+        text="Flexeril 10mg #30",
+        category="medication",
+        drug="cyclobenzaprine",
+        drug_class="muscle_relaxant",
+        quantity=30,
+    )
+    row, outcome = _outcome(flexeril, _facts("pain_score"))
+    assert row == "cpmtg2016.cyclobenzaprine"
+    assert outcome == "Upheld"
+    assert _outcome(flexeril, _facts("pain_score", "spasm"))[1] == "Overturned"
+
+
+def test_a_cold_therapy_unit_needs_its_post_operative_period_stated() -> None:
+    unit = TreatmentRequest(
+        text="Cold therapy unit for the right shoulder",
+        category="dme",
+        body_parts=["shoulder"],
+        laterality="right",
+    )
+    week = unit.model_copy(update={"text": "Cold therapy unit rental x7 days", "duration_weeks": 1})
+    row, outcome = _outcome(unit, _facts("surgery_authorized"))
+    assert row == "odg_sh.cryotherapy"
+    assert outcome == "Upheld"
+    assert _outcome(week, _facts("surgery_authorized"))[1] == "Overturned"
