@@ -119,14 +119,14 @@ def test_opioid_continuation_needs_pain_relief_as_well_as_function() -> None:
     assert _outcome(norco, _facts(*chronic, "pain_relief", **on_it))[1] == "Overturned"
 
 
-def test_biofeedback_needs_the_cbt_program_it_belongs_to() -> None:
-    """Not a stand-alone treatment, only within a CBT program: the program is a prerequisite."""
+def test_biofeedback_within_a_cbt_program_is_context() -> None:
+    """'An option in a CBT program' is context by the role rule: it informs, never decides."""
     biofeedback = TreatmentRequest(
         text="Biofeedback 4 sessions", category="psychological", sessions=4
     )
     row, outcome = _outcome(biofeedback, _facts("depression_anxiety"))
     assert row.endswith(".biofeedback")
-    assert outcome == "Upheld"
+    assert outcome == "Overturned"
     cbt = {"prior_treatment": {"modality": "psychotherapy"}}
     assert _outcome(biofeedback, _facts("prior_treatment", **cbt))[1] == "Overturned"
 
