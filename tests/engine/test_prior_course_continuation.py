@@ -14,7 +14,6 @@ CONTINUATION = Criterion(
     description="More only with documented functional improvement",
     role="prerequisite",
     check="prior_trial_improvement",
-    role="prerequisite",
     params=PARAMS["prior_trial_improvement"](),
     applies_if={"when": "continuation"},
     gap="functional improvement from the earlier course",

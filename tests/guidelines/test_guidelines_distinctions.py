@@ -192,7 +192,8 @@ def test_cyclobenzaprine_is_for_an_acute_spasm_or_exacerbation() -> None:
     assert _outcome(flexeril, _facts("pain_score", "spasm"))[1] == "Overturned"
 
 
-def test_a_cold_therapy_unit_needs_its_post_operative_period_stated() -> None:
+def test_a_cold_therapy_unit_is_judged_on_its_stated_period_only() -> None:
+    # a limit the request does not state decides nothing (README role rule); one it exceeds does
     unit = TreatmentRequest(
         text="Cold therapy unit for the right shoulder",
         category="dme",
@@ -200,7 +201,11 @@ def test_a_cold_therapy_unit_needs_its_post_operative_period_stated() -> None:
         laterality="right",
     )
     week = unit.model_copy(update={"text": "Cold therapy unit rental x7 days", "duration_weeks": 1})
+    month = unit.model_copy(
+        update={"text": "Cold therapy unit rental x30 days", "duration_weeks": 4}
+    )
     row, outcome = _outcome(unit, _facts("surgery_authorized"))
     assert row == "odg_sh.cryotherapy"
-    assert outcome == "Upheld"
+    assert outcome == "Overturned"
     assert _outcome(week, _facts("surgery_authorized"))[1] == "Overturned"
+    assert _outcome(month, _facts("surgery_authorized"))[1] == "Upheld"
