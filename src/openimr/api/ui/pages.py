@@ -320,9 +320,8 @@ def case_page(number: str, request: Request, wb: WB, ctx: Ctx, who: Who) -> Resp
     stored = ctx.store.get_case(number, who.actor)
     assignment = None
     if stored.summary.state == "eligible":
-        assignment = screen_panel(
-            stored.case, ctx.review.panel(), parse_items(stored.case), today=today()
-        )
+        # screened as the assign action screens a named reviewer: on the case's own dates
+        assignment = screen_panel(stored.case, ctx.review.panel(), parse_items(stored.case))
     return page(
         request,
         wb,
@@ -539,11 +538,13 @@ def install_errors(app: Any) -> None:
                 message = json.loads(message)["error"]
             wb: Workbench = request.app.state.ui
             session = current_session(request, wb)
-            signed = session is not None and session.key_digest is not None
+            who = request.app.state.context.keyring.by_digest(
+                session.key_digest if session else None
+            )
             html = wb.templates.get_template("error.html").render(
                 status=response.status_code,
                 message=message,
-                signed=signed,
+                who=who,
                 csrf=session.csrf if session else "",
                 notice="",
                 notice_kind="",
