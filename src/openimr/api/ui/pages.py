@@ -134,9 +134,14 @@ def page(
 ) -> HTMLResponse:
     session = current_session(request, wb)
     notice = wb.signer.unseal(request.cookies.get(FLASH))
-    kind, _, text = (notice or "").partition(":")
+    kind, _, rest = (notice or "").partition("|")
+    item, _, text = rest.partition("|")
     html = wb.templates.get_template(name).render(
-        csrf=session.csrf if session else "", notice=text, notice_kind=kind, **values
+        csrf=session.csrf if session else "",
+        notice=text,
+        notice_kind=kind,
+        notice_item=int(item) if item.isdigit() else None,  # shown beside that item's form
+        **values,
     )
     response = HTMLResponse(html, status_code=status)
     if notice is not None:
@@ -144,13 +149,21 @@ def page(
     return response
 
 
-def back(request: Request, wb: Workbench, to: str, notice: str = "", kind: str = "ok") -> Response:
-    """Post/redirect/get, with a one-time notice for the next page."""
-    response = RedirectResponse(to, status_code=303)
+def back(
+    request: Request,
+    wb: Workbench,
+    to: str,
+    notice: str = "",
+    kind: str = "ok",
+    item: int | None = None,
+) -> Response:
+    """Post/redirect/get, with a one-time notice for the next page (beside item `item`'s form
+    when given, since the page opens scrolled to it)."""
+    response = RedirectResponse(to if item is None else f"{to}#item-{item}", status_code=303)
     if notice:
         response.set_cookie(
             FLASH,
-            wb.signer.seal(f"{kind}:{' '.join(notice.split())[:600]}"),
+            wb.signer.seal(f"{kind}|{item or ''}|{' '.join(notice.split())[:600]}"),
             httponly=True,
             samesite="strict",
             secure=request.url.scheme == "https",
@@ -446,9 +459,7 @@ def save_item(
     if new_rationale == current.rationale.strip():
         new_rationale = None
     if new_outcome is None and new_rationale is None:
-        return back(
-            request, wb, case_url(number, f"#item-{item}"), f"Item {item}: nothing changed."
-        )
+        return back(request, wb, case_url(number), f"Item {item}: nothing changed.", item=item)
     try:
         ctx.review.override(
             number,
@@ -461,8 +472,8 @@ def save_item(
             scope=scope(who),
         )
     except (InputError, StateError) as exc:
-        return back(request, wb, case_url(number, f"#item-{item}"), str(exc), "error")
-    return back(request, wb, case_url(number, f"#item-{item}"), f"Item {item} saved.")
+        return back(request, wb, case_url(number), str(exc), "error", item=item)
+    return back(request, wb, case_url(number), f"Item {item} saved.", item=item)
 
 
 @router.post("/ui/cases/{number}/summary")
