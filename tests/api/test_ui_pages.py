@@ -94,6 +94,8 @@ def test_another_reviewers_case_is_404_and_in_the_audit_log(client) -> None:  # 
         ("GET", f"/ui/cases/{NUMBER}"),
         ("GET", f"/ui/cases/{NUMBER}/letter.html"),
         ("POST", f"/ui/cases/{NUMBER}/decide"),
+        ("GET", f"/ui/cases/{NUMBER}/audit"),  # an admin page: still 404, not 403
+        ("POST", f"/ui/cases/{NUMBER}/screen"),  # an intake action: the same
     ):
         out = client.request(method, path, data={"csrf_token": token} if method == "POST" else None)
         assert out.status_code == 404, path
@@ -101,7 +103,7 @@ def test_another_reviewers_case_is_404_and_in_the_audit_log(client) -> None:  # 
         assert "not in the store" in out.text
     audit = client.get(f"/cases/{NUMBER}/audit", headers={"X-API-Key": "admin-key-00001"}).json()
     denied = [e for e in audit if e["action"] == "access_denied"]
-    assert len(denied) == 3 and {e["actor"] for e in denied} == {"reviewer:R-2"}
+    assert len(denied) == 5 and {e["actor"] for e in denied} == {"reviewer:R-2"}
 
 
 def test_roles_as_in_the_api(client) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,10 @@ refusals (an unknown key, a form without its CSRF token, another reviewer's case
 from __future__ import annotations
 
 import httpx
+import pytest
+
+pytest.importorskip("selenium", reason="browser tests need selenium (pip install -e '.[dev]')")
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -168,3 +172,42 @@ def test_session_cookie_is_httponly_and_samesite(server, browser) -> None:  # ty
     assert cookie["httpOnly"] is True
     assert cookie["sameSite"] == "Strict"
     assert browser.execute_script("return document.cookie") == ""  # scripts cannot read it
+
+
+def _unlabelled(browser) -> list[str]:  # type: ignore[no-untyped-def]
+    """Form controls a screen reader would announce without a name."""
+    return browser.execute_script(
+        """
+        return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+          .filter(e => !(e.id && document.querySelector(`label[for="${e.id}"]`)))
+          .map(e => e.outerHTML.slice(0, 80));
+        """
+    )
+
+
+def test_keyboard_only_sign_in_and_every_control_labelled(server, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.keys import Keys
+
+    browser.delete_all_cookies()
+    browser.get(f"{server.base}/ui/login")
+    assert not _unlabelled(browser)
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("name") == "api_key"  # the form opens ready to type
+    page = browser.find_element(By.TAG_NAME, "html")
+    focused.send_keys(INTAKE_KEY + Keys.ENTER)
+    WebDriverWait(browser, 30).until(staleness_of(page))
+    assert browser.current_url.endswith("/ui/")
+    assert not _unlabelled(browser)
+    # the first Tab reaches the skip link, which leads to the main content
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.text == "Skip to content"
+    browser.get(f"{server.base}/ui/cases/{NUMBER}")
+    assert not _unlabelled(browser)
+    sign_out(browser)
+    sign_in(browser, server.base, REVIEWER_KEY)
+    browser.get(f"{server.base}/ui/cases/{NUMBER}")
+    assert not _unlabelled(browser)
+    # every action is a real button
+    assert not browser.find_elements(
+        By.CSS_SELECTOR, "[onclick], div[role=button], span[role=button]"
+    )

@@ -112,7 +112,11 @@ async def csrf_checked(request: Request, wb: WB) -> None:
 Csrf = Annotated[None, Depends(csrf_checked)]
 
 
-def needs(who: ApiKey, *roles: str) -> None:
+def needs(who: ApiKey, *roles: str, ctx: AppContext | None = None, number: str = "") -> None:
+    """Refuse a role this action is not for (403). Given the case, a reviewer's refusal for
+    another reviewer's case is 404 (and logged), as on every page of such a case."""
+    if who.role not in roles and ctx is not None and who.role == "reviewer":
+        ctx.store.get_case(number, who.actor, reviewer=scope(who))
     if who.role not in roles:
         raise ApiError(403, f"role {who.role} may not do this (needs {' or '.join(roles)})")
 
@@ -359,7 +363,7 @@ def _act(request: Request, wb: Workbench, number: str, action: Any, done: str) -
 
 @router.post("/ui/cases/{number}/screen")
 def screen(number: str, request: Request, wb: WB, ctx: Ctx, who: Who, _: Csrf) -> Response:
-    needs(who, "intake", "admin")
+    needs(who, "intake", "admin", ctx=ctx, number=number)
     case = ctx.store.get_case(number, who.actor).case
     result = ctx.stages.screen(case, ctx.store.possible_duplicates(number, who.actor))
     try:
@@ -385,7 +389,7 @@ def assign(
     _: Csrf,
     reviewer: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    needs(who, "intake", "admin")
+    needs(who, "intake", "admin", ctx=ctx, number=number)
     code = reviewer.strip() or None
     return _act(
         request,
@@ -400,7 +404,7 @@ def assign(
 def records_complete(
     number: str, request: Request, wb: WB, ctx: Ctx, who: Who, _: Csrf
 ) -> Response:
-    needs(who, "intake", "admin")
+    needs(who, "intake", "admin", ctx=ctx, number=number)
     return _act(
         request,
         wb,
@@ -412,7 +416,7 @@ def records_complete(
 
 @router.post("/ui/cases/{number}/issue")
 def issue(number: str, request: Request, wb: WB, ctx: Ctx, who: Who, _: Csrf) -> Response:
-    needs(who, "intake", "admin")
+    needs(who, "intake", "admin", ctx=ctx, number=number)
     return _act(
         request,
         wb,
@@ -528,7 +532,7 @@ def letter(number: str, fmt: str, ctx: Ctx, who: Who) -> Response:
 
 @router.get("/ui/cases/{number}/audit", response_class=HTMLResponse)
 def audit(number: str, request: Request, wb: WB, ctx: Ctx, who: Who) -> Response:
-    needs(who, "admin")
+    needs(who, "admin", ctx=ctx, number=number)
     stored = ctx.store.get_case(number, who.actor)
     entries = ctx.store.audit_entries(number)
     return page(request, wb, "audit.html", who=who, stored=stored, entries=entries)
