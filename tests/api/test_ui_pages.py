@@ -9,7 +9,7 @@ from api_testkit import INTAKE, REV1, case_body
 from store_testkit import make_case
 
 from openimr.api.ui import view
-from openimr.api.ui.session import COOKIE, Session, SessionSigner
+from openimr.api.ui.session import COOKIE, MAX_AGE_SECONDS, Session, SessionSigner
 from openimr.domain import Determination
 from openimr.domain.common import EvidenceSpan
 from openimr.domain.determination import CriterionResult, ItemDetermination
@@ -193,3 +193,13 @@ def test_evidence_spans_are_marked_where_they_are() -> None:
     )
     assert not [s for s in view.record_views(case, gone)[0].segments if s.mark]
     assert view.likely_overturn(det.items[0]) and not view.likely_overturn(moved.items[0])
+
+
+def test_a_session_expires_and_a_sealed_notice_cannot_be_forged() -> None:
+    signer = SessionSigner(b"k" * 32)
+    token = signer.dumps(Session(csrf="t", key_digest="a" * 64, issued=1_000_000))
+    assert signer.loads(token, now=1_000_000 + 60).key_digest == "a" * 64
+    assert signer.loads(token, now=1_000_000 + MAX_AGE_SECONDS + 1) is None
+    sealed = signer.seal("error||item 1: reason required")
+    assert signer.unseal(sealed) == "error||item 1: reason required"
+    assert SessionSigner(b"x" * 32).unseal(sealed) is None
