@@ -25,6 +25,7 @@ SCRIPTS = [
     ["timing_limits_bench.py"],
     ["startup_bench.py"],
     ["precedents_bench.py"],
+    ["ui_bench.py"],
 ]
 
 if __name__ == "__main__":

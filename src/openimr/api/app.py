@@ -18,6 +18,7 @@ from openimr.api.deps import AppContext, Caller
 from openimr.api.errors import BodyLimit, install_error_handlers
 from openimr.api.routes import audit, cases, letters, lifecycle, precedents, review, reviewers
 from openimr.api.services import Services
+from openimr.api.ui import install as install_workbench
 from openimr.review.service import ReviewService
 from openimr.store import Store, open_store
 
@@ -75,6 +76,7 @@ def create_app(
     # in the order of a case's life (the OpenAPI schema lists them so)
     for module in (cases, reviewers, review, letters, lifecycle, audit, precedents):
         app.include_router(module.router)
+    install_workbench(app)  # the web pages under /ui/ (after the error handlers it wraps)
     return app
 
 

@@ -79,6 +79,16 @@ class KeyRing:
                 found = key
         return found
 
+    def by_digest(self, digest: str | None) -> ApiKey | None:
+        """The key whose SHA-256 is `digest` (a web session holds the digest, never the key)."""
+        if not digest:
+            return None
+        found = None
+        for key in self._keys:
+            if hmac.compare_digest(key.digest, digest):
+                found = key
+        return found
+
 
 def _from_mapping(mapping: dict[str, str], source: str) -> list[ApiKey]:
     keys = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 
 import uvicorn
 
@@ -32,6 +33,8 @@ def _serve(args: argparse.Namespace) -> int:
     if args.db:
         os.environ["OPENIMR_DB"] = args.db
     os.environ["OPENIMR_MAX_BODY"] = str(args.max_body)
+    # one workbench session secret for every process, so a session cookie works in each
+    os.environ.setdefault("OPENIMR_SESSION_SECRET", secrets.token_hex(32))
     uvicorn.run(
         "openimr.api.app:create_app_from_env",
         factory=True,
