@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/openimr decide $(SEED_CASE)
 
 test: lint
-	$(BIN)/python -m pytest -n 2 tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

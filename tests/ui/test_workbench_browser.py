@@ -20,8 +20,11 @@ from ui_server import (
     REVIEWER_KEY,
     api,
     sign_in,
+    wait_loaded,
 )
 
+# The tests are one case's day, in order, on one server: `make test` runs `--dist loadfile`, so
+# they stay on one xdist worker in file order.
 NUMBER = "CM15-0000001"  # the massage case's number
 
 
@@ -38,6 +41,7 @@ def click(browser, text: str) -> None:  # type: ignore[no-untyped-def]
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.XPATH, f"//button[contains(normalize-space(.), '{text}')]").click()
     WebDriverWait(browser, 30).until(staleness_of(page))
+    wait_loaded(browser)
 
 
 def sign_out(browser) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +107,10 @@ def test_reviewer_drafts_overrides_signs_and_gets_the_pdf(server, browser) -> No
         By.XPATH, f"//table[contains(@class,'queue')]//tr[.//a[text()='{NUMBER}']]"
     )
     assert "day" in row.text  # days left to the decision deadline
+    page = browser.find_element(By.TAG_NAME, "html")
     row.find_element(By.LINK_TEXT, NUMBER).click()
+    WebDriverWait(browser, 30).until(staleness_of(page))
+    wait_loaded(browser)
     assert browser.current_url.endswith(f"/ui/cases/{NUMBER}")
     click(browser, "Draft with the engine")
     assert "Draft made" in notice(browser)
@@ -196,6 +203,7 @@ def test_keyboard_only_sign_in_and_every_control_labelled(server, browser) -> No
     page = browser.find_element(By.TAG_NAME, "html")
     focused.send_keys(INTAKE_KEY + Keys.ENTER)
     WebDriverWait(browser, 30).until(staleness_of(page))
+    wait_loaded(browser)
     assert browser.current_url.endswith("/ui/")
     assert not _unlabelled(browser)
     # the first Tab reaches the skip link, which leads to the main content

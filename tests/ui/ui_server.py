@@ -149,6 +149,17 @@ def sign_in(driver, base: str, key: str) -> None:  # type: ignore[no-untyped-def
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "form[action='/ui/login'] button[type=submit]").click()
     WebDriverWait(driver, 30).until(staleness_of(page))
+    wait_loaded(driver)
+
+
+def wait_loaded(driver) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page a click led to (after any redirect) has finished loading, so that no
+    element is read from a document that is being replaced (a busy CI machine is slow)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
 
 
 def api(server: Server, method: str, path: str, key: str, **kwargs) -> httpx.Response:  # type: ignore[no-untyped-def]
