@@ -15,7 +15,7 @@ from openimr.domain.request import TreatmentRequest
 from openimr.domain.reviewer import Reviewer, ReviewerCredentials
 from openimr.engine.decide import decide_item
 from openimr.engine.likelihood import with_overturn_likelihood
-from openimr.engine.summary import documents_reviewed, summarize_case
+from openimr.engine.summary import complete_summary, documents_reviewed, summarize_case
 from openimr.errors import InputError
 from openimr.evidence import derive, extract
 from openimr.formulary import status_for_request
@@ -162,7 +162,8 @@ def decide_case(
         application_received=case.application_received,
         reviewer=reviewer,
         documents_reviewed=documents_reviewed(case),
-        clinical_case_summary=case.summary or summarize_case(case, chosen_date),
+        clinical_case_summary=case.summary
+        or complete_summary(summarize_case(case, chosen_date), case, items),
         items=items,
         engine_version=__version__,
     )

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from openimr.domain.case import Case, MedicalRecord, URDecision
-from openimr.domain.determination import DocumentReviewed
+from openimr.domain.determination import DocumentReviewed, ItemDetermination
 
 RECORD_LABELS = {
     "pr2": "PR-2 progress report",
@@ -61,6 +61,55 @@ def summarize_case(case: Case, review_date: dt.date | None = None) -> str:
         ),
     ]
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def complete_summary(summary: str, case: Case, items: Iterable[ItemDetermination]) -> str:
+    """The drafted summary, said once and with everything the decisions rest on.
+
+    A sentence repeated anywhere in the summary ("Unchanged. Unchanged.") is kept the first time
+    only; a finding the criteria trace relied on (the evidence of a criterion met or not met) that
+    the summary does not already carry is added, with its record and date, so the letter's account
+    of the case supports every decision it explains."""
+    seen: set[str] = set()
+    paragraphs = []
+    for paragraph in summary.split("\n\n"):
+        kept = []
+        for sentence in _SENTENCE_END.split(paragraph.strip()):
+            key = _sentence_key(sentence)
+            if key and key in seen:
+                continue
+            seen.add(key)
+            kept.append(sentence)
+        if kept:
+            paragraphs.append(" ".join(kept))
+    said = _sentence_key(" ".join(paragraphs))
+    records = {record.id: record for record in case.records}
+    missing: list[str] = []
+    for item in items:
+        for result in item.criteria:
+            if result.status not in ("met", "not_met"):
+                continue
+            for span in result.evidence:
+                heading = _HEADING.match(span.text)
+                text = span.text[heading.end() :] if heading else span.text
+                key = _sentence_key(text)
+                if not key or key in said or key in seen:
+                    continue
+                seen.add(key)
+                record = records.get(span.record_id)
+                where = (
+                    f"the {_record_label(record)} dated {_date(record.date)}"
+                    if record is not None
+                    else "the records"
+                )
+                missing.append(f'{where}: "{_clean(text)}."')
+    if missing:
+        paragraphs.append("Findings the review relied on, from " + "; ".join(missing))
+    return "\n\n".join(paragraphs)
+
+
+def _sentence_key(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
 
 
 def documents_reviewed(case: Case) -> list[DocumentReviewed]:
@@ -148,9 +197,13 @@ def _clinical_records(
     return clinical[-LATEST_RECORDS:]
 
 
-def _record_sentence(record: MedicalRecord) -> str:
+def _record_label(record: MedicalRecord) -> str:
     label = RECORD_LABELS.get(record.type, "Medical record")
-    label = label if label.isupper() or label.startswith("PR-2") else _lower_first(label)
+    return label if label.isupper() or label.startswith("PR-2") else _lower_first(label)
+
+
+def _record_sentence(record: MedicalRecord) -> str:
+    label = _record_label(record)
     excerpt = _excerpt(record.text)
     if not excerpt:
         return ""
