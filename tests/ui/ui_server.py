@@ -137,12 +137,21 @@ def make_driver(width: int = 1366, height: int = 900):  # type: ignore[no-untype
 
 
 def sign_in(driver, base: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
 
-    driver.get(f"{base}/ui/login")
-    box = driver.find_element(By.NAME, "api_key")
-    box.clear()
-    box.send_keys(key)
+    for attempt in range(3):
+        # Chromium may still be swapping in the login document (a busy CI machine): read it again
+        try:
+            driver.get(f"{base}/ui/login")
+            wait_loaded(driver)
+            box = driver.find_element(By.NAME, "api_key")
+            box.clear()
+            box.send_keys(key)
+            break
+        except (StaleElementReferenceException, WebDriverException):
+            if attempt == 2:
+                raise
     from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import WebDriverWait
 
