@@ -16,7 +16,7 @@ from reviewer_builders import make_case
 
 from openimr.domain.case import Case
 from openimr.domain.request import BODY_PARTS, CATEGORIES, TreatmentRequest
-from openimr.domain.reviewer import Reviewer
+from openimr.domain.reviewer import AffiliationKind, Reviewer
 from openimr.reviewers import assign, load_specialty_map, names_match
 
 SMAP = load_specialty_map()
@@ -46,21 +46,7 @@ ORGS = [
     "Maria Lopez",
 ]
 SUFFIXES = ["", " Inc.", " Corp", ", LLC", " Company", " Co."]
-AFFILIATION_KINDS = [
-    "employer",
-    "insurer",
-    "claims_administrator",
-    "ur_organization",
-    "ur_physician",
-    "medical_group",
-    "treating_provider",
-    "facility",
-    "manufacturer",
-    "family",
-    "attorney",
-    "treated_employee",
-    "other",
-]
+AFFILIATION_KINDS = list(AffiliationKind.__args__)  # type: ignore[attr-defined]
 
 
 @st.composite

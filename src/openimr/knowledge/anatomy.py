@@ -14,11 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from openimr import build_cache
 from openimr.domain import request as request_module
 from openimr.domain.request import BODY_PARTS, BodyPart, Laterality
-from openimr.knowledge import tables
-from openimr.knowledge.tables import DATA_DIR, Row, Table, load_table
+from openimr.knowledge.tables import DATA_DIR, Row, Table, cached_tables, load_table
 
 Region = Literal["spine", "upper_limb", "lower_limb", "trunk", "head"]
 Half = Literal["upper", "lower"]
@@ -209,17 +207,19 @@ def _phrase_parts(rows: tuple[Part, ...], field: str) -> dict[str, list[str]]:
 
 
 TABLE_FILES = ("anatomy.yaml", "sides.yaml")
-CODE_FILES = (Path(__file__), Path(tables.__file__), Path(request_module.__file__))
+CODE_FILES = (Path(__file__), Path(request_module.__file__))
 
 
 @cache
 def load_anatomy(data_dir: Path = DATA_DIR) -> Anatomy:
     """Both tables, validated (one-line `KnowledgeBaseError` naming file and row on a bad edit);
     parsed once per change of the tables or their code (see openimr.build_cache)."""
-    key = build_cache.cache_key(
-        [*(data_dir / name for name in TABLE_FILES), *CODE_FILES], ["pyyaml", "pydantic"]
+    return cached_tables(
+        "knowledge-anatomy",
+        (data_dir / name for name in TABLE_FILES),
+        CODE_FILES,
+        lambda: _parse(data_dir),
     )
-    return build_cache.cached_build("knowledge-anatomy", key, lambda: _parse(data_dir))
 
 
 def _parse(data_dir: Path) -> Anatomy:

@@ -16,13 +16,14 @@ as `KnowledgeBaseError`, so a bad edit to a table fails at load time, never mid-
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Generic, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from openimr import build_cache
 from openimr.errors import KnowledgeBaseError
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -48,6 +49,7 @@ class Row(BaseModel):
 
 
 R = TypeVar("R", bound=Row)
+T = TypeVar("T")
 
 
 class Table(BaseModel, Generic[R]):
@@ -132,3 +134,12 @@ def load_table(
 def table_sources() -> list[Path]:
     """Every table file and knowledge module: what a cache built from the tables depends on."""
     return sorted([*DATA_DIR.glob("*.yaml"), *Path(__file__).parent.glob("*.py")])
+
+
+def cached_tables(
+    name: str, files: Iterable[Path], code: Iterable[Path], build: Callable[[], T]
+) -> T:
+    """`build()` once per change of the table files or the code that reads them (this module
+    included), kept in the on-disk build cache under `name` (see openimr.build_cache)."""
+    key = build_cache.cache_key([*files, *code, Path(__file__)], ["pyyaml", "pydantic"])
+    return build_cache.cached_build(name, key, build)

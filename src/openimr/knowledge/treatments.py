@@ -13,11 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from openimr import build_cache
 from openimr.domain import request as request_module
 from openimr.domain.request import CATEGORIES, Category
-from openimr.knowledge import tables
-from openimr.knowledge.tables import DATA_DIR, Row, Table, load_table
+from openimr.knowledge.tables import DATA_DIR, Row, Table, cached_tables, load_table
 
 CountedIn = Literal["visits", "units", "none"]
 
@@ -146,17 +144,19 @@ class Treatments(BaseModel):
 
 
 TABLE_FILES = ("treatments.yaml", "categories.yaml")
-CODE_FILES = (Path(__file__), Path(tables.__file__), Path(request_module.__file__))
+CODE_FILES = (Path(__file__), Path(request_module.__file__))
 
 
 @cache
 def load_treatments(data_dir: Path = DATA_DIR) -> Treatments:
     """Both tables, validated (one-line `KnowledgeBaseError` naming file and row on a bad edit);
     parsed once per change of the tables or their code (see openimr.build_cache)."""
-    key = build_cache.cache_key(
-        [*(data_dir / name for name in TABLE_FILES), *CODE_FILES], ["pyyaml", "pydantic"]
+    return cached_tables(
+        "knowledge-treatments",
+        (data_dir / name for name in TABLE_FILES),
+        CODE_FILES,
+        lambda: _parse(data_dir),
     )
-    return build_cache.cached_build("knowledge-treatments", key, lambda: _parse(data_dir))
 
 
 def _parse(data_dir: Path) -> Treatments:
