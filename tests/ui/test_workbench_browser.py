@@ -19,6 +19,7 @@ from ui_server import (
     OTHER_REVIEWER_KEY,
     REVIEWER_KEY,
     api,
+    press,
     sign_in,
     wait_loaded,
 )
@@ -39,7 +40,7 @@ def notice(browser) -> str:  # type: ignore[no-untyped-def]
 def click(browser, text: str) -> None:  # type: ignore[no-untyped-def]
     """Press a form's button and wait for the page it leads to."""
     page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.XPATH, f"//button[contains(normalize-space(.), '{text}')]").click()
+    press(browser, By.XPATH, f"//button[contains(normalize-space(.), '{text}')]")
     WebDriverWait(browser, 30).until(staleness_of(page))
     wait_loaded(browser)
 
@@ -108,7 +109,7 @@ def test_reviewer_drafts_overrides_signs_and_gets_the_pdf(server, browser) -> No
     )
     assert "day" in row.text  # days left to the decision deadline
     page = browser.find_element(By.TAG_NAME, "html")
-    row.find_element(By.LINK_TEXT, NUMBER).click()
+    browser.execute_script("arguments[0].click();", row.find_element(By.LINK_TEXT, NUMBER))
     WebDriverWait(browser, 30).until(staleness_of(page))
     wait_loaded(browser)
     assert browser.current_url.endswith(f"/ui/cases/{NUMBER}")

@@ -156,9 +156,24 @@ def sign_in(driver, base: str, key: str) -> None:  # type: ignore[no-untyped-def
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, "form[action='/ui/login'] button[type=submit]").click()
+    press(driver, By.CSS_SELECTOR, "form[action='/ui/login'] button[type=submit]")
     WebDriverWait(driver, 30).until(staleness_of(page))
     wait_loaded(driver)
+
+
+def press(driver, by: str, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """Press a button: found afresh and clicked in the page itself. Chromedriver's own click
+    measures the element first and, on a busy machine, can fail with "Node with given id does
+    not belong to the document" while the page settles; the form is submitted the same way."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    for attempt in range(3):
+        try:
+            driver.execute_script("arguments[0].click();", driver.find_element(by, selector))
+            return
+        except (StaleElementReferenceException, WebDriverException):
+            if attempt == 2:
+                raise
 
 
 def wait_loaded(driver) -> None:  # type: ignore[no-untyped-def]
