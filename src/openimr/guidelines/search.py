@@ -81,11 +81,29 @@ def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
 
 
+class _Words:
+    """A text's tokens with their n-grams up to `longest`, so a phrase test is one set lookup."""
+
+    def __init__(self, words: list[str], longest: int):
+        self.words = words
+        self.longest = longest
+        self.grams = frozenset(
+            tuple(words[i : i + n])
+            for n in range(1, longest + 1)
+            for i in range(len(words) - n + 1)
+        )
+
+    def has(self, phrase: tuple[str, ...]) -> bool:
+        if len(phrase) <= self.longest:
+            return phrase in self.grams
+        return _contains(self.words, phrase)
+
+
 def _row_phrases(rec: Recommendation) -> tuple[tuple[str, ...], ...]:
     t = rec.treatments
-    return tuple(
-        p for p in {tuple(tokens(x, drop=False)) for x in [*t.synonyms, *t.drugs, *t.services]} if p
-    )
+    # in the row's own order (a set's order would change the reason named from run to run)
+    phrases = (tuple(tokens(x, drop=False)) for x in [*t.synonyms, *t.drugs, *t.services])
+    return tuple(p for p in dict.fromkeys(phrases) if p)
 
 
 class _Index:
@@ -105,6 +123,31 @@ class _Index:
             r.id: frozenset(" ".join(tokens(x, drop=False)) for x in r.treatments.services)
             for r in kb.rows
         }
+        self.longest = max((len(p) for ps in self.phrases.values() for p in ps), default=1)
+        # What can name a row (see `score_row`: a row no key names does not address the request):
+        # the first word of one of its phrases, a drug, a drug class or a service it lists.
+        self.by_key: dict[tuple[str, str], set[str]] = {}
+        for r in kb.rows:
+            keys = {("word", p[0]) for p in self.phrases[r.id]}
+            keys |= {("drug", d) for d in r.treatments.drugs}
+            keys |= {("class", c) for c in r.treatments.drug_classes}
+            keys |= {("service", s) for s in self.services[r.id]}
+            for key in keys:
+                self.by_key.setdefault(key, set()).add(r.id)
+
+    def candidates(self, request: TreatmentRequest, words: list[str]) -> set[str]:
+        """Ids of the rows something in the request names: every row that can address it."""
+        keys = {("word", w) for w in words}
+        if request.drug:
+            keys |= {("drug", d) for d in (request.drug, *request.drug.split("/"))}
+        if request.drug_class:
+            keys.add(("class", request.drug_class))
+        if request.service:
+            keys.add(("service", " ".join(tokens(request.service, drop=False))))
+        found: set[str] = set()
+        for key in keys:
+            found |= self.by_key.get(key, set())
+        return found
 
 
 def _index(kb: KnowledgeBase) -> _Index:
@@ -217,7 +260,7 @@ def _excludes_compound(rec: Recommendation) -> bool:
 def score_row(
     rec: Recommendation,
     request: TreatmentRequest,
-    words: list[str],
+    words: _Words,
     phrases: tuple[tuple[str, ...], ...],
     facts: ClinicalFacts | None,
     synonyms: tuple[tuple[str, ...], ...] = (),
@@ -228,8 +271,8 @@ def score_row(
     score = 0.0
     reasons: list[str] = []
     named = False
-    matched = sorted((p for p in phrases if _contains(words, p)), key=len, reverse=True)
-    by_synonym = any(_contains(words, p) for p in synonyms)
+    matched = sorted((p for p in phrases if words.has(p)), key=len, reverse=True)
+    by_synonym = any(words.has(p) for p in synonyms)
     if matched:
         named = True
         score += 6 + 2 * len(matched[0]) + min(len(matched) - 1, 3)
@@ -237,7 +280,7 @@ def score_row(
     # a generic the text itself names is strong evidence; one the parser inferred from a brand
     # is weaker, so a row listing that very product name ("Deprizine" kits) can outrank it
     named_generic = bool(request.drug) and any(
-        _contains(words, tuple(tokens(d, drop=False))) for d in (request.drug or "").split("/")
+        words.has(tuple(tokens(d, drop=False))) for d in (request.drug or "").split("/")
     )
     drug_weight = 12 if named_generic else 5
     if request.drug:
@@ -360,13 +403,15 @@ def search(
     best_per_row: dict[tuple[str, str], tuple] = {}
     phase = _phase(facts)
     post_op = post_operative(request, facts)
+    named = idx.candidates(request, words)
+    grams = _Words(words, idx.longest)
     for rec in kb.rows:
-        if not in_force(rec, review_date):
+        if rec.id not in named or not in_force(rec, review_date):
             continue
         score, reasons, addresses = score_row(
             rec,
             request,
-            words,
+            grams,
             idx.phrases[rec.id],
             facts,
             idx.synonyms[rec.id],
