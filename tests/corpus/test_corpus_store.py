@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from corpus_testkit import item, letter, small_corpus
 
@@ -129,3 +131,61 @@ def test_sqlite_and_postgresql_agree(tmp_path) -> None:  # type: ignore[no-untyp
     assert set(sqlite[0]) == set(postgres[0])  # the same top three (order within ties may differ)
     assert sqlite[1] == postgres[1]
     assert sqlite[2] == postgres[2]
+
+
+def test_an_item_citing_the_guideline_found_for_its_date_ranks_above_one_citing_another(
+    store,
+) -> None:  # type: ignore[no-untyped-def]
+    repo = PrecedentRepository(store)
+    # three lumbar MRIs alike but for what their reviewers cited and when they were decided
+    alike = dict(category="imaging", parts=("lumbar spine",))
+    cases = [
+        ("CM16-0000011", "odg_low_back", dt.date(2016, 5, 1)),
+        ("CM16-0000012", "mtus_low_back", dt.date(2016, 5, 1)),
+        # the 2004 chapter, but cited after the ACOEM-based MTUS replaced it: not the one in force
+        ("CM18-0000013", "mtus_low_back", dt.date(2018, 6, 1)),
+    ]
+    for case, guideline, day in cases:
+        repo.add_letter(
+            letter(case, item(case, 1, "MRI of the lumbar spine", guideline=guideline, day=day,
+                              **alike)),
+            "test",
+        )  # fmt: skip
+    query = build_query("MRI of the lumbar spine")
+    found = {g.document for g in query.guidelines if g.covers(dt.date(2016, 5, 1))}
+    assert found == {"mtus_low_back"}
+    hits = repo.search(query, limit=3)
+    assert hits[0].case_number == "CM16-0000012"
+    assert any(w.startswith("cites mtus_low_back") for w in hits[0].why)
+    others = {h.case_number: h for h in hits[1:]}
+    assert set(others) == {"CM16-0000011", "CM18-0000013"}
+    assert not any(w.startswith("cites") for h in others.values() for w in h.why)
+    assert hits[0].score > max(h.score for h in others.values())
+
+
+def test_on_a_large_corpus_a_word_most_items_contain_does_not_widen_the_match(
+    store, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import openimr.store.precedents as precedents
+
+    repo = _filled(store)
+    terms = ["norco", "lumbar", "spine"]
+    with store._tx() as session:
+        assert repo._matching_words(session, terms) == (terms, False)  # a small corpus: every word
+    # the six items made "large": a word in more than a third of them is common
+    monkeypatch.setattr(precedents, "COMMON_MIN_ITEMS", 6)
+    monkeypatch.setattr(precedents, "COMMON_SHARE", 1 / 3)
+    with store._tx() as session:
+        assert repo._matching_words(session, terms) == (["norco"], False)
+        # every word common: items must have them all
+        assert repo._matching_words(session, ["lumbar", "spine"]) == (["lumbar", "spine"], True)
+    hits = repo.search(build_query("Norco 10/325 mg for the lumbar spine"), limit=3)
+    assert (hits[0].case_number, hits[0].item) == ("CM17-0000002", 2)
+    hits = repo.search(build_query("MRI lumbar spine"), limit=3)
+    assert (hits[0].case_number, hits[0].item) == ("CM17-0000001", 1)
+    # a letter added changes the corpus, and its counts are read again: Norco is now common too
+    more = [item("CM17-0000009", n, "Norco 5/325 #30", "medication", drug="hydrocodone/acetaminophen")
+            for n in (1, 2)]  # fmt: skip
+    repo.add_letter(letter("CM17-0000009", *more), "test")
+    with store._tx() as session:
+        assert repo._matching_words(session, terms) == (terms, True)

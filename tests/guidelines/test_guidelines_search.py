@@ -13,7 +13,14 @@ from openimr.cli import main
 from openimr.domain.facts import ClinicalFact, ClinicalFacts, phase_of_care
 from openimr.domain.request import TreatmentRequest
 from openimr.guidelines import load_knowledge_base
-from openimr.guidelines.search import fallback_request, is_topical, search, search_text
+from openimr.guidelines.search import (
+    fallback_request,
+    governing_documents,
+    is_topical,
+    search,
+    search_text,
+)
+from openimr.requests import parse_request
 
 KB = load_knowledge_base()
 JAN_2017 = dt.date(2017, 1, 15)
@@ -426,3 +433,33 @@ def test_an_opioid_patch_is_judged_by_the_opioid_guideline(text: str) -> None:
 def test_rows_added_for_common_treatments_are_found(text: str, row: str) -> None:
     result = search_text(KB, text, review_date=JAN_2017)
     assert result.best is not None and result.best.id == row
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["MRI of the lumbar spine", "Norco 10/325 #90", "Physical therapy 2x6 for the knee",
+     "TENS unit", "Acupuncture x 6", "Home health aide 4 hours a day"],
+)  # fmt: skip
+def test_governing_documents_agree_with_the_search_on_every_date(text: str) -> None:
+    request = parse_request(text)
+    periods = governing_documents(KB, request)
+    assert periods
+    for before, after in zip(periods, periods[1:], strict=False):
+        assert before.end is not None and after.start == before.end + dt.timedelta(days=1)
+    assert periods[-1].end is None
+    days = [dt.date(y, m, 1) for y in range(2008, 2027) for m in (1, 4, 7, 10)]
+    for day in days:
+        covering = [p.document for p in periods if p.covers(day)]
+        best = search(KB, request, review_date=day).best
+        assert covering == ([KB.document_of(best.id).key] if best else []), day
+
+
+def test_governing_documents_follow_the_mtus_editions() -> None:
+    periods = governing_documents(KB, parse_request("MRI of the lumbar spine"))
+    on = {p.document for p in periods if p.covers(dt.date(2016, 6, 1))}
+    assert on == {"mtus_low_back"}
+    assert {p.document for p in periods if p.covers(dt.date(2020, 6, 1))} == {"mtus_acoem_low_back"}
+
+
+def test_no_governing_document_when_no_row_addresses_the_request() -> None:
+    assert governing_documents(KB, TreatmentRequest(text="Hyperbaric oxygen chamber")) == []

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from openimr.domain.case import Case
 from openimr.domain.precedent import PrecedentQuery
 from openimr.errors import InputError, KnowledgeBaseError
+from openimr.guidelines.kb import load_knowledge_base
+from openimr.guidelines.search import governing_documents
 from openimr.knowledge.anatomy import load_anatomy
 from openimr.requests import parse_request
 from openimr.safe_yaml import load_yaml
@@ -59,8 +61,8 @@ def build_query(
     text: str, case: Case | None = None, exclude_case: str | None = None
 ) -> PrecedentQuery:
     """Read a query as a disputed item: category, drug and body parts (from the case's injury when
-    the text names none, except for BODY_WIDE_CATEGORIES); `exclude_case` (default: the case's
-    own number) is left out."""
+    the text names none, except for BODY_WIDE_CATEGORIES), and the guideline document the search
+    finds for it on each date; `exclude_case` (default: the case's own number) is left out."""
     text = " ".join(text.split())
     if not text:
         raise InputError("query: empty text")
@@ -70,6 +72,7 @@ def build_query(
     body_parts = list(request.body_parts)
     if not body_parts and case and request.category not in BODY_WIDE_CATEGORIES:
         body_parts = list(case.injury.body_parts)
+        request = request.model_copy(update={"body_parts": body_parts})
     extra = [request.drug.replace("/", " ") if request.drug else "", *body_parts]
     category = None if request.category == "other" else request.category
     return PrecedentQuery(
@@ -79,5 +82,6 @@ def build_query(
         drug=request.drug,
         body_parts=body_parts,
         regions=regions_of(body_parts),
+        guidelines=governing_documents(load_knowledge_base(), request),
         exclude_case=exclude_case or (case.case_number if case else None),
     )

@@ -163,3 +163,15 @@ class Recommendation(Model):
         if self.pages:
             text += f", Page(s): {self.pages}"
         return text
+
+
+class GoverningDocument(Model):
+    """The guideline document whose row the search ranks first for a request, from `start` to
+    `end` (inclusive; None: open)."""
+
+    document: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)

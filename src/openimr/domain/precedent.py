@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from openimr.domain.common import Model
+from openimr.domain.guideline import GoverningDocument
 from openimr.domain.request import BodyPart, Category
 
 Outcome = Literal["Upheld", "Overturned"]
@@ -55,6 +56,9 @@ class PrecedentQuery(Model):
     drug: str | None = None
     body_parts: list[str] = Field(default_factory=list)
     regions: list[str] = Field(default_factory=list)
+    # the document the guideline search finds for the request, by period: a precedent citing the
+    # one in force on its own decision date was governed by the same guideline
+    guidelines: list[GoverningDocument] = Field(default_factory=list)
     exclude_case: str | None = None  # leave one case out (its own letter, a held-out fold)
 
 

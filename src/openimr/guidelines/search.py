@@ -34,7 +34,12 @@ from pydantic import Field, computed_field
 
 from openimr.domain.common import Model
 from openimr.domain.facts import ClinicalFacts
-from openimr.domain.guideline import Recommendation, SearchLevel, mtus_silence_note
+from openimr.domain.guideline import (
+    GoverningDocument,
+    Recommendation,
+    SearchLevel,
+    mtus_silence_note,
+)
 from openimr.domain.request import TreatmentRequest
 from openimr.guidelines.kb import LEVEL_ORDER, KnowledgeBase, in_force
 from openimr.guidelines.normalize import tokens
@@ -383,28 +388,25 @@ def score_row(
     return score, reasons, addresses
 
 
-def search(
+def _ranked(
     kb: KnowledgeBase,
     request: TreatmentRequest,
-    review_date: dt.date | None = None,
-    facts: ClinicalFacts | None = None,
-    limit: int = 5,
-) -> SearchResult:
-    """Ranked rows for a request, following the search sequence (see the module docstring).
-
-    `review_date` None considers every edition (the newest wins ties).
-    """
+    review_date: dt.date | None,
+    facts: ClinicalFacts | None,
+) -> list[tuple[tuple[int, bool, float, int, int], str, SearchHit]]:
+    """Every row in force on `review_date` that addresses the request, best first, each with its
+    sort key and its (document, section) identity. The key does not depend on the date, so the
+    best row on any date is the first of these in force then."""
     idx = _index(kb)
     order = idx.order
     words = tokens(request.text, drop=False)
     if request.partial_authorization is not None:
         words = tokens(request.partial_authorization.disputed.text, drop=False) or words
-    scored: list[tuple[int, bool, float, int, str, SearchHit]] = []
-    best_per_row: dict[tuple[str, str], tuple] = {}
     phase = _phase(facts)
     post_op = post_operative(request, facts)
     named = idx.candidates(request, words)
     grams = _Words(words, idx.longest)
+    ranked = []
     for rec in kb.rows:
         if rec.id not in named or not in_force(rec, review_date):
             continue
@@ -419,28 +421,77 @@ def search(
         )
         if not addresses:
             continue
-        level_rank = LEVEL_ORDER.index(rec.level)
-        newest = (rec.effective_from or dt.date.min).toordinal()
         document = kb.document_of(rec.id)
-        key = (document.key, rec.id.split(".", 1)[-1])
         misfit = phase_misfit(rec, document.phases, phase, post_op)
         if misfit:
             reasons = [*reasons, f"written for another phase of care than this {phase} case"]
         # ties: the newest edition, then file order (files list the general row before narrower ones)
-        entry = (
-            level_rank,
+        key = (
+            LEVEL_ORDER.index(rec.level),
             misfit,
             -score,
-            -newest,
+            -(rec.effective_from or dt.date.min).toordinal(),
             order[rec.id],
-            SearchHit(recommendation=rec, score=score, reasons=reasons),
         )
-        if key not in best_per_row or entry[:5] < best_per_row[key][:5]:
-            best_per_row[key] = entry
-    scored = sorted(best_per_row.values(), key=lambda e: e[:5])
-    hits = [e[5] for e in scored[:limit]]
+        identity = f"{document.key}.{rec.id.split('.', 1)[-1]}"
+        ranked.append((key, identity, SearchHit(recommendation=rec, score=score, reasons=reasons)))
+    ranked.sort(key=lambda entry: entry[0])
+    return ranked
+
+
+def search(
+    kb: KnowledgeBase,
+    request: TreatmentRequest,
+    review_date: dt.date | None = None,
+    facts: ClinicalFacts | None = None,
+    limit: int = 5,
+) -> SearchResult:
+    """Ranked rows for a request, following the search sequence (see the module docstring).
+
+    `review_date` None considers every edition (the newest wins ties); a row appears once, in its
+    best edition.
+    """
+    hits: list[SearchHit] = []
+    seen: set[str] = set()
+    for _, identity, hit in _ranked(kb, request, review_date, facts):
+        if identity not in seen:
+            seen.add(identity)
+            hits.append(hit)
+            if len(hits) == limit:
+                break
     level: SearchLevel = hits[0].recommendation.level if hits else "peer_reviewed"
     return SearchResult(level=level, review_date=review_date, request=request, hits=hits)
+
+
+def governing_documents(
+    kb: KnowledgeBase, request: TreatmentRequest, facts: ClinicalFacts | None = None
+) -> list[GoverningDocument]:
+    """The document of the search's best row for the request on every date, as periods: one
+    ranking, then the first row in force in each period between edition dates (adjacent periods
+    with the same document merged). Empty when no row addresses the request."""
+    ranked = [hit.recommendation for _, _, hit in _ranked(kb, request, None, facts)]
+    if not ranked:
+        return []
+    bounds = {dt.date.min}
+    for rec in ranked:
+        if rec.effective_from is not None:
+            bounds.add(rec.effective_from)
+        if rec.effective_to is not None and rec.effective_to < dt.date.max:
+            bounds.add(rec.effective_to + dt.timedelta(days=1))
+    starts = sorted(bounds)
+    periods: list[GoverningDocument] = []
+    for n, start in enumerate(starts):
+        best = next((rec for rec in ranked if in_force(rec, start)), None)
+        if best is None:
+            continue
+        end = starts[n + 1] - dt.timedelta(days=1) if n + 1 < len(starts) else None
+        key = kb.document_of(best.id).key
+        if periods and periods[-1].document == key and periods[-1].end == start - dt.timedelta(1):
+            periods[-1] = periods[-1].model_copy(update={"end": end})
+        else:
+            first = None if start == dt.date.min else start
+            periods.append(GoverningDocument(document=key, start=first, end=end))
+    return periods
 
 
 @functools.lru_cache(maxsize=1)

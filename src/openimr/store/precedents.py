@@ -6,7 +6,9 @@ letter is one transaction with its audit entry, so a failure leaves no half-writ
 
 Search runs the engine's own full-text ranking (SQLite FTS5 BM25, PostgreSQL ts_rank) over three
 fields (the item with its parsed fields, the cited guideline, the rationale), then ranks the
-candidates by structured agreement first, text second (`rank_weights`). The caller parses the
+candidates by structured agreement first, text second (`RANK_WEIGHTS`): the same category, body
+region, governing guideline (the document the guideline search finds for the query on the item's
+own decision date), body part and drug. The caller parses the
 query (openimr.corpus); the store never imports a stage.
 """
 
@@ -14,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import Date, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from openimr.domain.precedent import (
@@ -36,8 +39,11 @@ from openimr.store.store import Store
 # the same body region, the same body part, the same drug; the normalized text score (0..1)
 # orders within.
 RANK_WEIGHTS: dict[str, float] = {
-    "category": 6.0,  # more than all the others together
+    "category": 8.0,  # more than all the others together
     "region": 2.0,
+    # the item cites the document the guideline search finds for the query on the item's date:
+    # decided under the same guideline; after the region (the same category and region first)
+    "guideline": 1.5,
     "part": 1.0,  # the guideline chapters go by body part: the knee's is not the hip's
     "drug": 1.0,
     "text": 1.0,
@@ -50,6 +56,19 @@ _EXCERPT_CHARS = 240
 # text matches ranked per query: enough that the structured order has the best of them to choose
 # from, few enough that scoring them stays cheap on a large corpus
 _TEXT_POOL = 200
+# A word most items contain ("pain", "chronic") says little about which items are alike, yet an
+# OR of such words matches most of a large corpus, and both engines then score every match (on
+# PostgreSQL, ts_rank costs microseconds a row and has no inverse document frequency at all). So,
+# as in Elasticsearch's common-terms query, on a corpus of COMMON_MIN_ITEMS or more a word found
+# in more than COMMON_SHARE of the items is left out of the text query; when every word is that
+# common, items must contain them all. Smaller corpora are searched on every word.
+COMMON_SHARE = 0.10
+COMMON_MIN_ITEMS = 1000
+# per open store: the corpus version (highest item id), its item count, and the documents per
+# word counted so far
+_WORD_COUNTS: weakref.WeakKeyDictionary[Store, tuple[int, int, dict[str, int]]] = (
+    weakref.WeakKeyDictionary()
+)
 _TERM = re.compile(r"^[a-z0-9]+$")
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -283,21 +302,23 @@ class PrecedentRepository:
         parts = _like_any("i.body_parts", "p", query.body_parts, params)
         columns = (
             "i.id, i.case_number, i.item, i.category, i.regions, i.body_parts, i.drug, "
+            "i.guideline, i.decision_date, "
             "CASE WHEN i.category = :c THEN 1 ELSE 0 END AS cm, "
             f"CASE WHEN {regions} THEN 1 ELSE 0 END AS rm, "
             f"CASE WHEN {parts} THEN 1 ELSE 0 END AS pm, "
             "CASE WHEN i.drug = :d THEN 1 ELSE 0 END AS dm, t.s"
         )
         within = "AND i.category = :k" if category else ""
+        words, every = self._matching_words(session, terms)
         if self._pg:
-            params["q"] = " | ".join(terms)
+            params["q"] = (" & " if every else " | ").join(words)
             pool = (
                 f"SELECT i.id, ts_rank('{_PG_WEIGHTS}', i.search_vector, q, 1) AS s "
                 "FROM precedent_items i, to_tsquery('english', :q) q "
                 f"WHERE i.search_vector @@ q {within} ORDER BY s DESC, i.id LIMIT :n"
             )
         else:
-            params["q"] = " OR ".join(f'"{t}"' for t in terms)
+            params["q"] = (" AND " if every else " OR ").join(f'"{t}"' for t in words)
             weights = ", ".join(str(w) for w in _BM25_WEIGHTS)
             join = "JOIN precedent_items i ON i.id = f.rowid" if category else ""
             pool = (
@@ -309,7 +330,44 @@ class PrecedentRepository:
             f"WITH t AS ({pool}) SELECT {columns} FROM t JOIN precedent_items i ON i.id = t.id "
             "WHERE i.case_number != :x"
         )
-        return [_Candidate(*row) for row in session.execute(text(sql), params)]
+        # typed, so that SQLite's text column comes back as a date as PostgreSQL's does
+        typed = text(sql).columns(decision_date=Date)
+        return [_Candidate(*row) for row in session.execute(typed, params)]
+
+    def _matching_words(self, session: Session, terms: list[str]) -> tuple[list[str], bool]:
+        """The words items must match (see COMMON_SHARE), and whether they must match them all."""
+        items, counts = self._word_counts(session)
+        if items < COMMON_MIN_ITEMS:
+            return terms, False
+        for term in terms:
+            if term not in counts:
+                counts[term] = self._items_with(session, term)
+        rare = [t for t in terms if 0 < counts[t] <= COMMON_SHARE * items]
+        if rare:
+            return rare, False
+        common = [t for t in terms if counts[t] > 0]
+        return (common, True) if common else (terms, False)
+
+    def _word_counts(self, session: Session) -> tuple[int, dict[str, int]]:
+        """(items, items per word counted so far), forgotten when the corpus changes."""
+        version = session.execute(select(func.max(PrecedentItemRow.id))).scalar() or 0
+        cached = _WORD_COUNTS.get(self.store)
+        if cached is None or cached[0] != version:
+            items = session.execute(select(func.count()).select_from(PrecedentItemRow))
+            cached = (version, items.scalar_one(), {})
+            _WORD_COUNTS[self.store] = cached
+        return cached[1], cached[2]
+
+    def _items_with(self, session: Session, term: str) -> int:
+        """How many items the engine's own text match finds for one word (0: a stop word)."""
+        if self._pg:
+            sql = (
+                "SELECT count(*) FROM precedent_items "
+                "WHERE search_vector @@ to_tsquery('english', :t)"
+            )
+        else:
+            sql = "SELECT count(*) FROM precedent_fts WHERE precedent_fts MATCH :t"
+        return session.execute(text(sql), {"t": term if self._pg else f'"{term}"'}).scalar_one()
 
     def _structured(self, session: Session, query: PrecedentQuery, limit: int) -> list[Any]:
         """Same-category (and same-region) items for a query whose words matched too few."""
@@ -321,6 +379,8 @@ class PrecedentRepository:
             PrecedentItemRow.regions,
             PrecedentItemRow.body_parts,
             PrecedentItemRow.drug,
+            PrecedentItemRow.guideline,
+            PrecedentItemRow.decision_date,
         )
         q = select(*cols).where(PrecedentItemRow.category == query.category)
         if query.exclude_case:
@@ -341,6 +401,9 @@ class PrecedentRepository:
         if regions:
             score += RANK_WEIGHTS["region"]
             why.append(f"same body region: {', '.join(regions)}")
+        if c.guideline and governed_alike(query, c.guideline, c.decision_date):
+            score += RANK_WEIGHTS["guideline"]
+            why.append(f"cites {c.guideline}, the guideline found for this request on its date")
         parts = [p for p in query.body_parts if p in _unbars(c.body_parts)]
         if parts:
             score += RANK_WEIGHTS["part"]
@@ -359,7 +422,8 @@ class PrecedentRepository:
         why: list[str],
         text_score: float,
     ) -> PrecedentHit:
-        words = _matched_words(terms, row)
+        pattern = _stem_pattern(terms)
+        words = _matched_words(terms, row, pattern)
         if words:
             why = [*why, f"words matched: {', '.join(words)} (text score {text_score:.2f})"]
         return PrecedentHit(
@@ -369,7 +433,7 @@ class PrecedentRepository:
             category=row.category,
             decision=row.decision,  # type: ignore[arg-type]
             guideline=row.guideline,
-            excerpt=_excerpt(row.rationale or row.treatment, terms),
+            excerpt=_excerpt(row.rationale or row.treatment, pattern),
             score=score,
             why=why,
         )
@@ -383,11 +447,21 @@ class _Candidate(NamedTuple):
     regions: str
     body_parts: str
     drug: str | None
+    guideline: str | None
+    decision_date: dt.date | None
     cm: int
     rm: int
     pm: int
     dm: int
     s: float
+
+
+def governed_alike(query: PrecedentQuery, guideline: str, decided: dt.date | None) -> bool:
+    """Whether an item citing `guideline`, decided on `decided`, cites the document the query's
+    search found for that date (any of the query's documents when the date is unknown)."""
+    return any(
+        g.document == guideline and (decided is None or g.covers(decided)) for g in query.guidelines
+    )
 
 
 def _like_any(column: str, prefix: str, values: list[str], params: dict[str, Any]) -> str:
@@ -404,23 +478,30 @@ def _stem(word: str) -> str:
     return word[:5] if len(word) > 5 else word
 
 
-def _matched_words(terms: list[str], row: PrecedentItemRow) -> list[str]:
+def _stem_pattern(terms: list[str]) -> re.Pattern[str]:
+    """Finds the words whose `_stem` is a term's: a word starting with a long term's first five
+    letters, or a short term itself; each match is that term's `_stem`."""
+    alternatives = {_stem(t) if len(t) >= 5 else t + "(?![a-z0-9])" for t in terms}
+    body = "|".join(sorted(alternatives, key=len, reverse=True)) or "(?!)"
+    return re.compile(f"(?<![a-z0-9])({body})")
+
+
+def _found_stems(pattern: re.Pattern[str], body: str) -> set[str]:
+    return set(pattern.findall(body.lower()))
+
+
+def _matched_words(terms: list[str], row: PrecedentItemRow, pattern: re.Pattern[str]) -> list[str]:
     haystack = " ".join(
         (row.search_text, row.guideline_name or "", row.guideline_text or "", row.rationale or "")
-    ).lower()
-    stems = {_stem(w) for w in _WORD.findall(haystack)}
-    return [t for t in terms if _stem(t) in stems]
+    )
+    found = _found_stems(pattern, haystack)
+    return [t for t in terms if _stem(t) in found]
 
 
-def _excerpt(body: str, terms: list[str]) -> str:
+def _excerpt(body: str, pattern: re.Pattern[str]) -> str:
     """The rationale's sentence with most query words (the first on a tie), cut to length."""
     sentences = [s.strip() for s in _SENTENCE.split(" ".join(body.split())) if s.strip()]
     if not sentences:
         return ""
-    stems = {_stem(t) for t in terms}
-
-    def hits(sentence: str) -> int:
-        return len({_stem(w) for w in _WORD.findall(sentence.lower())} & stems)
-
-    best = max(sentences, key=hits)  # max keeps the first of equals
+    best = max(sentences, key=lambda s: len(_found_stems(pattern, s)))  # max keeps the first tie
     return best if len(best) <= _EXCERPT_CHARS else best[: _EXCERPT_CHARS - 3].rstrip() + "..."
