@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 
 from pydantic import Field, computed_field
 
@@ -92,11 +93,18 @@ class _Words:
     def __init__(self, words: list[str], longest: int):
         self.words = words
         self.longest = longest
+        self._facts: dict[str, bool] = {}
         self.grams = frozenset(
             tuple(words[i : i + n])
             for n in range(1, longest + 1)
             for i in range(len(words) - n + 1)
         )
+
+    def once(self, name: str, compute: Callable[[], bool]) -> bool:
+        """A fact about the request, computed for its first row and kept for the others."""
+        if name not in self._facts:
+            self._facts[name] = compute()
+        return self._facts[name]
 
     def has(self, phrase: tuple[str, ...]) -> bool:
         if len(phrase) <= self.longest:
@@ -284,8 +292,14 @@ def score_row(
         reasons.append(f"names '{' '.join(matched[0])}'")
     # a generic the text itself names is strong evidence; one the parser inferred from a brand
     # is weaker, so a row listing that very product name ("Deprizine" kits) can outrank it
-    named_generic = bool(request.drug) and any(
-        words.has(tuple(tokens(d, drop=False))) for d in (request.drug or "").split("/")
+    named_generic = words.once(
+        "named_generic",
+        lambda: (
+            bool(request.drug)
+            and any(
+                words.has(tuple(tokens(d, drop=False))) for d in (request.drug or "").split("/")
+            )
+        ),
     )
     drug_weight = 12 if named_generic else 5
     if request.drug:
@@ -328,7 +342,7 @@ def score_row(
     if "medication" in t.categories and request.category in ("medication", "other"):
         # a topical product is governed by the topical rows, a pill by the oral ones
         row_topical = bool({"topical", "compound"} & set(t.drug_classes))
-        topical = is_topical(request)
+        topical = words.once("topical", lambda: is_topical(request))
         # ...unless a topical row is named by one of its own product names ("Deprizine" kits)
         if (topical and not row_topical) or (row_topical and not topical and not by_synonym):
             addresses = False

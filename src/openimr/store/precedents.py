@@ -274,10 +274,12 @@ class PrecedentRepository:
             if not found:
                 return []
             top = max((c.s for c in found), default=0.0) or 1.0
-            scored = sorted(
-                ((self._score(c, query, c.s / top), c) for c in found),
-                key=lambda sc: (-sc[0][0], sc[1].case_number, sc[1].item),
+            # the order from the numbers alone; the reasons are written for the winners only
+            best = sorted(
+                found,
+                key=lambda c: (-self._score(c, query, c.s / top, False)[0], c.case_number, c.item),
             )[:limit]
+            scored = [(self._score(c, query, c.s / top), c) for c in best]
             rows = {
                 r.id: r
                 for r in session.execute(
@@ -286,8 +288,9 @@ class PrecedentRepository:
                     )
                 ).scalars()
             }
+            pattern = _stem_pattern(terms)
             return [
-                self._hit(rows[c.id], query, terms, score, why, c.s / top)
+                self._hit(rows[c.id], terms, pattern, score, why, c.s / top)
                 for (score, why), c in scored
             ]
 
@@ -391,38 +394,47 @@ class PrecedentRepository:
         return [_Candidate(*row, 0, 0, 0, 0, 0.0) for row in session.execute(q)]
 
     @staticmethod
-    def _score(c: Any, query: PrecedentQuery, text_score: float) -> tuple[float, list[str]]:
+    def _score(
+        c: Any, query: PrecedentQuery, text_score: float, explain: bool = True
+    ) -> tuple[float, list[str]]:
+        """The structured agreement plus the normalized text score, and (`explain`) why."""
         why: list[str] = []
         score = RANK_WEIGHTS["text"] * text_score
         if query.category and c.category == query.category:
             score += RANK_WEIGHTS["category"]
-            why.append(f"same category: {c.category}")
-        regions = [r for r in query.regions if r in _unbars(c.regions)]
-        if regions:
-            score += RANK_WEIGHTS["region"]
-            why.append(f"same body region: {', '.join(regions)}")
+            if explain:
+                why.append(f"same category: {c.category}")
+        if query.regions and c.regions:
+            regions = [r for r in query.regions if f"|{r}|" in c.regions]
+            if regions:
+                score += RANK_WEIGHTS["region"]
+                if explain:
+                    why.append(f"same body region: {', '.join(regions)}")
         if c.guideline and governed_alike(query, c.guideline, c.decision_date):
             score += RANK_WEIGHTS["guideline"]
-            why.append(f"cites {c.guideline}, the guideline found for this request on its date")
-        parts = [p for p in query.body_parts if p in _unbars(c.body_parts)]
-        if parts:
-            score += RANK_WEIGHTS["part"]
-            why.append(f"same body part: {', '.join(parts)}")
+            if explain:
+                why.append(f"cites {c.guideline}, the guideline found for this request on its date")
+        if query.body_parts and c.body_parts:
+            parts = [p for p in query.body_parts if f"|{p}|" in c.body_parts]
+            if parts:
+                score += RANK_WEIGHTS["part"]
+                if explain:
+                    why.append(f"same body part: {', '.join(parts)}")
         if query.drug and c.drug == query.drug:
             score += RANK_WEIGHTS["drug"]
-            why.append(f"same drug: {c.drug}")
+            if explain:
+                why.append(f"same drug: {c.drug}")
         return round(score, 4), why
 
     def _hit(
         self,
         row: PrecedentItemRow,
-        query: PrecedentQuery,
         terms: list[str],
+        pattern: re.Pattern[str],
         score: float,
         why: list[str],
         text_score: float,
     ) -> PrecedentHit:
-        pattern = _stem_pattern(terms)
         words = _matched_words(terms, row, pattern)
         if words:
             why = [*why, f"words matched: {', '.join(words)} (text score {text_score:.2f})"]
