@@ -189,3 +189,8 @@ def test_on_a_large_corpus_a_word_most_items_contain_does_not_widen_the_match(
     repo.add_letter(letter("CM17-0000009", *more), "test")
     with store._tx() as session:
         assert repo._matching_words(session, terms) == (terms, True)
+    # the newest letter replaced with one not about Norco (on SQLite its items may reuse the ids)
+    others = [item("CM17-0000009", n, "Knee brace", "dme", parts=("knee",)) for n in (1, 2)]
+    assert repo.add_letter(letter("CM17-0000009", *others), "test").action == "replaced"
+    with store._tx() as session:
+        assert repo._matching_words(session, terms) == (["norco"], False)

@@ -64,13 +64,12 @@ _TEXT_POOL = 200
 # common, items must contain them all. Smaller corpora are searched on every word.
 COMMON_SHARE = 0.10
 COMMON_MIN_ITEMS = 1000
-# per open store: the corpus version (highest item id), its item count, and the documents per
-# word counted so far
-_WORD_COUNTS: weakref.WeakKeyDictionary[Store, tuple[int, int, dict[str, int]]] = (
+# per open store: the corpus version (highest item id, latest letter added), its item count, and
+# the items per word counted so far
+_WORD_COUNTS: weakref.WeakKeyDictionary[Store, tuple[tuple[Any, ...], int, dict[str, int]]] = (
     weakref.WeakKeyDictionary()
 )
 _TERM = re.compile(r"^[a-z0-9]+$")
-_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -82,6 +81,11 @@ def _bars(values: Iterable[str]) -> str:
 
 def _unbars(value: str) -> list[str]:
     return [v for v in value.split("|") if v]
+
+
+def _shared(values: list[str], bars: str) -> list[str]:
+    """The values also in a '|a|b|' column value, in the query's order."""
+    return [v for v in values if f"|{v}|" in bars] if bars else []
 
 
 def search_text(item: PrecedentItem) -> str:
@@ -353,7 +357,15 @@ class PrecedentRepository:
 
     def _word_counts(self, session: Session) -> tuple[int, dict[str, int]]:
         """(items, items per word counted so far), forgotten when the corpus changes."""
-        version = session.execute(select(func.max(PrecedentItemRow.id))).scalar() or 0
+        # SQLite may give a replaced letter's new items the old ids: its new added_at still differs
+        version = tuple(
+            session.execute(
+                select(
+                    select(func.max(PrecedentItemRow.id)).scalar_subquery(),
+                    select(func.max(PrecedentLetterRow.added_at)).scalar_subquery(),
+                )
+            ).one()
+        )
         cached = _WORD_COUNTS.get(self.store)
         if cached is None or cached[0] != version:
             items = session.execute(select(func.count()).select_from(PrecedentItemRow))
@@ -404,22 +416,20 @@ class PrecedentRepository:
             score += RANK_WEIGHTS["category"]
             if explain:
                 why.append(f"same category: {c.category}")
-        if query.regions and c.regions:
-            regions = [r for r in query.regions if f"|{r}|" in c.regions]
-            if regions:
-                score += RANK_WEIGHTS["region"]
-                if explain:
-                    why.append(f"same body region: {', '.join(regions)}")
+        regions = _shared(query.regions, c.regions)
+        if regions:
+            score += RANK_WEIGHTS["region"]
+            if explain:
+                why.append(f"same body region: {', '.join(regions)}")
         if c.guideline and governed_alike(query, c.guideline, c.decision_date):
             score += RANK_WEIGHTS["guideline"]
             if explain:
                 why.append(f"cites {c.guideline}, the guideline found for this request on its date")
-        if query.body_parts and c.body_parts:
-            parts = [p for p in query.body_parts if f"|{p}|" in c.body_parts]
-            if parts:
-                score += RANK_WEIGHTS["part"]
-                if explain:
-                    why.append(f"same body part: {', '.join(parts)}")
+        parts = _shared(query.body_parts, c.body_parts)
+        if parts:
+            score += RANK_WEIGHTS["part"]
+            if explain:
+                why.append(f"same body part: {', '.join(parts)}")
         if query.drug and c.drug == query.drug:
             score += RANK_WEIGHTS["drug"]
             if explain:
@@ -493,7 +503,9 @@ def _stem(word: str) -> str:
 def _stem_pattern(terms: list[str]) -> re.Pattern[str]:
     """Finds the words whose `_stem` is a term's: a word starting with a long term's first five
     letters, or a short term itself; each match is that term's `_stem`."""
-    alternatives = {_stem(t) if len(t) >= 5 else t + "(?![a-z0-9])" for t in terms}
+    alternatives = {
+        re.escape(_stem(t)) if len(t) >= 5 else re.escape(t) + "(?![a-z0-9])" for t in terms
+    }
     body = "|".join(sorted(alternatives, key=len, reverse=True)) or "(?!)"
     return re.compile(f"(?<![a-z0-9])({body})")
 
